@@ -1,0 +1,47 @@
+/* b64.c: base64 encoder, RFC 4648 section 4.
+ * Used for the Basic credentials and curl-style public-key pins. */
+#include "b64.h"
+
+static const char b64_alphabet[64] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+size_t b64_encoded_len(size_t n)
+{
+	size_t groups = n / 3 + (n % 3 != 0);
+
+	if (groups > ((size_t)-1) / 4)
+		return 0;
+	return groups * 4;
+}
+
+size_t b64_encode(char *dst, size_t cap, const void *src, size_t n)
+{
+	const unsigned char *s = src;
+	size_t need = b64_encoded_len(n), o = 0, i = 0;
+
+	if (n == 0)
+		return 0;
+	if (need == 0 || cap < need)
+		return 0;
+	for (; n - i >= 3; i += 3) {
+		unsigned long v = (unsigned long)s[i] << 16 | (unsigned long)s[i + 1] << 8 | s[i + 2];
+		dst[o++] = b64_alphabet[v >> 18 & 63];
+		dst[o++] = b64_alphabet[v >> 12 & 63];
+		dst[o++] = b64_alphabet[v >> 6 & 63];
+		dst[o++] = b64_alphabet[v & 63];
+	}
+	if (n - i == 1) {
+		unsigned long v = (unsigned long)s[i] << 16;
+		dst[o++] = b64_alphabet[v >> 18 & 63];
+		dst[o++] = b64_alphabet[v >> 12 & 63];
+		dst[o++] = '=';
+		dst[o++] = '=';
+	} else if (n - i == 2) {
+		unsigned long v = (unsigned long)s[i] << 16 | (unsigned long)s[i + 1] << 8;
+		dst[o++] = b64_alphabet[v >> 18 & 63];
+		dst[o++] = b64_alphabet[v >> 12 & 63];
+		dst[o++] = b64_alphabet[v >> 6 & 63];
+		dst[o++] = '=';
+	}
+	return o;
+}

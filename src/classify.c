@@ -1,0 +1,188 @@
+/* classify.c: the reply classification of atlwho (see classify.h); the
+ * rules follow what Jira and Confluence really answer (shared REPLIES.md). */
+#include "classify.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void cl_copy_clean(char *dst, size_t cap, const char *src, size_t n)
+{
+	size_t i, o = 0;
+
+	if (cap == 0)
+		return;
+	for (i = 0; i < n && o + 1 < cap; i++) {
+		unsigned char c = (unsigned char)src[i];
+		dst[o++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+	}
+	dst[o] = 0;
+}
+
+static int ieq_prefix(const char *s, const char *prefix)
+{
+	for (; *prefix; s++, prefix++) {
+		unsigned char a = (unsigned char)*s, b = (unsigned char)*prefix;
+		if (a >= 'A' && a <= 'Z')
+			a = (unsigned char)(a + 32);
+		if (b >= 'A' && b <= 'Z')
+			b = (unsigned char)(b + 32);
+		if (a != b)
+			return 0;
+	}
+	return 1;
+}
+
+/* Media type equality up to ';' (RFC 9110 section 8.3.1), case-insensitive. */
+static int media_is(const char *ct, const char *type)
+{
+	size_t n = strlen(type);
+
+	while (*ct == ' ' || *ct == '\t')
+		ct++;
+	if (!ieq_prefix(ct, type))
+		return 0;
+	ct += n;
+	while (*ct == ' ' || *ct == '\t')
+		ct++;
+	return *ct == 0 || *ct == ';';
+}
+
+static const char *hdr(const struct cl_input *in, size_t off)
+{
+	return in->h ? (const char *)in->h + off : "";
+}
+#define H(in, field) hdr((in), offsetof(struct cl_headers, field))
+
+/* Appends " (request ID x)" when the server sent one. */
+static void add_request_id(const struct cl_input *in, struct cl_result *r)
+{
+	const char *id = H(in, requestid);
+	size_t n = strlen(r->msg);
+
+	if (*id && n + 1 < sizeof r->msg)
+		snprintf(r->msg + n, sizeof r->msg - n, " (request ID %s)", id);
+}
+
+static void set(struct cl_result *r, int code, const char *reason)
+{
+	r->exit = code;
+	r->reason = reason;
+}
+
+static void login_url(const char *denied, char *dst, size_t cap)
+{
+	const char *p = strstr(denied, "login-url=");
+
+	dst[0] = 0;
+	if (p) {
+		size_t n;
+		p += strlen("login-url=");
+		n = strcspn(p, "; \t");
+		cl_copy_clean(dst, cap, p, n);
+	}
+}
+
+static void classify_success(const struct cl_input *in, struct cl_result *r)
+{
+	const struct js_scanner *js = in->js;
+	const char *ct = H(in, content_type);
+
+	if (strcmp(H(in, ausername), "anonymous") == 0) {
+		set(r, EX_REJECTED, "anonymous");
+		snprintf(r->msg, sizeof r->msg, "the server answered as the anonymous user "
+		    "(X-AUSERNAME: anonymous): the token was not accepted");
+		return;
+	}
+	if ((in->h && media_is(ct, "text/html")) || in->body_html) {
+		set(r, EX_UNEXPECTED, "html");
+		snprintf(r->msg, sizeof r->msg, "HTTP %d with an HTML page instead of JSON: "
+		    "a login or single sign-on page answered, not the REST API", in->status);
+		return;
+	}
+	if (!in->body_len_nonzero) {
+		set(r, EX_UNEXPECTED, "no-user");
+		snprintf(r->msg, sizeof r->msg, "HTTP %d with an empty body: no user object", in->status);
+		return;
+	}
+	if (in->js_result != JS_OK) {
+		char e[160];
+		js_errmsg(js, e, sizeof e);
+		set(r, EX_UNEXPECTED, "malformed-json");
+		snprintf(r->msg, sizeof r->msg, "the reply is not valid JSON: %s", e);
+		return;
+	}
+	if (js->f[JS_TYPE].present && js->f[JS_TYPE].len == 9 &&
+	    memcmp(js->f[JS_TYPE].buf, "anonymous", 9) == 0) {
+		set(r, EX_REJECTED, "anonymous");
+		snprintf(r->msg, sizeof r->msg, "Confluence answered as the anonymous user "
+		    "(\"type\":\"anonymous\"): the token was not accepted%s",
+		    in->bearer ? "" : "");
+		return;
+	}
+	if (!js->toplevel_object || !(js->f[JS_NAME].present || js->f[JS_USERNAME].present ||
+	    js->f[JS_ACCOUNTID].present)) {
+		set(r, EX_UNEXPECTED, "no-user");
+		snprintf(r->msg, sizeof r->msg, "the reply has no user fields (name, username or accountId)");
+		return;
+	}
+	if (js->active == 0) {
+		set(r, EX_INACTIVE, "inactive");
+		snprintf(r->msg, sizeof r->msg, "authenticated, but the account is inactive");
+		return;
+	}
+	set(r, EX_AUTH_OK, "ok");
+	snprintf(r->msg, sizeof r->msg, "authenticated");
+}
+
+void classify(const struct cl_input *in, struct cl_result *r)
+{
+	int s = in->status;
+	const char *seraph = H(in, seraph), *denied = H(in, denied);
+
+	memset(r, 0, sizeof *r);
+	if (in->h == NULL) { /* --from-file: the body alone */
+		classify_success(in, r);
+		return;
+	}
+	if (s == 403 && ieq_prefix(denied, "CAPTCHA_CHALLENGE")) {
+		set(r, EX_CAPTCHA, "captcha");
+		login_url(denied, r->login_url, sizeof r->login_url);
+		snprintf(r->msg, sizeof r->msg, "CAPTCHA lockout: the account is locked until someone "
+		    "logs in through the web page%s%s; atlwho will not retry",
+		    r->login_url[0] ? " at " : "", r->login_url);
+	} else if (s == 401 || s == 403) {
+		set(r, EX_REJECTED, "rejected");
+		snprintf(r->msg, sizeof r->msg, "credentials rejected (HTTP %d%s%s)", s,
+		    *seraph ? ", X-Seraph-LoginReason: " : "", seraph);
+		if (in->cloud && in->bearer) {
+			size_t n = strlen(r->msg);
+			snprintf(r->msg + n, sizeof r->msg - n, "; Atlassian Cloud API tokens need "
+			    "Basic auth: add -u EMAIL");
+		}
+	} else if (s == 404) {
+		set(r, EX_UNEXPECTED, "not-found");
+		snprintf(r->msg, sizeof r->msg, "HTTP 404: no Jira or Confluence REST API answers at this "
+		    "base URL; the context path may be missing (/jira, /confluence, or /wiki for Confluence Cloud)");
+	} else if (s >= 300 && s < 400) {
+		const char *loc = in->location_hint && *in->location_hint ? in->location_hint : H(in, location);
+		set(r, EX_UNEXPECTED, "redirect");
+		if (*loc)
+			snprintf(r->msg, sizeof r->msg, "HTTP %d redirect to %s not followed: use that URL "
+			    "as BASE_URL, or -L to follow redirects on the same server", s, loc);
+		else
+			snprintf(r->msg, sizeof r->msg, "HTTP %d redirect without a Location", s);
+	} else if (s == 429 || s == 503) {
+		const char *ra = H(in, retry_after);
+		set(r, EX_UNEXPECTED, s == 429 ? "rate-limited" : "unavailable");
+		snprintf(r->msg, sizeof r->msg, "HTTP %d: %s%s%s", s,
+		    s == 429 ? "rate limited" : "service unavailable",
+		    *ra ? "; Retry-After: " : "", ra);
+	} else if (s >= 200 && s < 300) {
+		classify_success(in, r);
+	} else {
+		set(r, EX_UNEXPECTED, "http-status");
+		snprintf(r->msg, sizeof r->msg, "unexpected HTTP status %d", s);
+	}
+	if (r->exit != EX_AUTH_OK && r->exit != EX_INACTIVE)
+		add_request_id(in, r);
+}

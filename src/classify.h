@@ -1,0 +1,64 @@
+/* classify.h: what a Jira or Confluence reply means, as an exit code and one
+ * line. Pure: a function of the status, a few headers and the scanned JSON. */
+#ifndef ATLWHO_CLASSIFY_H
+#define ATLWHO_CLASSIFY_H
+
+#include <stddef.h>
+
+#include "json.h"
+
+/* Exit codes: the documented table (README, --help, atlwho.1). */
+enum {
+	EX_AUTH_OK = 0,       /* authenticated; account active (or not reported) */
+	EX_INACTIVE = 1,      /* authenticated, account inactive */
+	EX_USAGE = 2,         /* usage or configuration error */
+	EX_REJECTED = 3,      /* credentials rejected or anonymous */
+	EX_CAPTCHA = 4,       /* CAPTCHA lockout */
+	EX_NETWORK = 5,       /* resolve, connect, proxy, timeout */
+	EX_TLS = 6,           /* handshake, verification, pin */
+	EX_UNEXPECTED = 7     /* 404, redirect, 429/5xx, HTML, malformed, no user */
+};
+
+#define CL_HDR_MAX 256        /* a kept header value; longer ones are cut */
+#define CL_LOCATION_MAX 2048  /* redirect targets: URLs up to 2 KB are common */
+#define CL_MSG_MAX 1024       /* one message line */
+
+/* Headers the classification reads (bounded copies, server bytes). */
+struct cl_headers {
+	char seraph[CL_HDR_MAX];        /* X-Seraph-LoginReason */
+	char denied[CL_HDR_MAX];        /* X-Authentication-Denied-Reason */
+	char ausername[CL_HDR_MAX];     /* X-AUSERNAME */
+	char requestid[CL_HDR_MAX];     /* X-AREQUESTID */
+	char retry_after[CL_HDR_MAX];   /* Retry-After */
+	char content_type[CL_HDR_MAX];  /* Content-Type */
+	char www_auth[CL_HDR_MAX];      /* WWW-Authenticate */
+	char location[CL_LOCATION_MAX]; /* Location */
+};
+
+struct cl_input {
+	int status;                     /* HTTP status; 0 for --from-file */
+	const struct cl_headers *h;     /* NULL for --from-file */
+	const struct js_scanner *js;    /* the scanned body */
+	int js_result;                  /* js_finish's result */
+	int body_len_nonzero;
+	int body_html;                  /* first non-space body byte was '<' */
+	int bearer;                     /* Authorization was Bearer */
+	int cloud;                      /* host ends in .atlassian.net */
+	int product_confluence;         /* the endpoint asked was Confluence's */
+	const char *location_hint;      /* absolute redirect target, if resolved */
+};
+
+struct cl_result {
+	int exit;
+	char msg[CL_MSG_MAX];           /* one line, printable ASCII/UTF-8 only */
+	const char *reason;             /* short machine word: "rejected", "captcha"... */
+	char login_url[CL_HDR_MAX];     /* from the CAPTCHA header */
+};
+
+void classify(const struct cl_input *in, struct cl_result *out);
+
+/* Copies a header value into dst (cap bytes), replacing control bytes with
+ * '?', so that server text can go into a message line. */
+void cl_copy_clean(char *dst, size_t cap, const char *src, size_t n);
+
+#endif

@@ -1,0 +1,35 @@
+/* cli.h: atlwho's command line (getopt_long conventions) into a plain struct.
+ * Pure: no I/O; errors come back as one line for main to print (exit 2). */
+#ifndef ATLWHO_CLI_H
+#define ATLWHO_CLI_H
+
+#include <stddef.h>
+
+enum cli_product { CLI_AUTO, CLI_JIRA, CLI_CONFLUENCE };
+enum cli_format { CLI_TEXT, CLI_JSON, CLI_ENV };
+
+/* Limits on numbers from the command line (curl's units: seconds). */
+#define CLI_TIME_MAX_MS (86400L * 1000)  /* one day: longer is a mistake */
+#define CLI_REDIRS_MAX 50                /* curl's default cap */
+#define CLI_RETRY_MAX 100
+
+struct cli_opts {
+	enum cli_product product;
+	enum cli_format format;
+	const char *base, *path, *user, *token_file, *from_file;
+	const char *cacert, *capath, *pins, *cert, *key, *proxy, *noproxy;
+	int include, raw, quiet, verbose, insecure, tls13_only, follow, family;
+	int max_redirs, retry;
+	long connect_ms, max_ms;
+	int help, version;
+};
+
+/* 0 ok; -1 usage error with a one-line message in err. */
+int cli_parse(struct cli_opts *o, int argc, char **argv, char *err, size_t errcap);
+
+/* Parses seconds with up to 3 decimals ("10", "2.5") into ms in 1..max. */
+int cli_seconds(const char *s, long max_ms, long *ms);
+
+extern const char cli_usage[];
+
+#endif

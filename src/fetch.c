@@ -1,0 +1,241 @@
+/* fetch.c: one HTTP/1.1 exchange (RFC 9112) over a socket, an HTTP proxy
+ * tunnel (RFC 9110 section 9.3.6) and TLS, bounded by one deadline. */
+#include "fetch.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "sys.h"
+
+struct conn {
+	int fd;
+	struct tls_conn *tls;          /* NULL: plain */
+	int64_t deadline;
+};
+
+static long conn_read(struct conn *c, void *buf, size_t n)
+{
+	if (c->tls) {
+		long r = tls_read(c->tls, buf, n);
+		if (r == TLS_ERR_NET)
+			return c->tls->net_err ? c->tls->net_err : SYS_ERR_IO;
+		return r < 0 ? SYS_ERR_IO - 100 : r; /* TLS protocol error */
+	}
+	return sys_recv(c->fd, buf, n, c->deadline);
+}
+
+static int conn_write(struct conn *c, const void *buf, size_t n)
+{
+	if (c->tls) {
+		int r = tls_write_all(c->tls, buf, n);
+		if (r == TLS_ERR_NET)
+			return c->tls->net_err ? c->tls->net_err : SYS_ERR_IO;
+		return r;
+	}
+	return sys_send_all(c->fd, buf, n, c->deadline);
+}
+
+static void logf_(const struct fetch_hooks *h, const char *line)
+{
+	if (h && h->log)
+		h->log(h->ctx, line);
+}
+
+/* Reads and parses one response. Returns FETCH_OK when r is complete. */
+static int read_response(struct conn *c, struct http_resp *r, struct fetch_res *res,
+    const char *what, int is_connect)
+{
+	unsigned char buf[FETCH_IO_BUF];
+
+	for (;;) {
+		long n = conn_read(c, buf, sizeof buf);
+		int pr;
+		size_t used = 0;
+		if (n > 0) {
+			if (!res->got_bytes)
+				res->t.first_byte = sys_now_ms();
+			res->got_bytes = 1;
+			pr = http_resp_feed(r, buf, (size_t)n, &used);
+			if (pr == HTTP_DONE) {
+				if (is_connect && used != (size_t)n) {
+					snprintf(res->msg, sizeof res->msg, "%s sent bytes after its CONNECT reply", what);
+					return FETCH_E_PROXY;
+				}
+				return FETCH_OK;
+			}
+			if (pr == HTTP_MORE)
+				continue;
+		} else if (n == 0) {
+			pr = http_resp_eof(r);
+			if (pr == HTTP_DONE)
+				return FETCH_OK;
+		} else if (n == SYS_ERR_TIMEOUT) {
+			snprintf(res->msg, sizeof res->msg, "timed out waiting for %s's reply%s", what,
+			    res->got_bytes ? " (it stopped in the middle)" : "");
+			return FETCH_E_NET;
+		} else {
+			if (!res->got_bytes) {
+				snprintf(res->msg, sizeof res->msg, "%s closed or reset the connection before replying%s%s",
+				    what, n == SYS_ERR_IO ? ": " : "", n == SYS_ERR_IO ? sys_errstr() : "");
+				return FETCH_E_NET;
+			}
+			snprintf(res->msg, sizeof res->msg, "the reply from %s was cut short (%s)", what,
+			    n == SYS_ERR_IO ? sys_errstr() : "TLS error");
+			return FETCH_E_HTTP;
+		}
+		if (pr == HTTP_E_CALLBACK)
+			return FETCH_E_SINK;
+		{
+			char d[256];
+			http_resp_describe(r, d, sizeof d);
+			snprintf(res->msg, sizeof res->msg, "bad HTTP reply from %s: %s", what, d);
+		}
+		return FETCH_E_HTTP;
+	}
+}
+
+static int proxy_connect(struct conn *c, const struct fetch_req *q, const struct fetch_hooks *h,
+    struct fetch_res *res)
+{
+	struct http_resp r;
+	struct http_req rq;
+	char req[FETCH_REQ_MAX];
+	size_t olen;
+	int e;
+
+	memset(&rq, 0, sizeof rq);
+	rq.url = q->url;
+	rq.version = q->version;
+	rq.proxy_authorization = q->proxy->auth;
+	if (http_req_build(&rq, HTTP_REQ_CONNECT, req, sizeof req, &olen) != HTTP_OK) {
+		snprintf(res->msg, sizeof res->msg, "cannot build the CONNECT request");
+		return FETCH_E_CONFIG;
+	}
+	logf_(h, "proxy: CONNECT tunnel requested");
+	e = sys_send_all(c->fd, req, olen, c->deadline);
+	sys_wipe(req, sizeof req);
+	if (e < 0) {
+		snprintf(res->msg, sizeof res->msg, "proxy %s: sending CONNECT failed", q->proxy->host);
+		return FETCH_E_PROXY;
+	}
+	http_resp_init(&r, HTTP_F_CONNECT);
+	e = read_response(c, &r, res, "the proxy", 1);
+	res->got_bytes = 0; /* the target's reply has not started */
+	if (e == FETCH_E_NET || e == FETCH_E_HTTP) {
+		char m[FETCH_ERR_MAX];
+		memcpy(m, res->msg, sizeof m);
+		snprintf(res->msg, sizeof res->msg, "proxy %.253s port %u: %.300s", q->proxy->host, q->proxy->port, m);
+		return e == FETCH_E_NET && strstr(m, "timed out") ? FETCH_E_NET : FETCH_E_PROXY;
+	}
+	if (e != FETCH_OK)
+		return e;
+	if (r.status < 200 || r.status > 299) {
+		snprintf(res->msg, sizeof res->msg, "proxy %s port %u refused the CONNECT tunnel: HTTP %d%s",
+		    q->proxy->host, q->proxy->port, r.status,
+		    r.status == 407 ? (q->proxy->auth ? " (proxy credentials rejected)" :
+		    " (proxy authentication required: put user:password in the proxy URL)") : "");
+		return FETCH_E_PROXY;
+	}
+	logf_(h, "proxy: tunnel established");
+	return FETCH_OK;
+}
+
+int fetch(const struct fetch_req *q, const struct fetch_hooks *h,
+    struct http_resp *r, struct fetch_res *res)
+{
+	struct tls_conn tc;
+	struct conn c;
+	struct http_req rq;
+	char req[FETCH_REQ_MAX];
+	const char *chost = q->proxy ? q->proxy->host : q->url->host;
+	unsigned cport = q->proxy ? q->proxy->port : q->url->port;
+	size_t olen;
+	int e, https = q->url->https;
+	unsigned flags = (q->proxy && !https) ? HTTP_REQ_ABSOLUTE : 0;
+
+	memset(res, 0, sizeof *res);
+	memset(&tc, 0, sizeof tc);
+	res->t.start = sys_now_ms();
+	c.fd = -1;
+	c.tls = NULL;
+	c.deadline = q->deadline;
+	if (https && tls_prepare(&tc, q->tls, res->msg, sizeof res->msg) != 0) {
+		tls_free(&tc);
+		return res->err = FETCH_E_CONFIG;
+	}
+	if (q->proxy)
+		logf_(h, "using an HTTP proxy");
+	c.fd = sys_connect(chost, cport, q->family, (int)q->connect_ms, q->deadline,
+	    h ? h->log : NULL, h ? h->ctx : NULL, res->msg, sizeof res->msg);
+	if (c.fd < 0) {
+		if (q->proxy) {
+			char m[FETCH_ERR_MAX];
+			memcpy(m, res->msg, sizeof m);
+			snprintf(res->msg, sizeof res->msg, "proxy: %.600s", m);
+		}
+		tls_free(&tc);
+		return res->err = q->proxy ? FETCH_E_PROXY : FETCH_E_NET;
+	}
+	res->t.connected = sys_now_ms();
+	if (q->proxy && https && (e = proxy_connect(&c, q, h, res)) != FETCH_OK)
+		goto out;
+	if (https) {
+		int t = tls_handshake(&tc, c.fd, q->url->host, q->deadline, res->msg, sizeof res->msg);
+		res->tls_info = tc.info;
+		if (t != 0) {
+			e = t == TLS_ERR_NET ? FETCH_E_NET : t == TLS_ERR_CONFIG ? FETCH_E_CONFIG : FETCH_E_TLS;
+			goto out;
+		}
+		c.tls = &tc;
+		snprintf(res->tls_version, sizeof res->tls_version, "%s", tls_version(&tc));
+		snprintf(res->tls_cipher, sizeof res->tls_cipher, "%s", tls_cipher(&tc));
+		res->insecure_used = q->tls->insecure;
+		res->t.tls_done = sys_now_ms();
+	}
+	memset(&rq, 0, sizeof rq);
+	rq.url = q->url;
+	rq.version = q->version;
+	rq.authorization = q->auth;
+	if (flags & HTTP_REQ_ABSOLUTE)
+		rq.proxy_authorization = q->proxy->auth;
+	if (h && h->on_request && http_req_build(&rq, flags | HTTP_REQ_REDACT, req, sizeof req, &olen) == HTTP_OK)
+		h->on_request(h->ctx, req, olen);
+	e = http_req_build(&rq, flags, req, sizeof req, &olen);
+	if (e != HTTP_OK) {
+		sys_wipe(req, sizeof req);
+		snprintf(res->msg, sizeof res->msg, e == HTTP_E_BUFSMALL ? "the request is too long" :
+		    "the request would carry a bad byte (check -u and the token)");
+		e = FETCH_E_CONFIG;
+		goto out;
+	}
+	e = conn_write(&c, req, olen);
+	sys_wipe(req, sizeof req);
+	if (e != 0 && c.tls && tls_alert_text(c.tls, res->msg, sizeof res->msg)) {
+		e = FETCH_E_TLS;
+		goto out;
+	}
+	if (e != 0) {
+		snprintf(res->msg, sizeof res->msg, e == SYS_ERR_TIMEOUT ? "timed out sending the request" :
+		    "sending the request failed");
+		e = FETCH_E_NET;
+		goto out;
+	}
+	http_resp_init(r, 0);
+	if (h) {
+		r->on_header = h->on_header;
+		r->on_headers_done = h->on_headers_done;
+		r->on_body = h->on_body;
+		r->ctx = h->ctx;
+	}
+	e = read_response(&c, r, res, q->url->host, 0);
+	if ((e == FETCH_E_HTTP || e == FETCH_E_NET) && c.tls && !res->got_bytes &&
+	    tls_alert_text(c.tls, res->msg, sizeof res->msg))
+		e = FETCH_E_TLS;
+out:
+	res->t.done = sys_now_ms();
+	if (c.tls)
+		mbedtls_ssl_close_notify(&tc.ssl);
+	tls_free(&tc);
+	sys_close(c.fd);
+	return res->err = e;
+}

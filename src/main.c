@@ -1,0 +1,728 @@
+/* main.c: atlwho, does this Jira or Confluence token work, and whose is it?
+ * Glue only: options, token, the check loop (product, redirects, retries),
+ * the report, and the only place that turns errors into exit codes. */
+#include <stdio.h>
+#include <string.h>
+
+#include <mbedtls/build_info.h>
+
+#include "b64.h"
+#include "classify.h"
+#include "cli.h"
+#include "fetch.h"
+#include "http.h"
+#include "json.h"
+#include "out.h"
+#include "proxy.h"
+#include "report.h"
+#include "sys.h"
+#include "url.h"
+
+#ifndef ATLWHO_VERSION
+#define ATLWHO_VERSION "0.0.0"
+#endif
+
+/* A token is a line of printable text: API tokens are 24 to 192 characters,
+ * Data Center PATs 44; 4 KiB leaves room for JWT-like tokens. */
+#define TOKEN_MAX 4096
+#define USER_MAX 512
+/* "Basic " + base64(user ":" token) */
+#define AUTH_MAX (8 + (USER_MAX + 1 + TOKEN_MAX + 2) / 3 * 4 + 1)
+#define FILE_CHUNK 16384
+#define RETRY_FIRST_MS 1000L   /* curl's first back-off */
+#define RETRY_CAP_MS 600000L   /* curl's longest back-off: 10 minutes */
+
+static const char jira_path[] = "/rest/api/2/myself";
+static const char conf_path[] = "/rest/api/user/current";
+
+struct run {
+	const struct cli_opts *o;
+	struct rep_buf out, err;
+	struct js_scanner js;
+	struct http_resp *resp;
+	int status_printed;
+	int body_nonzero, body_html, body_seen_nonspace;
+};
+
+static void err_line(struct run *R, const char *prefix, const char *msg)
+{
+	rep_str(&R->err, "atlwho: ");
+	if (prefix)
+		rep_str(&R->err, prefix);
+	rep_str(&R->err, msg);
+	rep_str(&R->err, "\n");
+	rep_flush(&R->err);
+}
+
+static void vlog(void *ctx, const char *line)
+{
+	struct run *R = ctx;
+
+	if (!R->o->verbose)
+		return;
+	rep_str(&R->err, "* ");
+	rep_str(&R->err, line);
+	rep_str(&R->err, "\n");
+	rep_flush(&R->err);
+}
+
+/* -v: the request as sent, with the credentials redacted by http.c. */
+static void on_request(void *ctx, const char *req, size_t len)
+{
+	struct run *R = ctx;
+	const char *p = req, *end = req + len;
+
+	if (!R->o->verbose)
+		return;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = (size_t)((nl ? nl : end) - p);
+		if (n && p[n - 1] == '\r')
+			n--;
+		if (n) {
+			rep_str(&R->err, "> ");
+			rep_write(&R->err, p, n);
+			rep_str(&R->err, "\n");
+		}
+		p = nl ? nl + 1 : end;
+	}
+	rep_flush(&R->err);
+}
+
+static void put_status(struct run *R, struct rep_buf *b, const char *prefix)
+{
+	struct out_w w = { rep_write, b };
+	const struct http_resp *r = R->resp;
+
+	rep_str(b, prefix);
+	rep_str(b, r->minor == 0 ? "HTTP/1.0 " : "HTTP/1.1 ");
+	out_uint(&w, (unsigned)r->status);
+	rep_str(b, " ");
+	out_text_value(&w, r->reason, strlen(r->reason));
+	rep_str(b, "\n");
+}
+
+static void status_line(struct run *R)
+{
+	if (R->status_printed)
+		return;
+	R->status_printed = 1;
+	if (R->o->verbose)
+		put_status(R, &R->err, "< ");
+	if (R->o->include)
+		put_status(R, &R->out, "");
+}
+
+static void put_header(struct rep_buf *b, const char *prefix, const char *name, size_t nlen,
+    const char *value, size_t vlen)
+{
+	struct out_w w = { rep_write, b };
+
+	rep_str(b, prefix);
+	out_text_value(&w, name, nlen);
+	rep_str(b, ": ");
+	out_text_value(&w, value, vlen);
+	rep_str(b, "\n");
+}
+
+static int on_header(void *ctx, const char *name, size_t nlen, const char *value, size_t vlen)
+{
+	struct run *R = ctx;
+
+	status_line(R);
+	if (R->o->verbose)
+		put_header(&R->err, "< ", name, nlen, value, vlen);
+	if (R->o->include)
+		put_header(&R->out, "", name, nlen, value, vlen);
+	return 0;
+}
+
+static int on_headers_done(void *ctx, const struct http_resp *r)
+{
+	struct run *R = ctx;
+
+	(void)r;
+	status_line(R);
+	if (R->o->include) {
+		rep_str(&R->out, "\n");
+		rep_flush(&R->out);
+	}
+	rep_flush(&R->err);
+	return 0;
+}
+
+static int on_body(void *ctx, const void *buf, size_t len)
+{
+	struct run *R = ctx;
+	const unsigned char *p = buf;
+	size_t i;
+
+	if (len)
+		R->body_nonzero = 1;
+	for (i = 0; i < len && !R->body_seen_nonspace; i++) {
+		if (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n')
+			continue;
+		R->body_seen_nonspace = 1;
+		R->body_html = p[i] == '<';
+	}
+	if (R->o->raw) {
+		rep_flush(&R->out);
+		sys_write_fd(1, buf, len);
+	}
+	js_feed(&R->js, buf, len); /* errors are sticky; js_finish reports them */
+	return 0;
+}
+
+/* --- credentials --- */
+
+static int has_ctl(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return 1;
+	return 0;
+}
+
+/* Reads the token into tok; returns its length or -1 with a message. */
+static long read_token(struct run *R, char *tok, size_t cap)
+{
+	const struct cli_opts *o = R->o;
+	size_t n = 0;
+
+	if (o->token_file) {
+		int r;
+		if (strcmp(o->token_file, "-") != 0 && sys_file_loose_perms(o->token_file))
+			err_line(R, "warning: ", "the token file is readable by group or others (chmod 600 it)");
+		r = sys_read_file(o->token_file, tok, cap - 1, &n);
+		if (r == SYS_ERR_TOOBIG) {
+			err_line(R, NULL, "--token-file: the token file is larger than 4 KiB");
+			return -1;
+		}
+		if (r < 0) {
+			char m[300];
+			snprintf(m, sizeof m, "--token-file %.200s: %s", o->token_file, sys_errstr());
+			err_line(R, NULL, m);
+			return -1;
+		}
+		if (n > 0 && tok[n - 1] == '\n')
+			n--;
+		if (n > 0 && tok[n - 1] == '\r')
+			n--;
+	} else {
+		const char *e = sys_getenv("ATLWHO_TOKEN");
+		if (!e) {
+			err_line(R, NULL, "no token: give --token-file FILE (- for stdin) or set ATLWHO_TOKEN");
+			return -1;
+		}
+		n = strlen(e);
+		if (n >= cap) {
+			err_line(R, NULL, "ATLWHO_TOKEN is longer than 4 KiB");
+			return -1;
+		}
+		memcpy(tok, e, n);
+	}
+	tok[n] = 0;
+	if (n == 0) {
+		err_line(R, NULL, "the token is empty");
+		return -1;
+	}
+	if (has_ctl(tok, n)) {
+		err_line(R, NULL, "the token contains a control character (only its trailing newline may go)");
+		return -1;
+	}
+	return (long)n;
+}
+
+static int build_auth(struct run *R, const char *tok, size_t tlen, char *auth, size_t cap)
+{
+	const char *user = R->o->user;
+	char pair[USER_MAX + 1 + TOKEN_MAX + 1];
+	size_t ulen, n;
+
+	if (!user) {
+		snprintf(auth, cap, "Bearer %s", tok);
+		return 0;
+	}
+	ulen = strlen(user);
+	if (ulen == 0 || ulen > USER_MAX || strchr(user, ':') || has_ctl(user, ulen)) {
+		err_line(R, NULL, "-u: the user name must be 1 to 512 characters, without ':' or control characters");
+		return -1;
+	}
+	memcpy(pair, user, ulen);
+	pair[ulen] = ':';
+	memcpy(pair + ulen + 1, tok, tlen);
+	memcpy(auth, "Basic ", 6);
+	n = b64_encode(auth + 6, cap - 7, pair, ulen + 1 + tlen);
+	auth[6 + n] = 0;
+	sys_wipe(pair, sizeof pair);
+	return 0;
+}
+
+/* --- proxy selection (curl's rules, see proxy.h) --- */
+
+static int pick_proxy(struct run *R, const struct url *u, struct px *px,
+    struct fetch_proxy *fp, char *auth, size_t authcap, int *use)
+{
+	const struct cli_opts *o = R->o;
+	struct px_env env;
+	const char *purl, *from = NULL;
+	char err[256];
+	size_t olen;
+
+	*use = 0;
+	memset(&env, 0, sizeof env);
+	env.opt_proxy = o->proxy;
+	env.opt_noproxy = o->noproxy;
+	env.https_proxy = sys_getenv("https_proxy");
+	env.HTTPS_PROXY = sys_getenv("HTTPS_PROXY");
+	env.http_proxy = sys_getenv("http_proxy");
+	env.no_proxy = sys_getenv("no_proxy");
+	env.NO_PROXY = sys_getenv("NO_PROXY");
+	purl = px_select(&env, u->https, u->host, &from);
+	if (!purl || !*purl) {
+		if (from && o->verbose) {
+			snprintf(err, sizeof err, "no proxy for %.200s (%s)", u->host, from);
+			vlog(R, err);
+		}
+		return 0;
+	}
+	if (px_parse(px, purl, err, sizeof err) != PX_OK) {
+		char m[320];
+		snprintf(m, sizeof m, "%s: %.250s", from ? from : "proxy", err);
+		err_line(R, NULL, m);
+		return -1;
+	}
+	snprintf(fp->host, sizeof fp->host, "%s", px->host);
+	fp->port = px->port;
+	fp->auth = NULL;
+	if (px->has_auth) {
+		if (px_basic(px, auth, authcap, &olen) != PX_OK) {
+			err_line(R, "proxy: ", "proxy credentials too long");
+			return -1;
+		}
+		fp->auth = auth;
+	}
+	if (o->verbose) {
+		snprintf(err, sizeof err, "proxy %.200s port %u (from %s)%s", px->host, px->port,
+		    from ? from : "?", px->has_auth ? " with Basic credentials" : "");
+		vlog(R, err);
+	}
+	*use = 1;
+	return 0;
+}
+
+/* --- the check --- */
+
+static int ends_with_ci(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix), i;
+
+	if (n < m)
+		return 0;
+	for (i = 0; i < m; i++) {
+		char a = s[n - m + i], b = suffix[i];
+		if (a >= 'A' && a <= 'Z')
+			a = (char)(a + 32);
+		if (a != b)
+			return 0;
+	}
+	return 1;
+}
+
+static void copy_kept(const struct http_resp *r, struct cl_headers *h)
+{
+	static const struct { enum http_hdr id; size_t off, cap; } map[] = {
+		{ HTTP_H_SERAPH_LOGINREASON, offsetof(struct cl_headers, seraph), CL_HDR_MAX },
+		{ HTTP_H_AUTH_DENIED_REASON, offsetof(struct cl_headers, denied), CL_HDR_MAX },
+		{ HTTP_H_AUSERNAME, offsetof(struct cl_headers, ausername), CL_HDR_MAX },
+		{ HTTP_H_AREQUESTID, offsetof(struct cl_headers, requestid), CL_HDR_MAX },
+		{ HTTP_H_RETRY_AFTER, offsetof(struct cl_headers, retry_after), CL_HDR_MAX },
+		{ HTTP_H_CONTENT_TYPE, offsetof(struct cl_headers, content_type), CL_HDR_MAX },
+		{ HTTP_H_WWW_AUTHENTICATE, offsetof(struct cl_headers, www_auth), CL_HDR_MAX },
+		{ HTTP_H_LOCATION, offsetof(struct cl_headers, location), CL_LOCATION_MAX },
+	};
+	size_t i, len;
+
+	memset(h, 0, sizeof *h);
+	for (i = 0; i < sizeof map / sizeof map[0]; i++) {
+		const char *v = http_resp_header(r, map[i].id, &len, NULL);
+		if (v)
+			cl_copy_clean((char *)h + map[i].off, map[i].cap, v, len);
+	}
+}
+
+/* Delta-seconds Retry-After (RFC 9110 section 10.2.3) in ms, or -1. */
+static long retry_after_ms(const char *v)
+{
+	long s = 0;
+
+	if (!*v)
+		return -1;
+	for (; *v; v++) {
+		if (*v < '0' || *v > '9')
+			return -1;
+		s = s * 10 + (*v - '0');
+		if (s > RETRY_CAP_MS / 1000)
+			return RETRY_CAP_MS;
+	}
+	return s * 1000;
+}
+
+static int fetch_exit(int e)
+{
+	switch (e) {
+	case FETCH_E_CONFIG: return EX_USAGE;
+	case FETCH_E_NET: case FETCH_E_PROXY: return EX_NETWORK;
+	case FETCH_E_TLS: return EX_TLS;
+	default: return EX_UNEXPECTED;
+	}
+}
+
+static void say_tls(struct run *R, const struct fetch_res *res)
+{
+	char m[700];
+
+	if (!R->o->verbose || !res->tls_version[0])
+		return;
+	snprintf(m, sizeof m, "%s, cipher %s", res->tls_version, res->tls_cipher);
+	vlog(R, m);
+	if (res->tls_info.subject[0]) {
+		snprintf(m, sizeof m, "server certificate: subject %.250s; issuer %.250s", res->tls_info.subject,
+		    res->tls_info.issuer);
+		vlog(R, m);
+		snprintf(m, sizeof m, "server certificate: valid %s to %s; names %.250s; key sha256//%s",
+		    res->tls_info.not_before, res->tls_info.not_after, res->tls_info.names, res->tls_info.pin);
+		vlog(R, m);
+	}
+}
+
+static void say_times(struct run *R, const struct fetch_res *res)
+{
+	char m[200];
+	const struct fetch_times *t = &res->t;
+
+	if (!R->o->verbose)
+		return;
+	snprintf(m, sizeof m, "times: connect %lld ms, TLS %lld ms, first byte %lld ms, total %lld ms",
+	    (long long)(t->connected ? t->connected - t->start : -1),
+	    (long long)(t->tls_done ? t->tls_done - t->start : -1),
+	    (long long)(t->first_byte ? t->first_byte - t->start : -1),
+	    (long long)(t->done - t->start));
+	vlog(R, m);
+}
+
+static int report_failure(struct run *R, int code, const char *msg, const struct cl_result *cl,
+    const struct cl_headers *h, const char *product, int status)
+{
+	const struct cli_opts *o = R->o;
+	struct rep_info ri;
+
+	if (!o->quiet)
+		err_line(R, NULL, msg);
+	if (o->format != CLI_TEXT && !o->quiet) {
+		memset(&ri, 0, sizeof ri);
+		ri.product = product;
+		ri.status = status;
+		ri.exit = code;
+		ri.error = msg;
+		ri.cl = cl;
+		ri.h = h;
+		rep_result(&R->out, o->format == CLI_JSON ? REP_JSON : REP_ENV, &ri);
+	}
+	return code;
+}
+
+static int report_classified(struct run *R, const struct cl_result *cl, const struct cl_headers *h,
+    const char *product, int status)
+{
+	const struct cli_opts *o = R->o;
+	struct rep_info ri;
+
+	if (cl->exit != EX_AUTH_OK && cl->exit != EX_INACTIVE)
+		return report_failure(R, cl->exit, cl->msg, cl, h, product, status);
+	if (o->raw || o->quiet) {
+		rep_flush(&R->out);
+		return cl->exit;
+	}
+	memset(&ri, 0, sizeof ri);
+	ri.product = product;
+	ri.status = status;
+	ri.exit = cl->exit;
+	ri.js = &R->js;
+	ri.cl = cl;
+	ri.h = h;
+	rep_result(&R->out, o->format == CLI_JSON ? REP_JSON : o->format == CLI_ENV ? REP_ENV : REP_TEXT, &ri);
+	if (cl->exit == EX_INACTIVE)
+		err_line(R, NULL, cl->msg);
+	{
+		int i;
+		for (i = 0; i < JS_NFIELDS; i++)
+			if (R->js.f[i].truncated) {
+				char m[120];
+				snprintf(m, sizeof m, "%s was longer than %d bytes and is shown cut", js_field_key(i), JS_FIELD_MAX);
+				err_line(R, "warning: ", m);
+			}
+	}
+	return cl->exit;
+}
+
+static int from_file(struct run *R)
+{
+	const char *path = R->o->from_file;
+	unsigned char buf[FILE_CHUNK];
+	struct cl_input in;
+	struct cl_result cl;
+	int fd = strcmp(path, "-") == 0 ? 0 : sys_open_read(path);
+	long n;
+
+	if (fd < 0) {
+		char m[300];
+		snprintf(m, sizeof m, "--from-file %.200s: %s", path, sys_errstr());
+		return report_failure(R, EX_USAGE, m, NULL, NULL, NULL, 0);
+	}
+	js_init(&R->js);
+	while ((n = sys_read(fd, buf, sizeof buf)) > 0)
+		on_body(R, buf, (size_t)n);
+	if (fd != 0)
+		sys_close(fd);
+	if (n < 0) {
+		char m[300];
+		snprintf(m, sizeof m, "--from-file %.200s: %s", path, sys_errstr());
+		return report_failure(R, EX_USAGE, m, NULL, NULL, NULL, 0);
+	}
+	memset(&in, 0, sizeof in);
+	in.js = &R->js;
+	in.js_result = js_finish(&R->js);
+	in.body_len_nonzero = R->body_nonzero;
+	in.body_html = R->body_html;
+	classify(&in, &cl);
+	return report_classified(R, &cl, NULL, NULL, 0);
+}
+
+/* Redirects may stay on the origin the user named, or move that same host
+ * from http to https; the token never goes anywhere else. */
+static int redirect_allowed(const struct url *base, const struct url *to)
+{
+	if (url_same_origin(base, to))
+		return 1;
+	if (!base->https && to->https && strcmp(base->host, to->host) == 0 &&
+	    (to->port == 443 || to->port == base->port))
+		return 1;
+	return 0;
+}
+
+static int check(struct run *R, const char *auth, const struct url *base)
+{
+	const struct cli_opts *o = R->o;
+	static struct http_resp resp; /* 27 KiB: kept off the stack for small-stack targets */
+	struct tls_opts to;
+	struct fetch_hooks hk;
+	struct fetch_req q;
+	struct fetch_res res;
+	struct fetch_proxy fp;
+	struct px px;
+	char pauth[PX_AUTH_MAX];
+
+	memset(&px, 0, sizeof px);
+	struct url cur;
+	struct cl_headers h;
+	struct cl_input in;
+	struct cl_result cl;
+	const char *product = o->product == CLI_CONFLUENCE ? "confluence" : "jira";
+	int64_t deadline = sys_now_ms() + o->max_ms;
+	int redirs = 0, retries = 0, use_proxy = 0, e;
+	long backoff = RETRY_FIRST_MS;
+	char m[CL_MSG_MAX];
+
+	memset(&to, 0, sizeof to);
+	to.cacert = o->cacert;
+	to.capath = o->capath;
+	to.env_file = sys_getenv("SSL_CERT_FILE");
+	to.env_dir = sys_getenv("SSL_CERT_DIR");
+	to.pins = o->pins;
+	to.cert = o->cert;
+	to.key = o->key;
+	to.insecure = o->insecure;
+	to.tls13_only = o->tls13_only;
+	sys_set_rng_deadline(deadline);
+
+	memset(&hk, 0, sizeof hk);
+	hk.ctx = R;
+	hk.log = o->verbose ? vlog : NULL;
+	hk.on_header = on_header;
+	hk.on_headers_done = on_headers_done;
+	hk.on_body = on_body;
+	hk.on_request = o->verbose ? on_request : NULL;
+	R->resp = &resp;
+
+	cur = *base;
+	if (url_append(&cur, o->path ? o->path : o->product == CLI_CONFLUENCE ? conf_path : jira_path,
+	    m, sizeof m) != URL_OK)
+		return report_failure(R, EX_USAGE, m, NULL, NULL, NULL, 0);
+	for (;;) {
+		if (pick_proxy(R, &cur, &px, &fp, pauth, sizeof pauth, &use_proxy) != 0) {
+			px_wipe(&px);
+			return EX_USAGE;
+		}
+		memset(&q, 0, sizeof q);
+		q.url = &cur;
+		q.auth = auth;
+		q.version = ATLWHO_VERSION;
+		q.proxy = use_proxy ? &fp : NULL;
+		q.tls = &to;
+		q.family = o->family;
+		q.connect_ms = o->connect_ms;
+		q.deadline = deadline;
+		if (o->verbose) {
+			char u[URL_HOST_MAX + URL_PATH_MAX + 32];
+			url_format(&cur, u, sizeof u);
+			snprintf(m, sizeof m, "GET %.900s%s", u, use_proxy ? " via proxy" : "");
+			vlog(R, m);
+		}
+		js_init(&R->js);
+		R->status_printed = R->body_nonzero = R->body_html = R->body_seen_nonspace = 0;
+		e = fetch(&q, &hk, &resp, &res);
+		sys_wipe(pauth, sizeof pauth);
+		px_wipe(&px);
+		say_tls(R, &res);
+		say_times(R, &res);
+		if (e != FETCH_OK) {
+			int code = fetch_exit(e);
+			/* --retry: connect failures only (nothing was sent). */
+			if (code == EX_NETWORK && !res.t.connected && retries < o->retry &&
+			    sys_now_ms() + backoff < deadline) {
+				retries++;
+				snprintf(m, sizeof m, "%s; retrying in %ld ms (%d of %d)", res.msg, backoff, retries, o->retry);
+				err_line(R, "warning: ", m);
+				sys_sleep_ms(backoff);
+				backoff = backoff * 2 > RETRY_CAP_MS ? RETRY_CAP_MS : backoff * 2;
+				continue;
+			}
+			return report_failure(R, code, res.msg, NULL, NULL, product, 0);
+		}
+		copy_kept(&resp, &h);
+		if (resp.status == 404 && o->product == CLI_AUTO && !o->path &&
+		    strcmp(product, "jira") == 0) {
+			vlog(R, "no Jira API here (404): trying Confluence's endpoint");
+			product = "confluence";
+			cur = *base;
+			url_append(&cur, conf_path, m, sizeof m);
+			continue;
+		}
+		if ((resp.status == 301 || resp.status == 302 || resp.status == 303 ||
+		    resp.status == 307 || resp.status == 308) && h.location[0]) {
+			struct url next;
+			char target[CL_LOCATION_MAX];
+			if (url_resolve(&next, &cur, h.location, strlen(h.location), m, sizeof m) != URL_OK) {
+				snprintf(target, sizeof target, "%s", h.location);
+			} else {
+				url_format(&next, target, sizeof target);
+				if (o->follow && redirect_allowed(base, &next) && redirs < o->max_redirs) {
+					redirs++;
+					snprintf(m, sizeof m, "following redirect %d to %.900s", redirs, target);
+					vlog(R, m);
+					cur = next;
+					continue;
+				}
+			}
+			memset(&in, 0, sizeof in);
+			in.status = resp.status;
+			in.h = &h;
+			in.js = &R->js;
+			in.location_hint = target;
+			classify(&in, &cl);
+			if (o->follow) {
+				size_t n = strlen(cl.msg);
+				snprintf(cl.msg + n, sizeof cl.msg - n, "%s", redirs >= o->max_redirs ?
+				    " (--max-redirs reached)" : " (-L follows only the same origin, or http to https on the same host)");
+			}
+			return report_classified(R, &cl, &h, product, resp.status);
+		}
+		if ((resp.status == 429 || resp.status == 503) && retries < o->retry) {
+			long wait = retry_after_ms(h.retry_after);
+			if (wait < 0)
+				wait = backoff;
+			if (sys_now_ms() + wait < deadline) {
+				retries++;
+				snprintf(m, sizeof m, "HTTP %d; retrying in %ld ms (%d of %d)", resp.status, wait, retries, o->retry);
+				err_line(R, "warning: ", m);
+				sys_sleep_ms(wait);
+				backoff = backoff * 2 > RETRY_CAP_MS ? RETRY_CAP_MS : backoff * 2;
+				continue;
+			}
+		}
+		break;
+	}
+	memset(&in, 0, sizeof in);
+	in.status = resp.status;
+	in.h = &h;
+	in.js = &R->js;
+	in.js_result = js_finish(&R->js);
+	in.body_len_nonzero = R->body_nonzero;
+	in.body_html = R->body_html;
+	in.bearer = o->user == NULL;
+	in.cloud = ends_with_ci(base->host, ".atlassian.net");
+	in.product_confluence = strcmp(product, "confluence") == 0;
+	classify(&in, &cl);
+	return report_classified(R, &cl, &h, product, resp.status);
+}
+
+static void version(struct run *R)
+{
+	rep_str(&R->out, "atlwho " ATLWHO_VERSION "\nmbedTLS " MBEDTLS_VERSION_STRING
+	    " (TLS 1.2, TLS 1.3; AES-GCM, ChaCha20-Poly1305; x25519, P-256, P-384)\n");
+	rep_flush(&R->out);
+}
+
+int main(int argc, char **argv)
+{
+	static struct run R;
+	struct cli_opts o;
+	struct url base;
+	char err[512], tok[TOKEN_MAX + 1], auth[AUTH_MAX];
+	long tlen;
+	int code;
+
+	sys_harden();
+	R.o = &o;
+	rep_init(&R.out, 1);
+	rep_init(&R.err, 2);
+	if (cli_parse(&o, argc, argv, err, sizeof err) != 0) {
+		err_line(&R, NULL, err);
+		return EX_USAGE;
+	}
+	if (o.help) {
+		rep_str(&R.out, cli_usage);
+		rep_flush(&R.out);
+		return 0;
+	}
+	if (o.version) {
+		version(&R);
+		return 0;
+	}
+	if (o.from_file)
+		return from_file(&R);
+	if (url_parse(&base, o.base, err, sizeof err) != URL_OK) {
+		err_line(&R, "BASE_URL: ", err);
+		return EX_USAGE;
+	}
+	tlen = read_token(&R, tok, sizeof tok);
+	if (tlen < 0) {
+		sys_wipe(tok, sizeof tok);
+		return EX_USAGE;
+	}
+	if (build_auth(&R, tok, (size_t)tlen, auth, sizeof auth) != 0) {
+		sys_wipe(tok, sizeof tok);
+		return EX_USAGE;
+	}
+	sys_wipe(tok, sizeof tok);
+	if (!base.https)
+		err_line(&R, "warning: ", "sending the token over plain http: anyone on the path can read it");
+	if (o.insecure && base.https)
+		err_line(&R, "warning: ", "-k/--insecure: TLS certificate verification is OFF");
+	code = check(&R, auth, &base);
+	sys_wipe(auth, sizeof auth);
+	return code;
+}

@@ -1,0 +1,44 @@
+/* pem.h: streaming PEM certificate scanner (RFC 7468) and a minimal DER walk
+ * to a certificate's subject (RFC 5280 section 4.1), for lazy CA loading. */
+#ifndef ATLWHO_PEM_H
+#define ATLWHO_PEM_H
+
+#include <stddef.h>
+
+/* Largest DER certificate kept; larger blocks are skipped. Real roots are
+ * 0.8 to 2 KB; 16 KiB leaves room for long extension lists. */
+#define PEM_DER_MAX 16384
+/* Longest PEM line looked at; longer lines are skipped (RFC 7468 says 64). */
+#define PEM_LINE_MAX 128
+
+/* Called with each complete "CERTIFICATE" block, base64-decoded. Returns 0
+ * to continue, non-zero to stop the scan (pem_feed then returns it). */
+typedef int (*pem_cert_fn)(void *ctx, const unsigned char *der, size_t len);
+
+struct pem_scanner {
+	pem_cert_fn fn;
+	void *ctx;
+	int in_cert;           /* between BEGIN and END CERTIFICATE */
+	int bad;               /* current block is unusable (too big, bad base64) */
+	size_t line_len;       /* bytes of the current line kept in line[] */
+	int line_overflow;     /* current line longer than PEM_LINE_MAX */
+	unsigned long acc;     /* base64 accumulator */
+	int acc_n, pad;
+	size_t der_len;
+	char line[PEM_LINE_MAX];
+	unsigned char der[PEM_DER_MAX];
+};
+
+void pem_init(struct pem_scanner *s, pem_cert_fn fn, void *ctx);
+/* Feeds bytes of a PEM file; returns 0 or the callback's non-zero stop value. */
+int pem_feed(struct pem_scanner *s, const void *buf, size_t len);
+/* End of file: an unterminated final line is processed. */
+int pem_finish(struct pem_scanner *s);
+
+/* Finds the subject Name (full TLV) and issuer Name of a DER certificate.
+ * Returns 0 and sets the slices, or -1 if the DER is not a certificate. */
+int der_cert_names(const unsigned char *der, size_t len,
+    const unsigned char **issuer, size_t *ilen,
+    const unsigned char **subject, size_t *slen);
+
+#endif

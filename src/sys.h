@@ -1,0 +1,72 @@
+/* sys.h: every system call atlwho makes, in one place (OpenBSD nc style):
+ * EINTR loops, short writes, deadlines via poll, non-blocking connect. */
+#ifndef ATLWHO_SYS_H
+#define ATLWHO_SYS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Return convention: >= 0 progress; these negative values are errors. */
+#define SYS_ERR_IO      (-1)  /* read/write/open failed: errno-based message in sys_errstr() */
+#define SYS_ERR_TIMEOUT (-2)  /* the deadline passed */
+#define SYS_ERR_RESOLVE (-3)  /* getaddrinfo failed */
+#define SYS_ERR_CONNECT (-4)  /* every address refused or failed */
+#define SYS_ERR_TOOBIG  (-5)  /* a file larger than the caller's buffer */
+#define SYS_ERR_ENTROPY (-6)  /* getrandom did not become ready in time */
+
+/* Milliseconds on the monotonic clock. */
+int64_t sys_now_ms(void);
+/* Seconds since the epoch on the real-time clock (what certificates use). */
+int64_t sys_wall_time(void);
+
+/* Process set-up: ignore SIGPIPE, forbid core dumps and ptrace by others. */
+void sys_harden(void);
+
+/* Reports one line of verbose progress (may be NULL). */
+typedef void (*sys_log_fn)(void *ctx, const char *msg);
+
+/* Resolves host (family 0, 4 or 6) and connects to each address in turn,
+ * each attempt bounded by connect_ms and all by deadline (monotonic ms).
+ * Returns a connected non-blocking socket with TCP_NODELAY, or an error;
+ * err receives a one-line reason. */
+int sys_connect(const char *host, unsigned port, int family, int connect_ms,
+    int64_t deadline, sys_log_fn log, void *logctx, char *err, size_t errcap);
+
+/* Reads at most n bytes, waiting until deadline: > 0 bytes, 0 EOF, or error. */
+long sys_recv(int fd, void *buf, size_t n, int64_t deadline);
+/* Writes all n bytes before deadline: 0 or error. */
+int sys_send_all(int fd, const void *buf, size_t n, int64_t deadline);
+void sys_close(int fd);
+
+/* Writes all of buf to a blocking descriptor (stdout, stderr). */
+void sys_write_fd(int fd, const void *buf, size_t n);
+
+/* Files. sys_open_read returns a descriptor or SYS_ERR_IO. */
+int sys_open_read(const char *path);
+long sys_read(int fd, void *buf, size_t n);
+/* Reads a whole small file into buf (at most cap bytes) and sets *len. */
+int sys_read_file(const char *path, void *buf, size_t cap, size_t *len);
+/* 1 if path is a regular file that group or others may read, else 0. */
+int sys_file_loose_perms(const char *path);
+int sys_is_dir(const char *path);
+int sys_is_file(const char *path);
+/* Calls fn for each entry of a directory (no "." or ".."), in readdir order. */
+int sys_each_dirent(const char *dir, void (*fn)(void *ctx, const char *name), void *ctx);
+
+/* Kernel randomness. Waits for the pool until the deadline set by
+ * sys_set_rng_deadline (early boot), then fails with SYS_ERR_ENTROPY. */
+void sys_set_rng_deadline(int64_t deadline_ms);
+int sys_random(void *buf, size_t n);
+
+/* The errno text of the last SYS_ERR_IO. */
+const char *sys_errstr(void);
+
+/* Sleeps ms milliseconds (retry back-off). */
+void sys_sleep_ms(long ms);
+/* The environment variable, or NULL. */
+const char *sys_getenv(const char *name);
+
+/* A memset the compiler may not remove (for secrets). */
+void sys_wipe(void *p, size_t n);
+
+#endif

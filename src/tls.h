@@ -1,0 +1,92 @@
+/* tls.h: the TLS 1.2/1.3 client over mbedTLS: trust sources with lazy CA
+ * loading, curl-style public-key pins, client certificates, and verification
+ * failures explained in words a user can act on. */
+#ifndef ATLWHO_TLS_H
+#define ATLWHO_TLS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <mbedtls/ssl.h>
+#include <mbedtls/x509_crt.h>
+#include <mbedtls/pk.h>
+
+#define TLS_MAX_PINS 8          /* curl allows a ';' list; 8 covers key rotation */
+#define TLS_PIN_LEN 44          /* base64 of a SHA-256 digest */
+#define TLS_MSG_MAX 512         /* one explanatory line */
+#define TLS_NAMES_MAX 256       /* the certificate's names, for mismatch messages */
+
+/* Return convention: 0 ok; negative errors. */
+#define TLS_ERR_CONFIG   (-1)   /* bad file, bad pin, no trust source: exit 2 */
+#define TLS_ERR_HANDSHAKE (-2)  /* handshake or verification failed: exit 6 */
+#define TLS_ERR_NET      (-3)   /* the transport failed or timed out: exit 5 */
+#define TLS_ERR_PROTO    (-4)   /* a TLS error after the handshake */
+
+struct tls_opts {
+	const char *cacert, *capath;    /* from the command line */
+	const char *env_file, *env_dir; /* SSL_CERT_FILE, SSL_CERT_DIR */
+	const char *pins;               /* "sha256//B64;sha256//B64" or NULL */
+	const char *cert, *key;         /* client certificate and key files */
+	int insecure;                   /* -k */
+	int tls13_only;                 /* --tls-min 1.3 */
+};
+
+/* The trust store: files and directories searched lazily by issuer. */
+#define TLS_MAX_SOURCES 4
+struct tls_trust {
+	const char *file[TLS_MAX_SOURCES];
+	const char *dir[TLS_MAX_SOURCES];
+	int nfile, ndir;
+	int pin_only;                   /* --pin without --cacert/--capath */
+	unsigned loaded;                /* certificates parsed (for -v / benchmarks) */
+};
+
+struct tls_info {                 /* what -v prints and errors explain */
+	char subject[TLS_NAMES_MAX], issuer[TLS_NAMES_MAX], names[TLS_NAMES_MAX];
+	char top_issuer[TLS_NAMES_MAX];
+	char not_before[24], not_after[24];
+	char pin[TLS_PIN_LEN + 1];
+	int pin_checked, pin_ok;
+	uint32_t flags;
+};
+
+struct tls_conn {
+	mbedtls_ssl_context ssl;
+	mbedtls_ssl_config conf;
+	mbedtls_x509_crt own_cert;
+	mbedtls_pk_context own_key;
+	struct tls_trust trust;
+	struct tls_info info;
+	char pins[TLS_MAX_PINS][TLS_PIN_LEN + 1];
+	int npins, insecure;
+	int ciphers[16];
+	int fd;
+	int64_t deadline;
+	int net_err;                    /* a SYS_ERR_* from the transport, or 0 */
+	int last_err;                   /* the last mbedTLS error of read/write */
+	int ready;
+};
+
+/* Validates options and finds the trust source; err gets one line. */
+int tls_prepare(struct tls_conn *c, const struct tls_opts *o, char *err, size_t errcap);
+/* Handshake on connected socket fd with SNI/verification name host. */
+int tls_handshake(struct tls_conn *c, int fd, const char *host, int64_t deadline,
+    char *err, size_t errcap);
+/* > 0 bytes, 0 end of stream (close_notify or TCP close), or an error. */
+long tls_read(struct tls_conn *c, void *buf, size_t n);
+int tls_write_all(struct tls_conn *c, const void *buf, size_t n);
+/* After tls_read/tls_write_all failed with TLS_ERR_PROTO: 1 and a message
+ * if the server sent a fatal alert (TLS 1.3 servers refuse a missing client
+ * certificate only after the client's Finished), else 0. */
+int tls_alert_text(const struct tls_conn *c, char *err, size_t errcap);
+const char *tls_version(const struct tls_conn *c);
+const char *tls_cipher(const struct tls_conn *c);
+/* Frees everything; safe on a zeroed or half-set-up struct. */
+void tls_free(struct tls_conn *c);
+
+/* Exposed for tests: curl-style pin of a DER SubjectPublicKeyInfo. */
+void tls_spki_pin(const unsigned char *spki, size_t len, char out[TLS_PIN_LEN + 1]);
+/* Parses a pin list into pins[]; returns the count or TLS_ERR_CONFIG. */
+int tls_parse_pins(const char *s, char pins[][TLS_PIN_LEN + 1], int max);
+
+#endif

@@ -1,0 +1,1282 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the atlwho command (issue 5), against loopback servers started here.
+
+    ATLWHO=./atlwho python3 tests/e2e/test_cli.py [-k SUBSTRING] [-v] [--list] [-x]
+
+Python 3 standard library and the `openssl` command only. Every case is one row of CASES:
+arguments, environment, the scenario the fake server(s) play, the exact exit code, and
+case-insensitive fragments expected on stdout / stderr, plus optional checks. Rows use
+{placeholders}: {base} (the server, https://localhost:PORT or http://...), {base4}
+(127.0.0.1), {base6} ([::1]), {port}, {base2}/{port2} (a second server), {http_base},
+{ca} {ca2} {ca3} {cas} {clientca} {client_cert} {client_key}, {pin} (the served leaf's
+pin), {pin_NAME}, {proxy} {proxy_auth} (proxy URL without / with credentials),
+{free} (a closed port), {blackhole} (a port whose backlog is full), {tmp} (the case's
+directory), {f_NAME} (a file written from the row's `files`).
+
+Checks made on every case, whatever the row says:
+  - the run ends (20 s cap) by exiting (no signal) with a documented code 0..7;
+  - no token (nor its Basic encoding) appears on stdout or stderr;
+  - the token reaches no origin but the one named on the command line;
+  - through a proxy over https, the token is never seen by the proxy in clear;
+  - -q: nothing on stdout or stderr; failures without -q/-j say something on stderr;
+  - --format json (except usage errors): stdout is exactly one JSON object, "ok" true
+    for exit 0 and false (with "exit" equal to the code) for failures;
+  - --format env on success: the output evaluates in sh without error;
+  - text format: stdout carries no raw control characters (C0 but newline, DEL, C1).
+Ends with one line "N passed, N failed"; exits 1 if any failed.
+"""
+
+import base64
+import datetime
+import inspect
+import json
+import os
+import re
+import shlex
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from urllib.parse import urlsplit
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True   # no __pycache__ in the tree
+sys.path.insert(0, HERE)
+import fakeatl as F  # noqa: E402
+import pki as PKI  # noqa: E402
+
+ATLWHO = os.path.abspath(os.environ.get("ATLWHO", "./atlwho"))
+# `make test VALGRIND=1` sets ATLWHO_VALGRIND=1: run under memcheck (errors -> exit 99),
+# with more time per run and slack on the timing checks.
+VALGRIND = os.environ.get("ATLWHO_VALGRIND") == "1"
+VALGRIND_CMD = ["valgrind", "-q", "--error-exitcode=99", "--leak-check=full",
+                "--errors-for-leak-kinds=definite,indirect"]
+RUN_TIMEOUT = 60.0 if VALGRIND else 20.0   # seconds: no run may take longer
+TIME_SLACK = 3.0 if VALGRIND else 0.0      # added to every max_elapsed
+SH_TIMEOUT = 10.0
+
+GOOD = F.GOOD_TOKEN                      # tok-good-123: accepted by the fakes
+BAD = "tok-BAD-5eed-9f7c"                # rejected everywhere
+LEAK = "LEAKCHECK-Zq7x-3b9e-tokn"        # a distinctive token for the leak rows
+EMAIL = F.CLOUD_EMAIL
+SECRETS = [GOOD, BAD, LEAK] + [
+    base64.b64encode(("%s:%s" % (u, t)).encode()).decode()
+    for u in ("fred", EMAIL, "mallory") for t in (GOOD, BAD, LEAK)]
+
+FIELDS = ("name", "displayName", "active", "accountId", "type", "emailAddress", "username")
+NOW_YEAR = str(datetime.datetime.now(datetime.timezone.utc).year)
+
+JIRA_BODY = F.jdump(F.jira_server_user())
+CONF_BODY = F.jdump(F.confluence_user(context="/confluence"))
+
+
+# ============================================================================ running
+
+def base_env():
+    """A clean environment: no proxies, no CA overrides, no ATLWHO_* from the caller."""
+    keep = ("PATH", "LANG", "LC_ALL", "TZ", "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS",
+            "VALGRIND_OPTS")
+    env = {k: os.environ[k] for k in keep if k in os.environ}
+    env.setdefault("PATH", "/usr/local/bin:/usr/bin:/bin")
+    return env
+
+
+def run(args, env=None, stdin=None, timeout=RUN_TIMEOUT, cwd=None):
+    """Run atlwho with args. Returns (rc, out, err, elapsed); rc None on timeout.
+
+    env: added to a clean environment (a value None removes the variable).
+    out/err are str decoded as UTF-8 with surrogateescape (raw bytes recoverable)."""
+    e = base_env()
+    for k, v in (env or {}).items():
+        if v is None:
+            e.pop(k, None)
+        else:
+            e[k] = v
+    if isinstance(stdin, str):
+        stdin = stdin.encode()
+    t = time.monotonic()
+    cmd = (VALGRIND_CMD if VALGRIND else []) + [ATLWHO] + list(args)
+    p = subprocess.Popen(cmd, env=e, cwd=cwd,
+                         stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        out, err = p.communicate(stdin, timeout=timeout)
+        rc = p.returncode
+    except subprocess.TimeoutExpired:
+        p.kill()
+        out, err = p.communicate()
+        rc = None
+    el = time.monotonic() - t
+    dec = lambda x: x.decode("utf-8", "surrogateescape")  # noqa: E731
+    return rc, dec(out), dec(err), el
+
+
+def raw(s):
+    return s.encode("utf-8", "surrogateescape")
+
+
+# ============================================================================ table rows
+
+class Srv:
+    """A fake server for a row: handler, TLS leaf name (None: plain http) and options."""
+
+    def __init__(self, handler, tls="ecdsa", versions=None, mtls=False, weak=False,
+                 host="both", tls_auto=False, on_connect=None, keepalive=False):
+        self.handler, self.tls, self.versions, self.mtls = handler, tls, versions, mtls
+        self.weak, self.host, self.tls_auto = weak, host, tls_auto
+        self.on_connect, self.keepalive = on_connect, keepalive
+
+    def start(self, pk):
+        tls = None
+        if self.tls:
+            leaf = pk.leaf[self.tls]
+            tls = F.TLS(leaf.chain if self.tls != "selfsigned" else leaf.cert, leaf.key,
+                        versions=self.versions, client_ca=pk.clientca if self.mtls else None,
+                        weak=self.weak or self.tls in ("rsa1024", "sha1"))
+        return F.FakeServer(self.handler, tls=tls, host=self.host, tls_auto=self.tls_auto,
+                            on_connect=self.on_connect, keepalive=self.keepalive).start()
+
+
+class Proxy:
+    """A CONNECT proxy for a row. targets: {"host:port": "srv"|"srv2"}."""
+
+    def __init__(self, auth=None, targets=None, fail=None):
+        self.auth, self.targets, self.fail = auth, targets or {}, fail
+
+
+class C:
+    """One test case (a row). rc: exact exit code (a tuple where the spec allows several)."""
+
+    def __init__(self, name, args, rc, srv=None, srv2=None, proxy=None, env=None, tok=GOOD,
+                 stdin=None, files=None, out=(), err=(), out_not=(), err_not=(), check=(),
+                 max_elapsed=None, skip=None, blackhole=False):
+        self.name, self.args, self.rc = name, args, rc
+        self.srv, self.srv2, self.proxy = srv, srv2, proxy
+        self.env, self.tok, self.stdin, self.files = env or {}, tok, stdin, files or {}
+        self.out, self.err, self.out_not, self.err_not = out, err, out_not, err_not
+        self.check = check if isinstance(check, (list, tuple)) else [check]
+        self.max_elapsed, self.skip, self.blackhole = max_elapsed, skip, blackhole
+        self.line = inspect.currentframe().f_back.f_lineno
+
+
+class R:
+    """What a check sees."""
+
+    def __init__(self, **kw):
+        self.__dict__.update(kw)
+
+
+# ============================================================================ checks
+# Each returns a function R -> None that raises AssertionError("what, expected vs got").
+
+def _server(r, which):
+    s = getattr(r, which)
+    assert s is not None, "no %s in this row" % which
+    return s
+
+
+def nreq(n, which="srv"):
+    def f(r):
+        got = len(_server(r, which).requests)
+        assert got == n, "%s received %d request(s), expected %d: %r" % (
+            which, got, n, _server(r, which).requests)
+    return f
+
+
+def paths(*want, which="srv"):
+    def f(r):
+        got = [q.path for q in _server(r, which).requests]
+        assert got == list(want), "%s request paths: expected %r, got %r" % (which, list(want), got)
+    return f
+
+
+def auth_is(kind, user=None, token=GOOD, which="srv", index=0):
+    def f(r):
+        reqs = _server(r, which).requests
+        assert len(reqs) > index, "%s: no request %d" % (which, index)
+        a = reqs[index].auth()
+        if kind == "bearer":
+            assert a == ("bearer", token), "Authorization: expected Bearer %s, got %r" % (
+                token, reqs[index].authorization)
+        elif kind == "basic":
+            assert a == ("basic", user, token), "Authorization: expected Basic %s:%s, got %r" % (
+                user, token, reqs[index].authorization)
+        else:
+            assert a == ("none",), "expected no Authorization, got %r" % reqs[index].authorization
+    return f
+
+
+def req_header(name, pred, desc, which="srv", index=0):
+    def f(r):
+        reqs = _server(r, which).requests
+        assert len(reqs) > index, "%s: no request %d" % (which, index)
+        v = reqs[index].header(name)
+        assert pred(v), "request header %s: expected %s, got %r" % (name, desc, v)
+    return f
+
+
+def schemes(*want, which="srv"):
+    def f(r):
+        got = [q.scheme for q in _server(r, which).requests]
+        assert got == list(want), "%s request schemes: expected %r, got %r" % (which, list(want), got)
+    return f
+
+
+def at_most(n, which="srv"):
+    def f(r):
+        got = len(_server(r, which).requests)
+        assert got <= n, "%s received %d requests, expected at most %d" % (which, got, n)
+    return f
+
+
+def client_cert_seen(r):
+    assert r.srv.requests and r.srv.requests[0].client_cert, "the server saw no client certificate"
+
+
+def token_never_at(which):
+    def f(r):
+        s = getattr(r, which)
+        leaked = [q for t in (GOOD, LEAK) for q in s.requests_with_token(t)]
+        assert not leaked, "the token reached %s: %r" % (which, leaked)
+    return f
+
+
+def lines(*want):
+    """Each of these lines appears exactly (after stripping a trailing CR) in stdout."""
+    def f(r):
+        got = [x.rstrip("\r") for x in r.out.split("\n")]
+        miss = [w for w in want if w not in got]
+        assert not miss, "stdout lines %r missing; stdout was %r" % (miss, r.out)
+    return f
+
+
+def no_line(prefix):
+    def f(r):
+        bad = [x for x in r.out.split("\n") if x.lower().startswith(prefix.lower())]
+        assert not bad, "stdout has a line starting %r: %r" % (prefix, bad)
+    return f
+
+
+def only_field_lines(n=None):
+    """Text output: every line is 'field: value' for a known field; n lines if given."""
+    def f(r):
+        ls = [x for x in r.out.split("\n") if x != ""]
+        bad = [x for x in ls if not re.match(r"^(%s): " % "|".join(FIELDS), x + " ")]
+        assert not bad, "stdout lines that are not 'field: value': %r" % bad
+        if n is not None:
+            assert len(ls) == n, "expected %d field lines, got %d: %r" % (n, len(ls), ls)
+    return f
+
+
+def out_exact(data):
+    def f(r):
+        assert raw(r.out) == data, "stdout expected exactly %r, got %r" % (data[:300], raw(r.out)[:300])
+    return f
+
+
+def json_out(**want):
+    """stdout is one JSON object containing these members (a value of ABSENT: no such key)."""
+    def f(r):
+        obj = json.loads(raw(r.out))
+        for k, v in want.items():
+            if v is ABSENT:
+                assert k not in obj, "JSON has %r (%r), expected absent" % (k, obj[k])
+            else:
+                assert k in obj, "JSON lacks %r: %r" % (k, obj)
+                assert obj[k] == v, "JSON %r: expected %r, got %r" % (k, v, obj[k])
+    return f
+
+
+ABSENT = object()
+
+
+def sh_eval(text, var, shell="sh", cwd=None):
+    """eval text (the env output) in shell and return ($var as bytes, rc, stderr)."""
+    d = cwd or tempfile.mkdtemp(prefix="atlwho-sh-")
+    path = os.path.join(d, "env.out")
+    with open(path, "wb") as fh:
+        fh.write(raw(text))
+    p = subprocess.run([shell, "-c", 'eval "$(cat env.out)"; printf %s "$' + var + '"'],
+                       cwd=d, capture_output=True, timeout=SH_TIMEOUT,
+                       env={"PATH": "/usr/bin:/bin", "HOME": d})
+    return p.stdout, p.returncode, p.stderr
+
+
+SHELLS = [s for s in ("sh", "dash", "bash") if shutil.which(s)]
+
+
+def env_vars(**want):
+    """--format env: evaluated by each POSIX shell here, $ATLWHO_<K> equals want[K] (bytes
+    or str) byte for byte, and evaluating ran no command ('PWNED' files never appear)."""
+    def f(r):
+        for sh in SHELLS:
+            for k, v in want.items():
+                wantb = v if isinstance(v, bytes) else v.encode()
+                got, rc, err = sh_eval(r.out, "ATLWHO_" + k.upper(), sh, r.tmp)
+                assert rc == 0, "%s: eval failed (%d): %r" % (sh, rc, err)
+                assert got == wantb, "%s: $ATLWHO_%s expected %r, got %r" % (sh, k.upper(), wantb, got)
+        pw = [x for x in os.listdir(r.tmp) if "PWNED" in x]
+        assert not pw, "evaluating the env output ran a command: %r exist" % pw
+    return f
+
+
+def elapsed_under(sec):
+    def f(r):
+        assert r.elapsed < sec, "took %.2f s, expected under %.2f s" % (r.elapsed, sec)
+    return f
+
+
+def elapsed_over(sec):
+    def f(r):
+        assert r.elapsed >= sec, "took %.2f s, expected at least %.2f s" % (r.elapsed, sec)
+    return f
+
+
+def proxy_log(n, method=None, target=None, auth=None):
+    def f(r):
+        log = r.proxy.log
+        assert len(log) == n, "proxy saw %d request(s), expected %d: %r" % (len(log), n, log)
+        if n and method:
+            assert log[0]["method"] == method, "proxy method: expected %s, got %s" % (method, log[0]["method"])
+        if n and target:
+            t = target.format(**r.ctx)
+            assert log[0]["target"].lower() == t.lower(), "proxy target: expected %s, got %s" % (
+                t, log[0]["target"])
+        if n and auth is not None:
+            want = "Basic " + base64.b64encode(("%s:%s" % auth).encode()).decode()
+            assert log[0]["proxy_authorization"] == want, "Proxy-Authorization: expected %r, got %r" % (
+                want, log[0]["proxy_authorization"])
+    return f
+
+
+def err_safe(r):
+    bad = unsafe_chars(r.err, allow="\n\t")
+    assert not bad, "stderr has raw control characters: %r" % bad
+
+
+def unsafe_chars(s, allow="\n"):
+    """Raw C0 (but allow), DEL, C1 (as characters or raw bytes) and invalid UTF-8 in s."""
+    bad = []
+    for i, ch in enumerate(s):
+        o = ord(ch)
+        if (o < 0x20 and ch not in allow) or o == 0x7F or 0x80 <= o <= 0x9F:
+            bad.append((i, ch))
+        elif 0xDC80 <= o <= 0xDCFF:      # an undecodable byte (surrogateescape)
+            bad.append((i, "byte 0x%02x" % (o - 0xDC00)))
+    return bad[:10]
+
+
+# ============================================================================ scenarios
+
+def cut(reply, keep):
+    """The first `keep` bytes of a reply, then a clean close."""
+    return [reply[:keep], F.Close()]
+
+
+def jira_ok(**kw):
+    return F.static(F.reply_jira_server_ok(**kw), "jira-ok")
+
+
+def jira_body(body, ct="application/json;charset=UTF-8", status=200, extra=()):
+    return F.static(F.http_response(status, body, [("Content-Type", ct)] + list(extra),
+                                    chunked=True), "jira-body")
+
+
+def display_reply(value, ensure_ascii=False, field="displayName"):
+    """A Jira Server success whose `field` is value (str), JSON-encoded by Python."""
+    u = F.jira_server_user()
+    u[field] = value
+    body = json.dumps(u, ensure_ascii=ensure_ascii, separators=(",", ":")).encode("utf-8")
+    return F.static(F.reply_jira_server_ok(body=body), "hostile")
+
+
+def upgrade_to_https(inner):
+    """http:// requests get 301 to https:// on the same host and port (tls_auto servers)."""
+    def h(req):
+        if req.scheme == "http":
+            return F.reply_redirect(301, "https://localhost:%d%s" % (req.server.port, req.target))
+        return inner(req)
+    return h
+
+
+def jira_at(ctx):
+    return F.jira(context=ctx)
+
+
+HOSTILE = [
+    # quotes, command substitution, backticks, expansions, backslashes
+    "Fred \"$(touch PWNED1)\" `touch PWNED2` 'single' \\ $HOME ${HOME} $((1+1)) ; touch PWNED3 #",
+    "'",
+    "'\\''",
+    "\"'\"'\"'",
+    "ends with backslash \\",
+    "%s%n%x {} [] * ? ~ ! & | < > \t tab",
+    # newlines and a forged field, terminal escapes, bell, backspace, CR, DEL
+    "line1\nname: mallory\r\nactive: false\n\x1b[31mred\x1b[0m\x1b]0;title\x07\x08\x7f end",
+    # C1 controls (CSI 0x9b, NEL 0x85, 0x80)
+    "c1 \u009b31m \u0085 \u0080 \u009f end",
+    # non-ASCII, line and paragraph separators
+    "Luk\u00e1\u0161 \u65e5\u672c \U0001F600 \u2028 \u2029",
+    "",
+    "$(touch PWNED4)\n`touch PWNED5`\n'; touch PWNED6; '",
+]
+
+
+def hostile_rows():
+    rows = []
+    for i, s in enumerate(HOSTILE):
+        for asc in (False, True):
+            tag = "hostile#%d%s" % (i, " (\\u escapes)" if asc else "")
+            rows.append(C(tag + " text", ["-p", "jira", "--cacert", "{ca}", "{base}"], 0,
+                          srv=Srv(display_reply(s, asc)),
+                          check=[lines("name: fred"), only_field_lines(4), no_line("name: mallory"),
+                                 no_line("active: false")]))
+            rows.append(C(tag + " json", ["-j", "-p", "jira", "--cacert", "{ca}", "{base}"], 0,
+                          srv=Srv(display_reply(s, asc)),
+                          check=json_out(ok=True, name="fred", displayName=s)))
+            rows.append(C(tag + " env", ["--format", "env", "-p", "jira", "--cacert", "{ca}", "{base}"], 0,
+                          srv=Srv(display_reply(s, asc)),
+                          check=env_vars(displayname=s, name="fred")))
+    # a hostile `name` too (env variable ATLWHO_NAME)
+    s = HOSTILE[0] + "\n" + HOSTILE[6]
+    rows.append(C("hostile name env", ["--format=env", "-p", "jira", "--cacert", "{ca}", "{base}"], 0,
+                  srv=Srv(display_reply(s, False, field="name")), check=env_vars(name=s)))
+    rows.append(C("hostile name json", ["--format=json", "-p", "jira", "--cacert", "{ca}", "{base}"], 0,
+                  srv=Srv(display_reply(s, True, field="name")), check=json_out(name=s)))
+    return rows
+
+
+# Invalid UTF-8 and unpaired surrogates: text stays safe, JSON still parses.
+BAD_UTF8 = {
+    "raw 0xff": b'\xff',
+    "raw overlong": b'\xc0\x80',
+    "raw lone C1 byte": b'\x9b',
+    "raw cut sequence": b'\xe6\x97',
+}
+
+
+def bad_utf8_rows():
+    rows = []
+    for label, bad in BAD_UTF8.items():
+        body = JIRA_BODY.replace(b'"Fred F. User"', b'"Fred ' + bad + b' User"')
+        for fmt in ("text", "json"):
+            rows.append(C("invalid UTF-8 (%s) %s" % (label, fmt),
+                          ["--format", fmt, "-p", "jira", "--cacert", "{ca}", "{base}"], (0, 7),
+                          srv=Srv(F.static(F.reply_jira_server_ok(body=body)))))
+    lone = JIRA_BODY.replace(b'"Fred F. User"', b'"x\\ud800y"')
+    rows.append(C("unpaired surrogate escape -> U+FFFD (json)", ["-j", "-p", "jira", "--cacert", "{ca}", "{base}"], 0,
+                  srv=Srv(F.static(F.reply_jira_server_ok(body=lone))),
+                  check=json_out(displayName="x\ufffdy")))
+    rows.append(C("unpaired surrogate escape -> U+FFFD (env)", ["--format", "env", "-p", "jira", "--cacert", "{ca}", "{base}"], 0,
+                  srv=Srv(F.static(F.reply_jira_server_ok(body=lone))),
+                  check=env_vars(displayname="x\ufffdy")))
+    return rows
+
+
+# ============================================================================ the table
+
+JIRA = F.jira(context="/jira")
+JIRA_ROOT = F.jira()
+CONF = F.confluence(context="/confluence")
+JIRA_CLOUD = F.jira(flavor="cloud")
+CONF_CLOUD = F.confluence(context="/wiki", flavor="cloud")
+S_JIRA = Srv(JIRA)
+TLSARGS = ["--cacert", "{ca}"]
+J = TLSARGS + ["{base}/jira"]                 # the usual tail: trust + Jira base URL
+
+captcha_url = "https://jira.example.com/login.jsp"
+
+CASES = [
+    # ---------------------------------------------------------------- classification: success
+    C("jira server: authenticated (Bearer)", J, 0, srv=S_JIRA,
+      check=[lines("name: fred", "displayName: Fred F. User", "active: true"), auth_is("bearer"),
+             paths("/jira/rest/api/2/myself"), nreq(1)]),
+    C("jira server: authenticated (Basic -u fred)", ["-u", "fred"] + J, 0, srv=S_JIRA,
+      check=[lines("name: fred", "active: true"), auth_is("basic", "fred")]),
+    C("jira server: --user=fred form", ["--user=fred"] + J, 0, srv=S_JIRA, check=auth_is("basic", "fred")),
+    C("jira server: emailAddress shown", J, 0, srv=S_JIRA, check=lines("emailAddress: fred@example.com")),
+    C("jira server: -p jira explicit", ["-p", "jira"] + J, 0, srv=S_JIRA,
+      check=[paths("/jira/rest/api/2/myself")]),
+    C("jira server: --product=jira form", ["--product=jira"] + J, 0, srv=S_JIRA),
+    C("jira: base without context path", TLSARGS + ["{base}"], 0, srv=Srv(JIRA_ROOT),
+      check=paths("/rest/api/2/myself")),
+    C("jira: trailing slash never makes //", TLSARGS + ["{base}/jira/"], 0, srv=S_JIRA,
+      check=paths("/jira/rest/api/2/myself")),
+    C("jira: --path /rest/api/3/myself", ["--path", "/rest/api/3/myself"] + J, 0, srv=S_JIRA,
+      check=paths("/jira/rest/api/3/myself")),
+    C("jira: request headers (Host, Accept, User-Agent, no Accept-Encoding)", J, 0, srv=S_JIRA,
+      check=[req_header("Host", lambda v: bool(v and re.match(r"^localhost:\d+$", v, re.I)), "localhost:PORT"),
+             req_header("Accept", lambda v: v and "application/json" in v, "application/json"),
+             req_header("User-Agent", lambda v: bool(v and v.startswith("atlwho/")), "atlwho/<version>"),
+             req_header("Accept-Encoding", lambda v: v is None, "absent"),
+             req_header("Connection", lambda v: v is not None and v.lower() == "close", "close")]),
+    C("jira: name nested in groups before the top-level one", ["-p", "jira"] + J, 0,
+      srv=Srv(F.static(F.reply_jira_server_ok(groups_first=True))),
+      check=[lines("name: fred"), no_line("name: jira")]),
+    C("jira: non-ASCII displayName shown as UTF-8", ["-p", "jira"] + J, 0,
+      srv=Srv(display_reply("Luk\u00e1\u0161 Nov\u00e1k", True)),
+      check=lines("displayName: Luk\u00e1\u0161 Nov\u00e1k")),
+    C("jira: field order and extra fields do not matter", ["-p", "jira"] + J, 0,
+      srv=Srv(jira_body(b'{"zz":[1,{"name":"x"}],"active":true,"displayName":"Fred F. User",'
+                        b'"extra":{"a":null},"name":"fred","n":-1.5e3}')),
+      check=lines("name: fred", "active: true")),
+    C("jira: escaped key na\\u006de is name", ["-p", "jira"] + J, 0,
+      srv=Srv(jira_body(b'{"na\\u006de":"fred","displayName":"F"}')), check=lines("name: fred")),
+    C("jira cloud (via proxy): -u EMAIL, accountId and no name",
+      ["-x", "{proxy}", "--cacert", "{ca}", "-u", EMAIL, "https://acme.atlassian.net"], 0,
+      srv=Srv(JIRA_CLOUD, tls="cloud"), proxy=Proxy(targets={"acme.atlassian.net:443": "srv"}),
+      check=[lines("accountId: " + F.CLOUD_ACCOUNT_ID, "displayName: Fred F. User", "active: true"),
+             no_line("name:"), auth_is("basic", EMAIL), proxy_log(1, "CONNECT", "acme.atlassian.net:443")]),
+    C("jira cloud: /rest/api/3/myself", ["--path", "/rest/api/3/myself", "-x", "{proxy}", "--cacert", "{ca}",
+                                         "-u", EMAIL, "https://acme.atlassian.net"], 0,
+      srv=Srv(JIRA_CLOUD, tls="cloud"), proxy=Proxy(targets={"acme.atlassian.net:443": "srv"}),
+      check=[paths("/rest/api/3/myself"), lines("accountId: " + F.CLOUD_ACCOUNT_ID)]),
+    C("confluence server: authenticated, no active line", ["-p", "confluence"] + TLSARGS + ["{base}/confluence"], 0,
+      srv=Srv(CONF), check=[lines("username: fred", "displayName: Fred F. User", "type: known"),
+                            no_line("active"), paths("/confluence/rest/api/user/current")]),
+    C("confluence: auto mode: Jira path 404 then Confluence, same origin", TLSARGS + ["{base}/confluence"], 0,
+      srv=Srv(CONF), check=[paths("/confluence/rest/api/2/myself", "/confluence/rest/api/user/current"),
+                            lines("username: fred"), auth_is("bearer", index=1)]),
+    C("confluence: Basic -u fred", ["-u", "fred", "-p", "confluence"] + TLSARGS + ["{base}/confluence"], 0,
+      srv=Srv(CONF), check=[auth_is("basic", "fred")]),
+    C("confluence cloud /wiki (via proxy), -u EMAIL",
+      ["-x", "{proxy}", "--cacert", "{ca}", "-u", EMAIL, "https://acme.atlassian.net/wiki"], 0,
+      srv=Srv(CONF_CLOUD, tls="cloud"), proxy=Proxy(targets={"acme.atlassian.net:443": "srv"}),
+      check=[lines("accountId: " + F.CLOUD_ACCOUNT_ID, "type: known"),
+             paths("/wiki/rest/api/2/myself", "/wiki/rest/api/user/current")]),
+    C("auto mode: Jira answers, Confluence never asked", J, 0, srv=S_JIRA, check=nreq(1)),
+
+    # ---------------------------------------------------------------- inactive
+    C("jira: active:false -> 1", J, 1, srv=Srv(F.jira(context="/jira", active=False)),
+      check=lines("name: fred", "active: false")),
+    C("jira cloud: active:false -> 1", ["-x", "{proxy}", "--cacert", "{ca}", "-u", EMAIL, "https://acme.atlassian.net"], 1,
+      srv=Srv(F.jira(flavor="cloud", active=False), tls="cloud"),
+      proxy=Proxy(targets={"acme.atlassian.net:443": "srv"})),
+    C("jira: active:false -> json", ["-j"] + J, 1, srv=Srv(F.jira(context="/jira", active=False)),
+      check=json_out(active=False, name="fred")),
+    C("jira: active wrong type counts as absent -> 0", ["-p", "jira"] + J, 0,
+      srv=Srv(jira_body(b'{"name":"fred","active":"no"}')), check=no_line("active")),
+
+    # ---------------------------------------------------------------- rejected / anonymous
+    C("jira: wrong Bearer token: 401 JSON -> 3", J, 3, tok=BAD, srv=S_JIRA, err=["401"], check=nreq(1)),
+    C("jira: wrong token as Basic: AUTHENTICATED_FAILED -> 3", ["-u", "fred"] + J, 3, tok=BAD, srv=S_JIRA,
+      err=["AUTHENTICATED_FAILED", F.REQUEST_ID]),
+    C("jira: no credentials accepted: X-AUSERNAME anonymous on 200 -> 3", ["-p", "jira"] + J, 3,
+      srv=Srv(F.static(F.reply_jira_anonymous_200())), err=["anonymous"]),
+    C("jira: 403 AUTHENTICATION_DENIED without CAPTCHA -> 3", ["-p", "jira"] + J, 3,
+      srv=Srv(F.static(F.reply_jira_403_denied())), err=["AUTHENTICATION_DENIED", F.REQUEST_ID]),
+    C("jira: 401 -> never falls back to Confluence in auto mode", J, 3, tok=BAD, srv=S_JIRA,
+      check=paths("/jira/rest/api/2/myself")),
+    C("jira: no fallback from Bearer to Basic", J, 3, tok=BAD, srv=S_JIRA,
+      check=[nreq(1), auth_is("bearer", token=BAD)]),
+    C("jira cloud: API token as Bearer -> 403 -> 3 with the -u EMAIL hint",
+      ["-x", "{proxy}", "--cacert", "{ca}", "https://acme.atlassian.net"], 3,
+      srv=Srv(JIRA_CLOUD, tls="cloud"), proxy=Proxy(targets={"acme.atlassian.net:443": "srv"}),
+      err=["403", "-u"]),
+    C("jira cloud: wrong Basic -> 401 -> 3", ["-x", "{proxy}", "--cacert", "{ca}", "-u", EMAIL, "https://acme.atlassian.net"], 3,
+      tok=BAD, srv=Srv(JIRA_CLOUD, tls="cloud"), proxy=Proxy(targets={"acme.atlassian.net:443": "srv"})),
+    C("confluence: wrong Bearer: 200 type anonymous -> 3", ["-p", "confluence"] + TLSARGS + ["{base}/confluence"], 3,
+      tok=BAD, srv=Srv(CONF), err=["anonymous"]),
+    C("confluence: auto mode, wrong Bearer -> anonymous -> 3", TLSARGS + ["{base}/confluence"], 3,
+      tok=BAD, srv=Srv(CONF), err=["anonymous"]),
+    C("confluence: wrong Basic -> 401 -> 3", ["-u", "fred", "-p", "confluence"] + TLSARGS + ["{base}/confluence"], 3,
+      tok=BAD, srv=Srv(CONF), err=["401"]),
+    C("confluence: anonymous with a username field is still anonymous", ["-p", "confluence"] + TLSARGS + ["{base}"], 3,
+      srv=Srv(jira_body(b'{"type":"anonymous","username":"fred","displayName":"Anonymous"}')), err=["anonymous"]),
+    C("request id named in failure messages", ["-p", "jira"] + J, 3,
+      srv=Srv(F.static(F.reply_jira_401_json())), err=[F.REQUEST_ID]),
+
+    # ---------------------------------------------------------------- CAPTCHA
+    C("jira: CAPTCHA lockout -> 4, login URL shown", ["-u", "fred"] + J, 4,
+      srv=Srv(F.static(F.reply_captcha_403(captcha_url))),
+      err=["captcha", "login.jsp", captcha_url, F.REQUEST_ID]),
+    C("jira: CAPTCHA with --retry 3: never retried", ["--retry", "3", "-u", "fred"] + J, 4,
+      srv=Srv(F.static(F.reply_captcha_403(captcha_url))), check=nreq(1)),
+    C("jira: CAPTCHA json", ["-j", "-u", "fred"] + J, 4,
+      srv=Srv(F.static(F.reply_captcha_403(captcha_url))), check=json_out(ok=False, exit=4, status=403)),
+
+    # ---------------------------------------------------------------- wrong place (404)
+    C("404 on both paths in auto mode -> 7, context path hint", TLSARGS + ["{base}"], 7,
+      srv=Srv(F.static(F.reply_404_html())), err=[("context path", "/jira", "/wiki", "/confluence")],
+      check=paths("/rest/api/2/myself", "/rest/api/user/current")),
+    C("404 with -p jira -> 7, one request", ["-p", "jira"] + TLSARGS + ["{base}"], 7,
+      srv=Srv(F.static(F.reply_404_html())), err=["404"], check=nreq(1)),
+    C("404 with -p confluence -> 7", ["-p", "confluence"] + TLSARGS + ["{base}"], 7,
+      srv=Srv(F.static(F.reply_404_html()))),
+    C("Cloud wiki without /wiki: 404 -> 7", ["-x", "{proxy}", "--cacert", "{ca}", "-u", EMAIL,
+                                             "-p", "confluence", "https://acme.atlassian.net"], 7,
+      srv=Srv(CONF_CLOUD, tls="cloud"), proxy=Proxy(targets={"acme.atlassian.net:443": "srv"}), err=["/wiki"]),
+
+    # ---------------------------------------------------------------- redirects
+    C("301 not followed without -L -> 7, Location and -L shown", ["-p", "jira"] + J, 7,
+      srv=Srv(F.redirect(301, "{base}/other/rest/api/2/myself")),
+      err=["/other/rest/api/2/myself", "-L"], check=nreq(1)),
+    C("302 to login.jsp not followed -> 7", ["-p", "jira"] + J, 7,
+      srv=Srv(F.static(F.reply_redirect(302, "https://localhost/login.jsp?os_destination=x"))),
+      err=["login.jsp"]),
+    C("-L: 302 same origin followed, token sent again", ["-L", "-p", "jira"] + TLSARGS + ["{base}/old"], 0,
+      srv=Srv(F.redirect(302, "{base}/new/rest/api/2/myself", then=jira_at("/new"))),
+      check=[paths("/old/rest/api/2/myself", "/new/rest/api/2/myself"), auth_is("bearer", index=1),
+             lines("name: fred")]),
+    C("-L: 307 relative Location followed", ["-L", "-p", "jira"] + TLSARGS + ["{base}/old"], 0,
+      srv=Srv(F.redirect(307, "/new/rest/api/2/myself", then=jira_at("/new"))),
+      check=paths("/old/rest/api/2/myself", "/new/rest/api/2/myself")),
+    C("-L: 301 and 308 chain on the same origin", ["-L", "-p", "jira"] + TLSARGS + ["{base}/a"], 0,
+      srv=Srv(F.routes({"/a/rest/api/2/myself": F.reply_redirect(301, "/b/rest/api/2/myself"),
+                        "/b/rest/api/2/myself": lambda q: F.reply_redirect(308, q.server.vars["base"] + "/c/rest/api/2/myself"),
+                        "/c/rest/api/2/myself": F.reply_jira_server_ok()})),
+      check=nreq(3)),
+    C("-L: redirect to another port is not followed -> 7", ["-L", "-p", "jira"] + J, 7,
+      srv=Srv(F.redirect(302, "{base2}/jira/rest/api/2/myself")), srv2=S_JIRA,
+      err=["{port2}"], check=[nreq(0, "srv2"), token_never_at("srv2")]),
+    C("-L: redirect to 127.0.0.1 (same address, other name) is not followed -> 7", ["-L", "-p", "jira"] + J, 7,
+      srv=Srv(F.redirect(302, "{base4}/jira/rest/api/2/myself", then=JIRA)),
+      err=["127.0.0.1"], check=nreq(1)),
+    C("-L: https -> http is not followed -> 7", ["-L", "-p", "jira"] + J, 7,
+      srv=Srv(F.redirect(301, "{base2}/jira/rest/api/2/myself")), srv2=Srv(JIRA, tls=None),
+      err=["http://"], check=[nreq(0, "srv2"), token_never_at("srv2")]),
+    C("-L: chain leaving and coming back to the first origin -> 7, token stays home", ["-L", "-p", "jira"] + J, 7,
+      srv=Srv(F.redirect(302, "{base2}/bounce", then=JIRA)),
+      srv2=Srv(F.redirect(302, "{base}/jira/rest/api/2/myself")),
+      check=[token_never_at("srv2")]),
+    C("-L: http -> https on the same host and port is followed", ["-L", "-p", "jira", "--cacert", "{ca}", "{http_base}/jira"], 0,
+      srv=Srv(upgrade_to_https(JIRA), tls_auto=True),
+      check=[schemes("http", "https"), auth_is("bearer", index=1)]),
+    C("-L --max-redirs 1 with two hops -> 7", ["-L", "--max-redirs", "1", "-p", "jira"] + TLSARGS + ["{base}/a"], 7,
+      srv=Srv(F.routes({"/a/rest/api/2/myself": F.reply_redirect(302, "/b/rest/api/2/myself"),
+                        "/b/rest/api/2/myself": F.reply_redirect(302, "/c/rest/api/2/myself"),
+                        "/c/rest/api/2/myself": F.reply_jira_server_ok()})),
+      check=nreq(2)),
+    C("-L redirect loop on the same origin ends -> 7", ["-L", "-p", "jira"] + J, 7,
+      srv=Srv(F.static(F.reply_redirect(302, "/jira/rest/api/2/myself"))),
+      check=at_most(7), max_elapsed=10),
+    C("-L to a same-origin login page (HTML 200) -> 7", ["-L", "-p", "jira"] + J, 7,
+      srv=Srv(F.routes({"/jira/rest/api/2/myself": F.reply_redirect(302, "/login.jsp"),
+                        "/login.jsp": F.reply_sso_html()})), err=["html"]),
+
+    # ---------------------------------------------------------------- unexpected replies (7)
+    C("200 text/html SSO login page -> 7", ["-p", "jira"] + J, 7, srv=Srv(F.static(F.reply_sso_html())), err=["html"]),
+    C("429 with Retry-After -> 7", ["-p", "jira"] + J, 7, srv=Srv(F.static(F.reply_429("120"))),
+      err=["429", "120"], check=nreq(1)),
+    C("503 with Retry-After -> 7", ["-p", "jira"] + J, 7, srv=Srv(F.static(F.reply_503("30"))),
+      err=["503", "30"], check=nreq(1)),
+    C("500 -> 7", ["-p", "jira"] + J, 7, srv=Srv(F.static(F.http_response(500, b"oops")))),
+    C("502 from a front proxy -> 7", ["-p", "jira"] + J, 7,
+      srv=Srv(F.static(F.http_response(502, b"<html>Bad Gateway</html>", [("Content-Type", "text/html")])))),
+    C("200 JSON without user fields -> 7", ["-p", "jira"] + J, 7, srv=Srv(jira_body(b'{"displayName":"x","active":true}'))),
+    C("200 JSON name only in nested objects -> 7", ["-p", "jira"] + J, 7,
+      srv=Srv(jira_body(b'{"groups":{"items":[{"name":"jira-admin"}]},"user":{"name":"fred"}}'))),
+    C("200 JSON top-level array -> 7", ["-p", "jira"] + J, 7, srv=Srv(jira_body(b'[{"name":"fred"}]'))),
+    C("200 truncated JSON (chunked, complete framing) -> 7", ["-p", "jira"] + J, 7,
+      srv=Srv(jira_body(JIRA_BODY[:200]))),
+    C("200 JSON with trailing garbage -> 7", ["-p", "jira"] + J, 7, srv=Srv(jira_body(JIRA_BODY + b" xyz"))),
+    C("200 empty body -> 7", ["-p", "jira"] + J, 7,
+      srv=Srv(F.static(F.http_response(200, b"", [("Content-Type", "application/json")])))),
+    C("204 No Content -> 7", ["-p", "jira"] + J, 7,
+      srv=Srv(F.static(b"HTTP/1.1 204 No Content\r\nX-AUSERNAME: fred\r\n\r\n"))),
+    C("body shorter than Content-Length, then close -> 7", ["-p", "jira"] + J, 7,
+      srv=Srv(F.static(cut(F.reply_jira_server_ok(chunked=False), 400)))),
+    C("chunked body without its last chunk, then close -> 7", ["-p", "jira"] + J, 7,
+      srv=Srv(F.static([F.reply_jira_server_ok()[:-5], F.Close()]))),
+    C("connection closed before any byte -> 7", ["-p", "jira"] + J, (5, 7), srv=Srv(F.static(None))),
+    C("connection reset mid-body -> 5 or 7", ["-p", "jira"] + J, (5, 7),
+      srv=Srv(F.static([F.reply_jira_server_ok(chunked=False)[:350], F.Delay(0.1), F.Reset()]))),
+    C("garbage instead of a status line -> 7", ["-p", "jira"] + J, 7,
+      srv=Srv(F.static([b"SSH-2.0-OpenSSH_9.2\r\n\r\n", F.Close()]))),
+    C("Content-Encoding: gzip not asked for -> 7, named", ["-p", "jira"] + J, 7,
+      srv=Srv(F.static(F.http_response(200, b"\x1f\x8b\x08\x00garbage", [("Content-Type", "application/json"),
+                                                                         ("Content-Encoding", "gzip")]))),
+      err=["gzip"]),
+    C("HTTP/1.0 reply, body until close -> 0", ["-p", "jira"] + J, 0,
+      srv=Srv(F.static([F.http_response(200, JIRA_BODY, [("content-type", "application/json")],
+                                        version="HTTP/1.0", content_length=False), F.Close()])),
+      check=lines("name: fred")),
+    C("keep-alive server that keeps the connection open: Content-Length is enough -> 0", ["-p", "jira"] + J, 0,
+      srv=Srv(F.static([F.http_response(200, JIRA_BODY, [("content-type", "application/json"),
+                                                        ("connection", "keep-alive")]), F.KeepOpen(15)])),
+      check=[lines("name: fred")], max_elapsed=5),
+    C("keep-alive with chunked, connection left open -> 0", ["-p", "jira"] + J, 0,
+      srv=Srv(F.static([F.reply_jira_server_ok(), F.KeepOpen(15)])), max_elapsed=5),
+    C("100 Continue before the reply -> 0", ["-p", "jira"] + J, 0,
+      srv=Srv(F.static(b"HTTP/1.1 100 Continue\r\n\r\n" + F.reply_jira_server_ok())), check=lines("name: fred")),
+    C("lower-case header names, one-byte chunks -> 0", ["-p", "jira"] + J, 0,
+      srv=Srv(F.static(F.http_response(200, JIRA_BODY, [("content-type", "application/json"), ("x-ausername", "fred")],
+                                       chunked=True, chunk_sizes=[1])))),
+    C("reply sent one byte per write -> 0", ["-p", "jira"] + J, 0,
+      srv=Srv(F.static([F.reply_jira_server_ok()[i:i + 1] for i in range(len(F.reply_jira_server_ok()))]))),
+
+    # ---------------------------------------------------------------- retries
+    C("--retry 2: 503 Retry-After 1 then 200 -> 0", ["--retry", "2", "-p", "jira"] + J, 0,
+      srv=Srv(F.sequence(F.reply_503("1"), F.reply_jira_server_ok())), check=[nreq(2), elapsed_over(0.9)]),
+    C("--retry 2: 429 Retry-After 1 then 200 -> 0", ["--retry", "2", "-p", "jira"] + J, 0,
+      srv=Srv(F.sequence(F.reply_429("1"), F.reply_jira_server_ok())), check=nreq(2)),
+    C("--retry 3 never after 401", ["--retry", "3", "-p", "jira"] + J, 3, tok=BAD, srv=S_JIRA, check=nreq(1)),
+    C("--retry 3 never after 403", ["--retry", "3", "-p", "jira"] + J, 3,
+      srv=Srv(F.static(F.reply_jira_403_denied())), check=nreq(1)),
+    C("--retry with Retry-After beyond --max-time stays within the deadline",
+      ["--retry", "3", "-m", "3", "-p", "jira"] + J, (5, 7),
+      srv=Srv(F.static(F.reply_503("100"))), max_elapsed=4.0),
+    C("no --retry: one request on 503", ["-p", "jira"] + J, 7, srv=Srv(F.static(F.reply_503("1"))), check=nreq(1)),
+
+    # ---------------------------------------------------------------- output formats
+    C("json: success", ["-j"] + J, 0, srv=S_JIRA,
+      check=json_out(ok=True, product="jira", status=200, name="fred", displayName="Fred F. User", active=True)),
+    C("json: --format json long form", ["--format", "json"] + J, 0, srv=S_JIRA, check=json_out(ok=True, name="fred")),
+    C("json: confluence has no active member", ["--format=json", "-p", "confluence"] + TLSARGS + ["{base}/confluence"], 0,
+      srv=Srv(CONF), check=json_out(ok=True, product="confluence", username="fred", type="known", active=ABSENT)),
+    C("json: cloud accountId, no name", ["-j", "-x", "{proxy}", "--cacert", "{ca}", "-u", EMAIL, "https://acme.atlassian.net"], 0,
+      srv=Srv(JIRA_CLOUD, tls="cloud"), proxy=Proxy(targets={"acme.atlassian.net:443": "srv"}),
+      check=json_out(accountId=F.CLOUD_ACCOUNT_ID, name=ABSENT)),
+    C("json: 401 AUTHENTICATED_FAILED", ["-j", "-u", "fred"] + J, 3, tok=BAD, srv=S_JIRA,
+      check=json_out(ok=False, exit=3, status=401, reason="AUTHENTICATED_FAILED")),
+    C("json: anonymous", ["-j", "-p", "confluence"] + TLSARGS + ["{base}/confluence"], 3, tok=BAD, srv=Srv(CONF),
+      check=json_out(ok=False, exit=3, status=200)),
+    C("json: 404", ["-j", "-p", "jira"] + TLSARGS + ["{base}"], 7, srv=Srv(F.static(F.reply_404_html())),
+      check=json_out(ok=False, exit=7, status=404)),
+    C("json: connection refused", ["-j", "--cacert", "{ca}", "https://localhost:{free}/jira"], 5,
+      check=json_out(ok=False, exit=5)),
+    C("json: TLS failure", ["-j", "--cacert", "{ca}", "{base}/jira"], 6, srv=Srv(JIRA, tls="unknownca"),
+      check=json_out(ok=False, exit=6)),
+    C("env: success evaluates", ["--format", "env"] + J, 0, srv=S_JIRA,
+      check=env_vars(name="fred", displayname="Fred F. User", active="true", product="jira", status="200")),
+    C("env: confluence fields", ["--format=env", "-p", "confluence"] + TLSARGS + ["{base}/confluence"], 0,
+      srv=Srv(CONF), check=env_vars(username="fred", type="known", product="confluence")),
+    C("env: cloud accountId and email", ["--format", "env", "-x", "{proxy}", "--cacert", "{ca}", "-u", EMAIL,
+                                         "https://acme.atlassian.net"], 0,
+      srv=Srv(JIRA_CLOUD, tls="cloud"), proxy=Proxy(targets={"acme.atlassian.net:443": "srv"}),
+      check=env_vars(accountid=F.CLOUD_ACCOUNT_ID, emailaddress=EMAIL)),
+    C("env: failure still evaluates", ["--format", "env", "-u", "fred"] + J, 3, tok=BAD, srv=S_JIRA,
+      check=env_vars(status="401")),
+    C("-i: status line and headers, then the result", ["-i", "-p", "jira"] + J, 0, srv=S_JIRA,
+      out=["HTTP/1.1 200", "X-AUSERNAME: fred", "name: fred"]),
+    C("--include on a failure shows the 401 headers", ["--include", "-u", "fred", "-p", "jira"] + J, 3, tok=BAD,
+      srv=S_JIRA, out=["401", "X-Seraph-LoginReason: AUTHENTICATED_FAILED"]),
+    C("--raw: the body exactly, chunked framing removed", ["--raw", "-p", "jira"] + J, 0, srv=S_JIRA,
+      check=out_exact(JIRA_BODY)),
+    C("--raw: body with Content-Length", ["--raw", "-p", "confluence"] + TLSARGS + ["{base}/confluence"], 0,
+      srv=Srv(F.static(F.http_response(200, CONF_BODY, [("Content-Type", "application/json")]))),
+      check=out_exact(CONF_BODY)),
+    C("-q: success, no output", ["-q"] + J, 0, srv=S_JIRA),
+    C("--quiet: rejected, no output", ["--quiet"] + J, 3, tok=BAD, srv=S_JIRA),
+    C("-q: TLS failure, no output", ["-q"] + J, 6, srv=Srv(JIRA, tls="expired")),
+    C("-v: verbose on stderr, token redacted", ["-v"] + J, 0, srv=S_JIRA,
+      err=["authorization", "redacted", "tls", "atlwho test root ca", "x-ausername", "user-agent"],
+      check=lines("name: fred")),
+    C("-v -u: Basic redacted", ["-v", "-u", "fred"] + J, 0, srv=S_JIRA, err=["redacted"]),
+
+    # ---------------------------------------------------------------- token never shown
+    C("leak: -v -i -j, Bearer", ["-v", "-i", "-j"] + J, 0, tok=LEAK, srv=Srv(F.jira(context="/jira", token=LEAK))),
+    C("leak: -v -i --format env, Basic", ["-v", "-i", "--format", "env", "-u", "fred"] + J, 0, tok=LEAK,
+      srv=Srv(F.jira(context="/jira", token=LEAK))),
+    C("leak: -v on a 401", ["-v", "-u", "fred"] + J, 3, tok=LEAK, srv=S_JIRA),
+    C("leak: -v json on a 401", ["-v", "-j"] + J, 3, tok=LEAK, srv=S_JIRA),
+    C("leak: -v on a TLS failure", ["-v"] + J, 6, tok=LEAK, srv=Srv(JIRA, tls="wrongname")),
+    C("leak: -v over plain http", ["-v", "-u", "fred", "{base}/jira"], 0, tok=LEAK,
+      srv=Srv(F.jira(context="/jira", token=LEAK), tls=None)),
+    C("leak: --token-file with -v -i", ["-v", "-i", "--token-file", "{f_tok}"] + J, 0, tok=None,
+      files={"tok": LEAK + "\n"}, srv=Srv(F.jira(context="/jira", token=LEAK))),
+
+    # ---------------------------------------------------------------- credentials input
+    C("--token-file FILE (trailing newline stripped)", ["--token-file", "{f_tok}"] + J, 0, tok=None,
+      files={"tok": GOOD + "\n"}, srv=S_JIRA, check=auth_is("bearer")),
+    C("--token-file=FILE form without newline", ["--token-file={f_tok}"] + J, 0, tok=None,
+      files={"tok": GOOD}, srv=S_JIRA, check=auth_is("bearer")),
+    C("--token-file - reads stdin", ["--token-file", "-"] + J, 0, tok=None, stdin=GOOD + "\n", srv=S_JIRA,
+      check=auth_is("bearer")),
+    C("--token-file wins over ATLWHO_TOKEN", ["--token-file", "{f_tok}"] + J, 0, tok=BAD,
+      files={"tok": GOOD + "\n"}, srv=S_JIRA, check=auth_is("bearer")),
+    C("--token-file group/world-readable: warning", ["--token-file", "{f_tok}"] + J, 0, tok=None,
+      files={"tok": (GOOD + "\n", 0o644)}, srv=S_JIRA,
+      err=[("readable", "permission", "mode", "644")]),
+    C("no token at all -> 2", J, 2, tok=None, srv=S_JIRA, err=[("token", "ATLWHO_TOKEN")], check=nreq(0)),
+    C("empty ATLWHO_TOKEN -> 2", J, 2, tok="", srv=S_JIRA, check=nreq(0)),
+    C("empty token file -> 2", ["--token-file", "{f_tok}"] + J, 2, tok=None, files={"tok": ""}, srv=S_JIRA,
+      check=nreq(0)),
+    C("--token-file missing -> 2", ["--token-file", "{tmp}/nonexistent"] + J, 2, tok=None, srv=S_JIRA,
+      err=["nonexistent"], check=nreq(0)),
+    C("--token-file is a directory -> 2", ["--token-file", "{tmp}"] + J, 2, tok=None, srv=S_JIRA, check=nreq(0)),
+    C("no option takes the token (--token) -> 2", ["--token", GOOD] + J, 2, tok=None, srv=S_JIRA, check=nreq(0)),
+
+    # ---------------------------------------------------------------- usage errors (2)
+    C("unknown option -> 2 with a hint", ["--bogus-option"] + J, 2, srv=S_JIRA,
+      err=[("bogus-option", "--help", "unknown", "unrecognized")], check=nreq(0)),
+    C("no URL -> 2", TLSARGS, 2),
+    C("two URLs -> 2", TLSARGS + ["{base}/jira", "{base}/other"], 2, srv=S_JIRA, check=nreq(0)),
+    C("bad URL: ftp scheme -> 2", ["ftp://localhost/jira"], 2),
+    C("bad URL: no scheme -> 2", ["localhost/jira"], 2),
+    C("bad URL: empty host -> 2", ["https:///jira"], 2),
+    C("bad URL: port 0 -> 2", ["https://localhost:0/jira"], 2),
+    C("bad URL: port 65536 -> 2", ["https://localhost:65536/jira"], 2),
+    C("bad URL: port not a number -> 2", ["https://localhost:8x/jira"], 2),
+    C("bad URL: space in host -> 2", ["https://local host/jira"], 2),
+    C("bad URL: control character -> 2", ["https://localhost/ji\x01ra"], 2),
+    C("bad URL: unclosed IPv6 bracket -> 2", ["https://[::1/jira"], 2),
+    C("bad URL: userinfo refused, says how to pass credentials", ["https://fred:secret@localhost:{port}/jira"], 2,
+      srv=S_JIRA, err=[("token-file", "ATLWHO_TOKEN", "-u")], check=nreq(0)),
+    C("-p bogus -> 2", ["-p", "bitbucket"] + J, 2, srv=S_JIRA, check=nreq(0)),
+    C("--format xml -> 2", ["--format", "xml"] + J, 2, srv=S_JIRA, check=nreq(0)),
+    C("--tls-min 1.1 -> 2", ["--tls-min", "1.1"] + J, 2, srv=S_JIRA, check=nreq(0)),
+    C("--max-time abc -> 2", ["--max-time", "abc"] + J, 2, srv=S_JIRA, check=nreq(0)),
+    C("-m -1 -> 2", ["-m", "-1"] + J, 2, srv=S_JIRA, check=nreq(0)),
+    C("--connect-timeout x -> 2", ["--connect-timeout", "x"] + J, 2, srv=S_JIRA, check=nreq(0)),
+    C("--retry -1 -> 2", ["--retry", "-1"] + J, 2, srv=S_JIRA, check=nreq(0)),
+    C("--max-redirs abc -> 2", ["--max-redirs", "abc"] + J, 2, srv=S_JIRA, check=nreq(0)),
+    C("--pin not sha256// -> 2", ["--pin", "md5//abcd"] + J, 2, srv=S_JIRA, check=nreq(0)),
+    C("--cacert missing file -> 2", ["--cacert", "{tmp}/nope.pem", "{base}/jira"], 2, srv=S_JIRA, check=nreq(0)),
+    C("--cert without --key -> 2", ["--cert", "{client_cert}"] + J, 2, srv=S_JIRA, check=nreq(0)),
+    C("option missing its value -> 2", ["{base}/jira", "--cacert"], 2, srv=S_JIRA, check=nreq(0)),
+    C("-x bad proxy URL -> 2", ["-x", "ftp://127.0.0.1:1"] + J, 2, srv=S_JIRA, check=nreq(0)),
+    C("-- ends options", TLSARGS + ["--", "{base}/jira"], 0, srv=S_JIRA),
+    C("-h -> 0, usage and exit codes", ["-h"], 0, tok=None, out=["usage", "--token-file", "exit"]),
+    C("--help -> 0", ["--help"], 0, tok=None, out=["--cacert", "--pin"]),
+    C("-V -> 0, version and mbedTLS", ["-V"], 0, tok=None, out=["atlwho", "mbed"]),
+    C("--version -> 0", ["--version"], 0, tok=None, out=[("tls", "TLS")]),
+
+    # ---------------------------------------------------------------- network (5)
+    C("connection refused -> 5", ["--cacert", "{ca}", "https://localhost:{free}/jira"], 5, err=["{free}"]),
+    C("connection refused on ::1 -> 5", ["--cacert", "{ca}", "https://[::1]:{free}/jira"], 5),
+    C("--connect-timeout 1 against a full backlog -> 5 within 2 s",
+      ["--connect-timeout", "1", "--cacert", "{ca}", "https://127.0.0.1:{blackhole}/jira"], 5,
+      blackhole=True, max_elapsed=2.0, err=[("timed out", "timeout", "time")]),
+    C("-m 2: http server that never answers -> 5 within 3 s", ["-m", "2", "-p", "jira", "{base}/jira"], 5,
+      srv=Srv(F.never_answer, tls=None), max_elapsed=3.0, err=[("timed out", "timeout", "time")]),
+    C("--max-time=2: https server silent after the handshake -> 5 within 3 s", ["--max-time=2", "-p", "jira"] + J, 5,
+      srv=Srv(F.never_answer), max_elapsed=3.0),
+    C("-m 2: server stalls in the TLS handshake -> 5 within 3 s", ["-m", "2", "-p", "jira"] + J, (5, 6),
+      srv=Srv(JIRA, on_connect=F.stall_handshake), max_elapsed=3.0),
+    C("-m 2: server drips one byte per second -> 5 within 3 s", ["-m", "2", "-p", "jira"] + J, 5,
+      srv=Srv(F.static(F.drip(F.reply_jira_server_ok(), 0.5))), max_elapsed=3.0),
+    C("-m 2: headers sent, body never ends -> 5 within 3 s", ["-m", "2", "-p", "jira"] + J, 5,
+      srv=Srv(F.static([F.reply_jira_server_ok(chunked=False)[:300], F.Hang()])), max_elapsed=3.0),
+    C("-4 with an IPv4 literal -> 0", ["-4"] + TLSARGS + ["{base4}/jira"], 0, srv=S_JIRA),
+    C("-6 with an IPv6 literal -> 0", ["-6"] + TLSARGS + ["{base6}/jira"], 0, srv=S_JIRA,
+      check=req_header("Host", lambda v: bool(v and re.match(r"^\[::1\]:\d+$", v)), "[::1]:PORT")),
+    C("IPv6 literal URL, cert with IP:::1 SAN -> 0", TLSARGS + ["{base6}/jira"], 0, srv=S_JIRA),
+    C("IPv4 literal URL, cert with IP:127.0.0.1 SAN -> 0", TLSARGS + ["{base4}/jira"], 0, srv=S_JIRA),
+    C("-6 with an IPv4 literal -> 2 or 5", ["-6"] + TLSARGS + ["{base4}/jira"], (2, 5), srv=S_JIRA, check=nreq(0)),
+
+    # ---------------------------------------------------------------- TLS (6)
+    C("TLS: good ECDSA chain", ["-p", "jira"] + J, 0, srv=S_JIRA),
+    C("TLS: good RSA chain (second CA)", ["-p", "jira", "--cacert", "{ca2}", "{base}/jira"], 0,
+      srv=Srv(JIRA, tls="rsa")),
+    C("TLS: bundle of both CAs", ["-p", "jira", "--cacert", "{cas}", "{base}/jira"], 0, srv=Srv(JIRA, tls="rsa")),
+    C("TLS: RSA chain against the ECDSA CA -> 6", ["-p", "jira", "--cacert", "{ca}", "{base}/jira"], 6,
+      srv=Srv(JIRA, tls="rsa"), check=nreq(0)),
+    C("TLS: --capath DIR", ["-p", "jira", "--capath", "{capath}", "{base}/jira"], 0, srv=S_JIRA),
+    C("TLS: SSL_CERT_FILE", ["-p", "jira", "{base}/jira"], 0, srv=S_JIRA, env={"SSL_CERT_FILE": "{ca}"}),
+    C("TLS: TLS 1.2-only server", ["-p", "jira"] + J, 0, srv=Srv(JIRA, versions="1.2")),
+    C("TLS: TLS 1.3-only server", ["-p", "jira"] + J, 0, srv=Srv(JIRA, versions="1.3")),
+    C("TLS: --tls-min 1.3 against a 1.2-only server -> 6", ["--tls-min", "1.3", "-p", "jira"] + J, 6,
+      srv=Srv(JIRA, versions="1.2"), check=nreq(0)),
+    C("TLS: --tls-min 1.3 against 1.3 -> 0", ["--tls-min=1.3", "-p", "jira"] + J, 0, srv=Srv(JIRA, versions="1.3")),
+    C("TLS: TLS 1.0-only server -> 6", ["-p", "jira"] + J, 6, srv=Srv(JIRA, versions="1.0"), check=nreq(0)),
+    C("TLS: expired -> 6, says expired and the current time", ["-p", "jira"] + J, 6, srv=Srv(JIRA, tls="expired"),
+      err=["expired", NOW_YEAR], check=nreq(0)),
+    C("TLS: not yet valid -> 6", ["-p", "jira"] + J, 6, srv=Srv(JIRA, tls="notyet"),
+      err=[("not yet", "future", "not valid before")], check=nreq(0)),
+    C("TLS: wrong host name -> 6, names the certificate's names", ["-p", "jira"] + J, 6,
+      srv=Srv(JIRA, tls="wrongname"), err=["wrong.example"], check=nreq(0)),
+    C("TLS: unknown CA -> 6, names the issuer", ["-p", "jira"] + J, 6, srv=Srv(JIRA, tls="unknownca"),
+      err=["atlwho unknown ca"], check=nreq(0)),
+    C("TLS: self-signed leaf -> 6", ["-p", "jira"] + J, 6, srv=Srv(JIRA, tls="selfsigned"), check=nreq(0)),
+    C("TLS: RSA-1024 leaf rejected -> 6", ["-p", "jira", "--cacert", "{ca2}", "{base}/jira"], 6,
+      srv=Srv(JIRA, tls="rsa1024"), check=nreq(0)),
+    C("TLS: SHA-1 signed leaf rejected -> 6", ["-p", "jira", "--cacert", "{ca2}", "{base}/jira"], 6,
+      srv=Srv(JIRA, tls="sha1"), check=nreq(0)),
+    C("TLS: garbage instead of a ServerHello -> 6", ["-p", "jira"] + J, 6,
+      srv=Srv(JIRA, on_connect=F.garbage_instead_of_tls)),
+    C("TLS: plain http server behind an https URL -> 6", ["-p", "jira", "--cacert", "{ca}", "https://localhost:{port}/jira"], 6,
+      srv=Srv(JIRA, tls=None), check=nreq(0)),
+    C("pin: match with no --cacert -> 0", ["-p", "jira", "--pin", "{pin}", "{base}/jira"], 0, srv=S_JIRA),
+    C("pin: second of two matches -> 0", ["-p", "jira", "--pin", "{pin_rsa};{pin}", "{base}/jira"], 0, srv=S_JIRA),
+    C("pin: RSA leaf pin -> 0", ["-p", "jira", "--pin={pin}", "{base}/jira"], 0, srv=Srv(JIRA, tls="rsa")),
+    C("pin: mismatch -> 6, shows the server's pin", ["-p", "jira", "--pin", "{pin_rsa}", "{base}/jira"], 6,
+      srv=S_JIRA, err=["{pin}"], check=nreq(0)),
+    C("pin: match but --cacert of another CA -> 6 (both must hold)", ["-p", "jira", "--pin", "{pin}",
+                                                                     "--cacert", "{ca2}", "{base}/jira"], 6,
+      srv=S_JIRA, check=nreq(0)),
+    C("pin: match and --cacert good -> 0", ["-p", "jira", "--pin", "{pin}"] + J, 0, srv=S_JIRA),
+    C("pin: mismatch with good --cacert -> 6", ["-p", "jira", "--pin", "{pin_rsa}"] + J, 6, srv=S_JIRA,
+      err=["{pin}"]),
+    C("pin: unknown-CA server pinned -> 0 (the pin alone authenticates)",
+      ["-p", "jira", "--pin", "{pin}", "{base}/jira"], 0, srv=Srv(JIRA, tls="unknownca")),
+    C("-k: unknown CA accepted with a warning", ["-k", "-p", "jira", "{base}/jira"], 0,
+      srv=Srv(JIRA, tls="unknownca"), err=[("insecure", "verif", "not checked")]),
+    C("--insecure: expired accepted with a warning", ["--insecure", "-p", "jira", "{base}/jira"], 0,
+      srv=Srv(JIRA, tls="expired"), err=[("insecure", "verif", "not checked")]),
+    C("-k warns even with -j", ["-k", "-j", "-p", "jira", "{base}/jira"], 0,
+      srv=S_JIRA, err=[("insecure", "verif", "not checked")]),
+    C("mTLS: --cert/--key -> 0", ["-p", "jira", "--cert", "{client_cert}", "--key", "{client_key}"] + J, 0,
+      srv=Srv(JIRA, mtls=True), check=client_cert_seen),
+    C("mTLS: no client certificate -> 6", ["-p", "jira"] + J, 6, srv=Srv(JIRA, mtls=True), check=nreq(0)),
+    C("plain http works, with a warning", ["-p", "jira", "{base}/jira"], 0, srv=Srv(JIRA, tls=None),
+      err=[("http://", "plain", "unencrypted", "cleartext", "not encrypted", "insecure")],
+      check=lines("name: fred")),
+    C("plain http Confluence (the seed's example), Basic", ["-u", "fred", "{base}/confluence"], 0,
+      srv=Srv(CONF, tls=None), check=lines("username: fred")),
+
+    # ---------------------------------------------------------------- proxy
+    C("proxy: -x CONNECT tunnel", ["-x", "{proxy}", "-p", "jira"] + J, 0, srv=S_JIRA, proxy=Proxy(),
+      check=[proxy_log(1, "CONNECT", "localhost:{port}"), nreq(1), auth_is("bearer")]),
+    C("proxy: --proxy= form, Basic to the target", ["--proxy={proxy}", "-u", "fred", "-p", "jira"] + J, 0,
+      srv=S_JIRA, proxy=Proxy(), check=proxy_log(1, "CONNECT")),
+    C("proxy: Basic proxy auth, percent-decoded", ["-x", "{proxy_auth}", "-p", "jira"] + J, 0, srv=S_JIRA,
+      proxy=Proxy(auth=("puser", "p@ss:w/rd")), check=proxy_log(1, "CONNECT", auth=("puser", "p@ss:w/rd"))),
+    C("proxy: auth required, none given -> 5 (407)", ["-x", "{proxy}", "-p", "jira"] + J, 5, srv=S_JIRA,
+      proxy=Proxy(auth=("puser", "p@ss:w/rd")), err=["proxy", "407"], check=nreq(0)),
+    C("proxy: wrong proxy password -> 5", ["-x", "http://puser:nope@127.0.0.1:{proxy_port}", "-p", "jira"] + J, 5,
+      srv=S_JIRA, proxy=Proxy(auth=("puser", "p@ss:w/rd")), err=["proxy"], check=nreq(0)),
+    C("proxy: CONNECT refused with 502 -> 5", ["-x", "{proxy}", "-p", "jira"] + J, 5, srv=S_JIRA,
+      proxy=Proxy(fail=502), err=["proxy"], check=nreq(0)),
+    C("proxy: nothing listening -> 5", ["-x", "http://127.0.0.1:{free}", "-p", "jira"] + J, 5, srv=S_JIRA,
+      err=["proxy"], check=nreq(0)),
+    C("proxy: https_proxy env", ["-p", "jira"] + J, 0, srv=S_JIRA, proxy=Proxy(), env={"https_proxy": "{proxy}"},
+      check=proxy_log(1, "CONNECT", "localhost:{port}")),
+    C("proxy: HTTPS_PROXY env", ["-p", "jira"] + J, 0, srv=S_JIRA, proxy=Proxy(), env={"HTTPS_PROXY": "{proxy}"},
+      check=proxy_log(1, "CONNECT")),
+    C("proxy: no_proxy=localhost bypasses", ["-p", "jira"] + J, 0, srv=S_JIRA, proxy=Proxy(),
+      env={"https_proxy": "{proxy}", "no_proxy": "example.com,localhost"}, check=[proxy_log(0), nreq(1)]),
+    C("proxy: NO_PROXY=* bypasses", ["-p", "jira"] + J, 0, srv=S_JIRA, proxy=Proxy(),
+      env={"https_proxy": "{proxy}", "NO_PROXY": "*"}, check=proxy_log(0)),
+    C("proxy: no_proxy=127.0.0.1 (IP literal) bypasses", ["-p", "jira"] + TLSARGS + ["{base4}/jira"], 0, srv=S_JIRA,
+      proxy=Proxy(), env={"https_proxy": "{proxy}", "no_proxy": "127.0.0.1"}, check=proxy_log(0)),
+    C("proxy: --noproxy localhost bypasses", ["--noproxy", "localhost", "-p", "jira"] + J, 0, srv=S_JIRA,
+      proxy=Proxy(), env={"https_proxy": "{proxy}"}, check=proxy_log(0)),
+    C("proxy: no_proxy for another domain does not bypass", ["-p", "jira"] + J, 0, srv=S_JIRA, proxy=Proxy(),
+      env={"https_proxy": "{proxy}", "no_proxy": ".example.com,otherhost"}, check=proxy_log(1, "CONNECT")),
+    C("proxy: no_proxy=.localhost (leading dot) bypasses", ["-p", "jira"] + J, 0, srv=S_JIRA, proxy=Proxy(),
+      env={"https_proxy": "{proxy}", "no_proxy": ".localhost"}, check=proxy_log(0)),
+    C("proxy: no_proxy=calhost (not a label boundary) does not bypass", ["-p", "jira"] + J, 0, srv=S_JIRA,
+      proxy=Proxy(), env={"https_proxy": "{proxy}", "no_proxy": "calhost"}, check=proxy_log(1, "CONNECT")),
+    C("proxy: -x beats https_proxy", ["-x", "{proxy}", "-p", "jira"] + J, 0, srv=S_JIRA, proxy=Proxy(),
+      env={"https_proxy": "http://127.0.0.1:{free}"}, check=proxy_log(1)),
+    C("proxy: http URL via http_proxy (absolute-form)", ["-p", "jira", "{base}/jira"], 0,
+      srv=Srv(JIRA, tls=None), proxy=Proxy(), env={"http_proxy": "{proxy}"},
+      check=[proxy_log(1, "GET"), lines("name: fred")]),
+    C("proxy: HTTP_PROXY (upper case) is ignored for http URLs", ["-p", "jira", "{base}/jira"], 0,
+      srv=Srv(JIRA, tls=None), proxy=Proxy(), env={"HTTP_PROXY": "{proxy}"}, check=proxy_log(0)),
+    C("proxy: -v tunnel, token never in clear", ["-v", "-x", "{proxy}", "-u", "fred", "-p", "jira"] + J, 0,
+      tok=LEAK, srv=Srv(F.jira(context="/jira", token=LEAK)), proxy=Proxy(), err=["proxy"]),
+
+    # ---------------------------------------------------------------- --from-file
+    C("--from-file: saved Jira reply -> 0", ["--from-file", "{f_body}"], 0, tok=None,
+      files={"body": JIRA_BODY}, check=lines("name: fred", "displayName: Fred F. User", "active: true")),
+    C("--from-file=FILE: Confluence reply -> 0", ["--from-file={f_body}"], 0, tok=None,
+      files={"body": CONF_BODY}, check=lines("username: fred", "type: known")),
+    C("--from-file: inactive -> 1", ["--from-file", "{f_body}"], 1, tok=None,
+      files={"body": F.jdump(F.jira_server_user(active=False))}),
+    C("--from-file: anonymous Confluence -> 3", ["--from-file", "{f_body}"], 3, tok=None,
+      files={"body": F.jdump(F.CONFLUENCE_ANONYMOUS)}, err=["anonymous"]),
+    C("--from-file: truncated JSON -> 7", ["--from-file", "{f_body}"], 7, tok=None,
+      files={"body": JIRA_BODY[:-40]}),
+    C("--from-file: not JSON at all -> 7", ["--from-file", "{f_body}"], 7, tok=None,
+      files={"body": F.SSO_HTML}),
+    C("--from-file - (stdin) -> 0", ["--from-file", "-"], 0, tok=None, stdin=JIRA_BODY, check=lines("name: fred")),
+    C("--from-file with -j", ["-j", "--from-file", "{f_body}"], 0, tok=None, files={"body": JIRA_BODY},
+      check=json_out(ok=True, name="fred", active=True)),
+    C("--from-file with --format env", ["--format", "env", "--from-file", "{f_body}"], 0, tok=None,
+      files={"body": JIRA_BODY}, check=env_vars(name="fred")),
+    C("--from-file missing -> 2", ["--from-file", "{tmp}/nothing.json"], 2, tok=None),
+]
+
+CASES += hostile_rows() + bad_utf8_rows()
+
+# stderr stays free of raw control characters when the server puts them in headers
+CASES += [
+    C("hostile Location on a redirect: stderr safe", ["-p", "jira"] + J, 7,
+      srv=Srv(F.static(F.reply_redirect(302, "https://x.example/\x1b[2J\x1b]0;pwn\x07/login"))), check=err_safe),
+    C("hostile X-Seraph-LoginReason: stderr safe", ["-p", "jira"] + J, 3,
+      srv=Srv(F.static(F.http_response(401, b"{}", [("Content-Type", "application/json"),
+                                                    ("X-Seraph-LoginReason", "AUTH\x1b[31mENTICATED\x7f\x9b_FAILED")]))),
+      check=err_safe),
+    C("hostile login-url in CAPTCHA: stderr safe", ["-p", "jira"] + J, 4,
+      srv=Srv(F.static(F.reply_captcha_403("https://jira.example.com/login.jsp\x1b]8;;evil\x07"))), check=err_safe),
+]
+
+
+# ============================================================================ the runner
+
+_ph = re.compile(r"\{([A-Za-z0-9_]+)\}")
+
+
+def fill(s, ctx):
+    if isinstance(s, bytes):
+        return s
+    return _ph.sub(lambda m: str(ctx[m.group(1)]) if m.group(1) in ctx else m.group(0), s)
+
+
+def is_json_mode(args):
+    for i, a in enumerate(args):
+        if a == "-j" or a == "--format=json" or (a == "--format" and i + 1 < len(args) and args[i + 1] == "json"):
+            return True
+    return False
+
+
+def is_env_mode(args):
+    return "--format=env" in args or any(a == "--format" and i + 1 < len(args) and args[i + 1] == "env"
+                                         for i, a in enumerate(args))
+
+
+def named_origins(args):
+    """The origins the user named: the URL argument, plus its https twin for http URLs."""
+    urls = [a for a in args if a.startswith(("http://", "https://"))]
+    out = set()
+    for u in urls[-1:]:
+        try:
+            p = urlsplit(u)
+            port = p.port or (443 if p.scheme == "https" else 80)
+        except ValueError:
+            continue
+        host = p.hostname or ""
+        if ":" in host:
+            host = "[%s]" % host
+        out.add("%s://%s:%d" % (p.scheme, host.lower(), port))
+        if p.scheme == "http":
+            out.add("https://%s:%d" % (host.lower(), port))
+            out.add("https://%s:443" % host.lower())
+    return out
+
+
+def run_case(c, pk, root):
+    """Run one row; returns a list of failure messages (empty: passed)."""
+    tmp = tempfile.mkdtemp(prefix="case-", dir=root)
+    started, fails = [], []
+    srv = srv2 = proxy = bh = None
+    try:
+        ctx = {"ca": pk.ca, "ca2": pk.ca2, "ca3": pk.ca3, "cas": pk.cas, "clientca": pk.clientca,
+               "client_cert": pk.leaf["client"].cert, "client_key": pk.leaf["client"].key,
+               "tmp": tmp, "free": F.free_port(), "capath": os.path.join(root, "capath")}
+        for n, l in pk.leaf.items():
+            ctx["pin_" + n] = l.pin
+        if c.srv:
+            srv = c.srv.start(pk)
+            started.append(srv)
+            ctx.update(base=srv.origin("localhost"), base4=srv.origin("127.0.0.1"),
+                       base6=srv.origin("::1"), port=srv.port,
+                       http_base=srv.origin("localhost", "http"),
+                       pin=pk.leaf[c.srv.tls].pin if c.srv.tls else "")
+        if c.srv2:
+            srv2 = c.srv2.start(pk)
+            started.append(srv2)
+            ctx.update(base2=srv2.origin("localhost"), base2_4=srv2.origin("127.0.0.1"), port2=srv2.port)
+        if c.blackhole:
+            bh = F.BlackHole()
+            ctx["blackhole"] = bh.port
+        if c.proxy:
+            targets = {}
+            for k, v in c.proxy.targets.items():
+                s = {"srv": srv, "srv2": srv2}[v]
+                targets[fill(k, ctx)] = ("127.0.0.1", s.port)
+            proxy = F.ConnectProxy(auth=c.proxy.auth, targets=targets, fail_connect=c.proxy.fail).start()
+            started.append(proxy)
+            ctx.update(proxy=proxy.url(), proxy_port=proxy.port,
+                       proxy_auth=proxy.url(*c.proxy.auth) if c.proxy.auth else proxy.url())
+        for s in (srv, srv2):
+            if s:
+                s.vars = ctx
+        for name, spec in c.files.items():
+            data, mode = spec if isinstance(spec, tuple) else (spec, 0o600)
+            path = os.path.join(tmp, name)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+            os.write(fd, data if isinstance(data, bytes) else fill(data, ctx).encode())
+            os.close(fd)
+            os.chmod(path, mode)
+            ctx["f_" + name] = path
+
+        args = [fill(a, ctx) for a in c.args]
+        env = {k: fill(v, ctx) for k, v in c.env.items()}
+        env["ATLWHO_TOKEN"] = c.tok
+        stdin = fill(c.stdin, ctx) if c.stdin is not None else None
+        rc, out, err, el = run(args, env=env, stdin=stdin, cwd=tmp)
+        res = R(rc=rc, out=out, err=err, elapsed=el, srv=srv, srv2=srv2, proxy=proxy, ctx=ctx,
+                tmp=tmp, args=args, case=c)
+        res.cmd = " ".join(["%s=%s" % (k, shlex.quote(v)) for k, v in env.items() if v is not None] +
+                           ["atlwho"] + [shlex.quote(a) for a in args])
+
+        # -- exit code
+        want = c.rc if isinstance(c.rc, tuple) else (c.rc,)
+        if rc is None:
+            fails.append("did not end within %.0f s (killed)" % RUN_TIMEOUT)
+        elif rc < 0:
+            fails.append("killed by signal %d (crash?)" % -rc)
+        elif rc not in want:
+            fails.append("exit code: expected %s, got %d" % ("/".join(map(str, want)), rc))
+        elif rc > 7:
+            fails.append("exit code %d is not a documented one" % rc)
+        if VALGRIND and rc == 99:
+            fails.append("valgrind reported memory errors or leaks (exit 99): see stderr")
+        if c.max_elapsed is not None and el > c.max_elapsed + TIME_SLACK:
+            fails.append("took %.2f s, expected at most %.2f s" % (el, c.max_elapsed + TIME_SLACK))
+
+        # -- fragments
+        def has(text, frag):
+            alts = frag if isinstance(frag, tuple) else (frag,)
+            return any(fill(a, ctx).lower() in text.lower() for a in alts)
+        for fr in c.out:
+            if not has(out, fr):
+                fails.append("stdout lacks %r" % (fr,))
+        for fr in c.err:
+            if not has(err, fr):
+                fails.append("stderr lacks %r" % (fr,))
+        for fr in c.out_not:
+            if has(out, fr):
+                fails.append("stdout has %r" % (fr,))
+        for fr in c.err_not:
+            if has(err, fr):
+                fails.append("stderr has %r" % (fr,))
+
+        # -- invariants
+        for sec in SECRETS:
+            if sec in out:
+                fails.append("the token (or its Basic encoding) %r is on stdout" % sec)
+            if sec in err:
+                fails.append("the token (or its Basic encoding) %r is on stderr" % sec)
+        allowed = named_origins(args)
+        for s, label in ((srv, "srv"), (srv2, "srv2")):
+            if not s:
+                continue
+            for tk in (GOOD, LEAK, BAD):
+                for q in s.requests_with_token(tk):
+                    if q.origin not in allowed:
+                        fails.append("the token reached %s (%s), not a named origin %r" % (
+                            q.origin, label, sorted(allowed)))
+            if s.errors:
+                fails.append("fake server scenario errors (a test bug): %r" % s.errors)
+        urls = [a for a in args if a.startswith(("http://", "https://"))]
+        if proxy and urls and urls[-1].startswith("https://"):
+            if any(t.encode() in bytes(proxy.clear) for t in (GOOD, LEAK, BAD)):
+                fails.append("the proxy saw the token outside the tunnel")
+            if proxy.authorization_in_clear():
+                fails.append("the proxy saw an Authorization header outside the tunnel")
+        quiet = "-q" in args or "--quiet" in args
+        if quiet and rc is not None and (out or err):
+            fails.append("-q: expected no output, got stdout %r stderr %r" % (out[:200], err[:200]))
+        jmode, emode = is_json_mode(args), is_env_mode(args)
+        if rc is not None and rc not in (0, 1) and not quiet and not jmode and not err.strip():
+            fails.append("failure (exit %d) with nothing on stderr" % rc)
+        headers_too = "-i" in args or "--include" in args or "--raw" in args
+        if jmode and rc is not None and rc != 2 and not quiet and not headers_too:
+            try:
+                obj = json.loads(raw(out))
+                if not isinstance(obj, dict):
+                    fails.append("json: stdout is not one object: %r" % out[:200])
+                elif rc == 0 and obj.get("ok") is not True:
+                    fails.append("json: exit 0 but ok is %r" % obj.get("ok"))
+                elif rc >= 2 and (obj.get("ok") is not False or obj.get("exit", rc) != rc):
+                    fails.append("json: exit %d but ok=%r exit=%r" % (rc, obj.get("ok"), obj.get("exit")))
+            except ValueError as e:
+                fails.append("json: stdout is not one JSON object (%s): %r" % (e, out[:300]))
+        if emode and rc in (0, 1) and not quiet:
+            for sh in SHELLS[:1]:
+                _, erc, eerr = sh_eval(out, "ATLWHO_NAME", sh, tmp)
+                if erc != 0:
+                    fails.append("env: %s could not evaluate the output (%d): %r" % (sh, erc, eerr))
+        text_mode = not (jmode or emode or quiet or "-i" in args or "--include" in args or "--raw" in args
+                         or "-h" in args or "--help" in args)
+        if text_mode and rc in (0, 1):
+            bad = unsafe_chars(out)
+            if bad:
+                fails.append("text stdout has raw control characters / invalid UTF-8: %r" % bad)
+
+        # -- row checks
+        for chk in c.check:
+            if chk is None:
+                continue
+            try:
+                chk(res)
+            except AssertionError as e:
+                fails.append(str(e))
+            except Exception as e:  # a check that cannot even run is a failure too
+                fails.append("check %s raised %r" % (getattr(chk, "__name__", chk), e))
+        if fails:
+            fails.append("command: " + res.cmd)
+            fails.append("exit %s after %.2f s" % (rc, el))
+            fails.append("stdout: %r" % out[:1500])
+            fails.append("stderr: %r" % err[:1500])
+            for s, label in ((srv, "srv"), (srv2, "srv2")):
+                if s:
+                    fails.append("%s requests: %r" % (label, s.requests[:6]))
+                    if s.tls_errors:
+                        fails.append("%s TLS errors: %r" % (label, s.tls_errors[:3]))
+            if proxy:
+                fails.append("proxy log: %r" % proxy.log[:4])
+    except Exception:
+        fails.append("the test itself failed:\n" + traceback.format_exc())
+    finally:
+        for s in reversed(started):
+            try:
+                s.stop()
+            except Exception:
+                pass
+        if bh:
+            bh.stop()
+    return fails
+
+
+def setup_capath(pk, root):
+    d = os.path.join(root, "capath")
+    os.makedirs(d, exist_ok=True)
+    shutil.copy(pk.ca, os.path.join(d, "atlwho-test-ca.pem"))
+    subprocess.run([PKI.OPENSSL, "rehash", d], capture_output=True, timeout=30)
+
+
+def main(argv):
+    import argparse
+    ap = argparse.ArgumentParser(description="atlwho end-to-end tests")
+    ap.add_argument("-k", dest="pattern", action="append", help="run only cases whose name contains this")
+    ap.add_argument("-v", "--verbose", action="store_true", help="print every case")
+    ap.add_argument("-x", "--exitfirst", action="store_true", help="stop at the first failure")
+    ap.add_argument("--list", action="store_true", help="list the cases and exit")
+    a = ap.parse_args(argv[1:])
+    cases = [c for c in CASES if not a.pattern or any(p.lower() in c.name.lower() for p in a.pattern)]
+    me = os.path.basename(__file__)
+    if a.list:
+        for c in cases:
+            print("%s:%d: %s" % (me, c.line, c.name))
+        print("%d cases" % len(cases))
+        return 0
+    if not (os.path.isfile(ATLWHO) and os.access(ATLWHO, os.X_OK)):
+        print("%s: no atlwho binary at %s (set ATLWHO=/path/to/atlwho)" % (me, ATLWHO))
+        print("0 passed, 1 failed")
+        return 1
+    root = tempfile.mkdtemp(prefix="atlwho-e2e-")
+    passed = failed = skipped = 0
+    t0 = time.monotonic()
+    try:
+        pk = PKI.cached_pki(os.path.join(root, "pki"))
+        setup_capath(pk, root)
+        for c in cases:
+            reason = c.skip() if c.skip else None
+            if reason:
+                skipped += 1
+                if a.verbose:
+                    print("SKIP %s:%d %s: %s" % (me, c.line, c.name, reason))
+                continue
+            tc = time.monotonic()
+            fails = run_case(c, pk, root)
+            if fails:
+                failed += 1
+                print("FAIL %s:%d %s" % (me, c.line, c.name))
+                for f in fails:
+                    print("    " + f.replace("\n", "\n    "))
+                sys.stdout.flush()
+                if a.exitfirst:
+                    break
+            else:
+                passed += 1
+                if a.verbose:
+                    print("ok   %s:%d %s (%.2f s)" % (me, c.line, c.name, time.monotonic() - tc))
+                    sys.stdout.flush()
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    if skipped:
+        print("(%d skipped; %.1f s)" % (skipped, time.monotonic() - t0))
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

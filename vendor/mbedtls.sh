@@ -1,0 +1,121 @@
+#!/bin/sh
+# vendor/mbedtls.sh: obtain the pinned mbedTLS release, verify its SHA-256
+# and unpack it into DEST (an ignored build folder). Never modifies the
+# system's apt configuration; never names a mirror (it reads the one apt uses).
+#
+# usage: vendor/mbedtls.sh DEST
+# Sources, in order: $MBEDTLS_TARBALL; a tarball placed under vendor/;
+# Debian's source package (temporary deb-src list and apt state);
+# the upstream release tarball.
+set -eu
+
+VERSION=3.6.7
+DEBVER=3.6.7-3
+SHA256=a7e8bcbec0e6f761b4af24f25677626b35f762f68eef79c08677a363212d11f6
+ORIG=mbedtls_$VERSION.orig.tar.bz2
+UPSTREAM=https://github.com/Mbed-TLS/mbedtls/releases/download/mbedtls-$VERSION/mbedtls-$VERSION.tar.bz2
+
+here=$(cd "$(dirname "$0")" && pwd)
+dest=${1:?usage: vendor/mbedtls.sh DEST}
+[ -f "$dest/mbedtls-$VERSION/include/mbedtls/ssl.h" ] && exit 0
+
+say() { echo "mbedtls: $*" >&2; }
+
+verify() { # file -> 0 if the checksum matches
+	got=$(sha256sum "$1" | cut -d' ' -f1)
+	[ "$got" = "$SHA256" ] && return 0
+	say "CHECKSUM MISMATCH for $1"
+	say "  expected $SHA256"
+	say "  got      $got"
+	say "  refusing to build from it (nothing was deleted; remove or replace the file)"
+	return 1
+}
+
+unpack() {
+	mkdir -p "$dest"
+	tmp=$(mktemp -d "$dest/.unpack.XXXXXX")
+	tar -xjf "$1" -C "$tmp"
+	[ -d "$tmp/mbedtls-$VERSION" ] || { say "$1 does not contain mbedtls-$VERSION/"; rm -rf "$tmp"; exit 1; }
+	rm -rf "$dest/mbedtls-$VERSION"
+	mv "$tmp/mbedtls-$VERSION" "$dest/"
+	rmdir "$tmp"
+	say "verified $ORIG (sha256 $SHA256) and unpacked it into $dest"
+}
+
+# 1. A tarball the user names, or one already placed under vendor/.
+for f in "${MBEDTLS_TARBALL:-}" "$here/$ORIG" "$here/mbedtls-$VERSION.tar.bz2"; do
+	[ -n "$f" ] || continue
+	if [ -f "$f" ]; then
+		verify "$f" || exit 1
+		unpack "$f"
+		exit 0
+	elif [ "$f" = "${MBEDTLS_TARBALL:-}" ]; then
+		say "MBEDTLS_TARBALL=$f: no such file"; exit 1
+	fi
+done
+
+dl=$(mktemp -d "${TMPDIR:-/tmp}/atlwho-mbedtls.XXXXXX")
+trap 'rm -rf "$dl"' EXIT
+
+# 2. Debian's source package, from the mirror this machine's apt already uses.
+apt_mirror() {
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		awk 'BEGIN{IGNORECASE=1}
+		     /^[ \t]*$/ { if (t ~ /deb/ && u != "" && s !~ /security/) { print u; exit } t=u=s=""; next }
+		     /^Types:/ { t=$0 } /^URIs:/ { u=$2 } /^Suites:/ { s=$0 }
+		     END { if (t ~ /deb/ && u != "" && s !~ /security/) print u }' "$f"
+	done
+	[ -f /etc/apt/sources.list ] &&
+	    awk '$1 == "deb" || $1 == "deb-src" { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { if ($(i+1) !~ /security/) print $i; break } }' /etc/apt/sources.list
+	return 0
+}
+
+try_debian() {
+	command -v apt-get >/dev/null 2>&1 || return 1
+	mirror=$(apt_mirror | head -n 1)
+	[ -n "$mirror" ] || return 1
+	keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+	for suite in sid forky; do
+		st=$dl/apt-$suite
+		mkdir -p "$st/lists/partial" "$st/cache/archives/partial" "$st/src"
+		{
+			echo "Types: deb-src"
+			echo "URIs: $mirror"
+			echo "Suites: $suite"
+			echo "Components: main"
+			[ -f "$keyring" ] && echo "Signed-By: $keyring"
+		} > "$st/src.sources"
+		set -- -o Dir::Etc::SourceList="$st/src.sources" -o Dir::Etc::SourceParts=/dev/null \
+		    -o Dir::State::Lists="$st/lists" -o Dir::Cache="$st/cache" -o APT::Sandbox::User=root
+		say "fetching Debian source package mbedtls=$DEBVER ($suite)"
+		apt-get "$@" -qq update >"$st/log" 2>&1 || { say "apt-get update for $suite failed (see below)"; tail -n 3 "$st/log" >&2; continue; }
+		(cd "$st/src" && apt-get "$@" -qq source --download-only "mbedtls=$DEBVER") >>"$st/log" 2>&1 || { say "no mbedtls=$DEBVER in $suite"; continue; }
+		if [ -f "$st/src/$ORIG" ]; then
+			cp "$st/src/$ORIG" "$dl/$ORIG"
+			return 0
+		fi
+	done
+	return 1
+}
+
+try_upstream() {
+	say "trying the upstream release tarball"
+	if command -v curl >/dev/null 2>&1; then
+		curl -fsSL --max-time 60 -o "$dl/$ORIG" "$UPSTREAM" 2>/dev/null
+	elif command -v wget >/dev/null 2>&1; then
+		wget -q -T 60 -O "$dl/$ORIG" "$UPSTREAM" 2>/dev/null
+	else
+		return 1
+	fi
+}
+
+if try_debian || try_upstream; then
+	verify "$dl/$ORIG" || exit 1
+	unpack "$dl/$ORIG"
+	exit 0
+fi
+say "could not obtain mbedTLS $VERSION."
+say "Offline: download $ORIG (sha256 $SHA256) elsewhere and run"
+say "  make MBEDTLS_TARBALL=/path/to/$ORIG"
+exit 1

@@ -1,0 +1,84 @@
+/* atlwho_config.h: atlwho's trimmed mbedTLS 3.6 configuration, used through
+ * MBEDTLS_CONFIG_FILE. A TLS 1.2/1.3 client and nothing else: every enabled
+ * group says in one line why the client needs it. */
+#ifndef ATLWHO_MBEDTLS_CONFIG_H
+#define ATLWHO_MBEDTLS_CONFIG_H
+
+/* --- platform --- */
+#define MBEDTLS_HAVE_ASM                 /* bignum multiply and AES-NI in assembly */
+#define MBEDTLS_HAVE_TIME                /* certificate validity needs the clock */
+#define MBEDTLS_HAVE_TIME_DATE           /* validity compares calendar dates (gmtime_r) */
+#define MBEDTLS_PLATFORM_C               /* mbedtls_calloc hooks, so tests can count heap */
+#define MBEDTLS_PLATFORM_MEMORY          /* ditto: mbedtls_platform_set_calloc_free */
+#define MBEDTLS_DEPRECATED_REMOVED       /* no compatibility shims */
+
+/* --- randomness: the kernel's getrandom(2), nothing else --- */
+#define MBEDTLS_PSA_CRYPTO_C             /* TLS 1.3 in 3.6 runs on PSA */
+#define MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG  /* PSA draws from atlwho's getrandom source (sys.c), not /dev/random */
+
+/* --- symmetric ciphers: AES-GCM and ChaCha20-Poly1305, the AEADs servers offer --- */
+#define MBEDTLS_CIPHER_C                 /* the TLS record layer goes through the cipher API */
+#define MBEDTLS_AES_C                    /* AES-GCM suites */
+#define MBEDTLS_AESNI_C                  /* AES-NI and PCLMULQDQ on x86-64 (runtime-detected) */
+#define MBEDTLS_AESCE_C                  /* ARMv8 crypto extensions on aarch64 (runtime-detected) */
+#define MBEDTLS_GCM_C                    /* AES-GCM, offered by every modern server */
+#define MBEDTLS_CHACHA20_C               /* ChaCha20-Poly1305: fast where there is no AES hardware */
+#define MBEDTLS_POLY1305_C               /* ditto */
+#define MBEDTLS_CHACHAPOLY_C             /* ditto */
+
+/* --- hashes --- */
+#define MBEDTLS_MD_C                     /* HMAC and the TLS PRF / HKDF go through md */
+#define MBEDTLS_HKDF_C                   /* TLS 1.3 key schedule (PSA HKDF-Extract/Expand) */
+#define MBEDTLS_SHA1_C                   /* parsing SHA-1-signed roots: without it ~32 Debian roots are silently skipped */
+#define MBEDTLS_SHA224_C                 /* sha256.c is built with SHA-224: roots signed with it must parse */
+#define MBEDTLS_SHA256_C                 /* TLS 1.3 SHA-256 suites, certificate signatures */
+#define MBEDTLS_SHA384_C                 /* TLS AES-256-GCM-SHA384 suites, P-384 certificates */
+#define MBEDTLS_SHA512_C                 /* SHA-512-signed certificates in the wild */
+
+/* --- public key: ECDHE key exchange, RSA and ECDSA signature verification --- */
+#define MBEDTLS_BIGNUM_C                 /* RSA and ECC arithmetic */
+#define MBEDTLS_ECP_C                    /* elliptic curves */
+#define MBEDTLS_ECP_DP_SECP256R1_ENABLED /* P-256: ECDHE and the most common ECDSA certificates */
+#define MBEDTLS_ECP_DP_SECP384R1_ENABLED /* P-384: ECDSA CAs (Let's Encrypt E-roots, DigiCert G3) */
+#define MBEDTLS_ECP_DP_CURVE25519_ENABLED /* x25519: the key share most servers pick first */
+#define MBEDTLS_ECP_NIST_OPTIM           /* fast reduction for the NIST primes */
+#define MBEDTLS_ECDH_C                   /* ECDHE key exchange */
+#define MBEDTLS_ECDSA_C                  /* ECDSA server signatures and certificates */
+#define MBEDTLS_RSA_C                    /* RSA server signatures and certificates */
+#define MBEDTLS_PKCS1_V15                /* RSA PKCS#1 v1.5 certificate signatures */
+#define MBEDTLS_PKCS1_V21                /* RSA-PSS: TLS 1.3 and OpenSSL TLS 1.2 ServerKeyExchange */
+#define MBEDTLS_PK_C                     /* public-key abstraction used by X.509 and TLS */
+#define MBEDTLS_PK_PARSE_C               /* SubjectPublicKeyInfo and --key client keys */
+#define MBEDTLS_PK_PARSE_EC_EXTENDED     /* EC keys with explicit-parameter encodings some tools write */
+#define MBEDTLS_ASN1_PARSE_C             /* DER */
+#define MBEDTLS_ASN1_WRITE_C             /* ECDSA signature conversion between PSA and TLS */
+#define MBEDTLS_OID_C                    /* algorithm identifiers */
+
+/* --- X.509 --- */
+#define MBEDTLS_X509_USE_C               /* common X.509 code */
+#define MBEDTLS_X509_CRT_PARSE_C         /* certificates */
+#define MBEDTLS_X509_RSASSA_PSS_SUPPORT  /* PSS-signed certificates */
+#define MBEDTLS_X509_TRUSTED_CERTIFICATE_CALLBACK /* lazy CA loading: only the issuer's certificates are parsed */
+#define MBEDTLS_PEM_PARSE_C              /* PEM CA files, --cert and --key */
+#define MBEDTLS_BASE64_C                 /* PEM */
+
+/* --- TLS client --- */
+#define MBEDTLS_SSL_TLS_C                /* TLS */
+#define MBEDTLS_SSL_CLI_C                /* client side only */
+#define MBEDTLS_SSL_PROTO_TLS1_2         /* TLS 1.2: still most Data Center front ends */
+#define MBEDTLS_SSL_PROTO_TLS1_3         /* TLS 1.3 */
+#define MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_EPHEMERAL_ENABLED /* TLS 1.3 (EC)DHE handshakes */
+#define MBEDTLS_SSL_TLS1_3_COMPATIBILITY_MODE /* middlebox compatibility: corporate proxies break without it */
+#define MBEDTLS_SSL_SESSION_TICKETS      /* TLS 1.3 servers send NewSessionTicket; parsed, never reused */
+#define MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA_ENABLED /* TLS 1.2 with ECDSA certificates */
+#define MBEDTLS_KEY_EXCHANGE_ECDHE_RSA_ENABLED   /* TLS 1.2 with RSA certificates */
+#define MBEDTLS_SSL_SERVER_NAME_INDICATION /* SNI: virtual hosts and CDNs need it */
+#define MBEDTLS_SSL_EXTENDED_MASTER_SECRET /* RFC 7627 for TLS 1.2 */
+#define MBEDTLS_SSL_KEEP_PEER_CERTIFICATE /* the pin and -v read the server certificate after the handshake */
+
+/* Record buffers: a server may send full 16 KiB records; our own records
+ * are small (one request, or a client certificate chain). */
+#define MBEDTLS_SSL_IN_CONTENT_LEN  16384 /* RFC 8446 maximum: servers are free to use it */
+#define MBEDTLS_SSL_OUT_CONTENT_LEN 4096  /* request < 4 KiB; client chains of ~3 certificates fit */
+
+#endif
