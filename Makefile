@@ -21,8 +21,31 @@ MCONF := -isystem $(MSRC)/include -Ivendor/mbedtls -DMBEDTLS_CONFIG_FILE='"atlwh
 
 # Variant: where objects go and how they are built.
 ifeq ($(STATIC),1)
+  # Static musl, native or cross. ARCH picks Debian's toolchain (gcc-*-linux-gnu
+  # plus the target's musl-dev through multiarch, whose musl-gcc.specs points
+  # gcc at musl); CROSS_COMPILE=prefix or CC=... use another (README).
   V ?= static-$(ARCH)
-  CC := $(CROSS_COMPILE)musl-gcc
+  MUSL_TRIPLET_x86_64 := x86_64-linux-musl
+  MUSL_TRIPLET_aarch64 := aarch64-linux-musl
+  MUSL_TRIPLET_armv7 := arm-linux-musleabihf
+  CROSS_DEFAULT_aarch64 := aarch64-linux-gnu-
+  CROSS_DEFAULT_armv7 := arm-linux-gnueabihf-
+  EMU_aarch64 := qemu-aarch64-static
+  EMU_armv7 := qemu-arm-static
+  ifeq ($(findstring command,$(origin CROSS_COMPILE))$(findstring environment,$(origin CROSS_COMPILE)),)
+    CROSS_COMPILE := $(CROSS_DEFAULT_$(ARCH))
+    CROSS_IS_DEBIAN := 1
+    ifeq ($(MUSL_TRIPLET_$(ARCH)),)
+      $(error ARCH=$(ARCH): known are x86_64, aarch64, armv7; for another, give CROSS_COMPILE=prefix)
+    endif
+  endif
+  # A musl toolchain (Buildroot, OpenWrt SDK: *-linux-musl*-) needs no specs.
+  MUSL_SPECS ?= $(if $(findstring musl,$(notdir $(CROSS_COMPILE))),,/usr/lib/$(MUSL_TRIPLET_$(ARCH))/musl-gcc.specs)
+  CC := $(CROSS_COMPILE)gcc$(if $(MUSL_SPECS), -specs=$(MUSL_SPECS))
+  # The emulator that runs this target's binaries here (none when native).
+  HOST_ARCH := $(patsubst armv7%,armv7,$(shell uname -m))
+  EMU ?= $(if $(filter $(ARCH),$(HOST_ARCH)),,$(EMU_$(ARCH)))
+  STRIP ?= $(CROSS_COMPILE)strip
   OPT_AUTO := -Os
   PIE_C :=
   PIE_L := -static
@@ -59,14 +82,15 @@ HDRS := $(wildcard src/*.h)
 TEST_SRCS := $(wildcard tests/test_*.c)
 TEST_BINS := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRCS))
 E2E := $(wildcard tests/e2e/test_*.py)
+SHELL_TESTS := $(wildcard tests/test_*.sh)
 
-.PHONY: all static demo test unit e2e fuzz bench clean install deps mbedtls-src size
+.PHONY: all static demo test unit e2e fuzz bench clean install deps mbedtls-src lint
 .DELETE_ON_ERROR:
 
 all: atlwho
 
 atlwho: $(B)/atlwho
-	cp $< $@
+	cp $< $@.tmp && mv -f $@.tmp $@
 	@size $@ | tail -n 1 | awk '{ printf "atlwho (%s, not stripped): text %s data %s bss %s\n", "$(V)", $$1, $$2, $$3 }'
 
 deps:
@@ -101,15 +125,20 @@ $(B)/obj/%.o: src/%.c $(HDRS) vendor/mbedtls/atlwho_config.h | $(MSRC)/include/m
 $(B)/atlwho: $(MAIN_OBJ) $(LIB_OBJS) $(MLIB)
 	$(CC) $(CFLAGS_AUTO) $(CFLAGS) $(LDFLAGS_AUTO) $(LDFLAGS) -o $@ $(MAIN_OBJ) $(LIB_OBJS) $(MLIB)
 
-# --- static musl build, stripped ---
+# --- static musl build, stripped: make static [ARCH=x86_64|aarch64|armv7] ---
 static:
-	@vendor/deps.sh build static
-	@$(MAKE) --no-print-directory STATIC=1 ARCH=$(ARCH) build/static-$(ARCH)/atlwho
-	cp build/static-$(ARCH)/atlwho atlwho-static-$(ARCH)
-	$(CROSS_COMPILE)strip atlwho-static-$(ARCH)
-	@size atlwho-static-$(ARCH)
-	@printf 'atlwho-static-%s: %s bytes stripped\n' $(ARCH) $$(wc -c < atlwho-static-$(ARCH))
+	@$(MAKE) --no-print-directory STATIC=1 ARCH=$(ARCH) static-one
+
+# (STATIC=1 only) Debian's packages when its toolchain is used, then build,
+# strip, and print the file type and this target's row of the size table.
+static-one:
+	@vendor/deps.sh build static $(if $(CROSS_IS_DEBIAN),$(if $(CROSS_COMPILE),cross))
+	@$(MAKE) --no-print-directory STATIC=1 ARCH=$(ARCH) $(B)/atlwho
+	cp $(B)/atlwho atlwho-static-$(ARCH).tmp
+	$(STRIP) atlwho-static-$(ARCH).tmp
+	mv -f atlwho-static-$(ARCH).tmp atlwho-static-$(ARCH)
 	@file atlwho-static-$(ARCH)
+	@$(SIZE_HEAD); $(call size_row,atlwho-static-$(ARCH))
 
 # --- tests ---
 $(B)/tests/%: tests/%.c tests/t.h $(LIB_OBJS) $(MLIB)
@@ -122,7 +151,8 @@ unit: $(TEST_BINS)
 		if [ "$(VALGRIND)" = 1 ]; then \
 			valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect $$t || fail=1; \
 		else $$t || fail=1; fi; \
-	done; exit $$fail
+	done; \
+	for t in $(SHELL_TESTS); do echo "== $$t"; sh $$t || fail=1; done; exit $$fail
 
 e2e: $(B)/atlwho
 	@fail=0; for t in $(E2E); do \
@@ -160,6 +190,15 @@ fuzz:
 		grep -E 'stat::number_of_executed_units|stat::peak_rss|cov:' build/fuzz/$$n.log | tail -n 3; \
 	done
 
+# --- static analysis: cppcheck and clang-tidy (.clang-tidy), both must be clean ---
+LINT_CPPFLAGS := -std=c11 -D_DEFAULT_SOURCE -Isrc $(MCONF)
+lint: | $(MSRC)/include/mbedtls/ssl.h
+	@vendor/deps.sh lint
+	cppcheck --quiet --enable=warning,portability,performance --std=c11 --error-exitcode=1 \
+		--inline-suppr --suppress=missingIncludeSystem -D__GNUC__ -D__x86_64__ -Isrc src/
+	clang-tidy --quiet $(SRCS) -- $(LINT_CPPFLAGS)
+	@echo "lint: cppcheck and clang-tidy clean"
+
 # --- benchmarks (not tests) ---
 bench:
 	@vendor/deps.sh build static test bench
@@ -172,3 +211,73 @@ install: atlwho
 
 clean:
 	rm -rf build atlwho atlwho-static-*
+
+# --- embedded targets: every static build, tests under emulation, initramfs ---
+STATIC_ARCHS := x86_64 aarch64 armv7
+# test-cross runs these; x86_64 runs natively (the shipped static binary).
+TEST_CROSS_ARCHS ?= $(STATIC_ARCHS)
+INITRAMFS_ARCH ?= x86_64
+BUSYBOX ?= /bin/busybox
+# Extra files copied into the initramfs as they are (a token file, a CA file).
+INITRAMFS_EXTRA ?=
+SIZE ?= size
+
+SIZE_HEAD = printf '%-26s %9s %7s %7s %10s\n' binary text data bss bytes
+# One row: text, data, bss from size(1) (its generic ELF reader covers every
+# target) and the file's bytes.
+size_row = $(SIZE) $(1) | awk -v f=$(1) -v n=$$(wc -c < $(1)) 'NR == 2 { printf "%-26s %9s %7s %7s %10s\n", f, $$1, $$2, $$3, n }'
+
+.PHONY: static-one static-all test-cross test-cross-one initramfs FORCE
+FORCE:
+
+static-all:
+	@for a in $(STATIC_ARCHS); do $(MAKE) --no-print-directory STATIC=1 ARCH=$$a static-one || exit 1; done
+	@echo "== size table: static musl, stripped"; $(SIZE_HEAD); \
+	for a in $(STATIC_ARCHS); do $(call size_row,atlwho-static-$$a); done
+
+ifeq ($(STATIC),1)
+# Objects are rebuilt when the compiler or the user's flags change, so a
+# CROSS_COMPILE= or CC= build never links objects from another toolchain.
+TOOLCHAIN_ID := $(CC) | $(CFLAGS) | $(LDFLAGS)
+$(B)/toolchain: FORCE
+	@mkdir -p $(@D)
+	@printf '%s\n' '$(TOOLCHAIN_ID)' | cmp -s - $@ || printf '%s\n' '$(TOOLCHAIN_ID)' > $@
+$(MAIN_OBJ) $(LIB_OBJS) $(MLIB) $(MBED_OBJS): $(B)/toolchain
+endif
+
+# (STATIC=1 only) one target's unit tests (static, under $(EMU)) and the e2e
+# suite against the stripped binary, through a wrapper that runs the emulator.
+test-cross-one: static-one
+	@$(MAKE) --no-print-directory STATIC=1 ARCH=$(ARCH) $(TEST_BINS)
+	@printf '#!/bin/sh\nexec %s"%s" "$$@"\n' "$(if $(EMU),$$(command -v $(EMU)) )" "$(CURDIR)/atlwho-static-$(ARCH)" > $(B)/atlwho-run
+	@chmod 755 $(B)/atlwho-run
+	@fail=0; for t in $(TEST_BINS); do \
+		echo "== $(ARCH): $$t$(if $(EMU), (under $(EMU)))"; $(EMU) $$t || fail=1; \
+	done; \
+	for t in $(E2E); do \
+		echo "== $(ARCH): $$t"; \
+		ATLWHO=$(CURDIR)/$(B)/atlwho-run ATLWHO_BIN=$(CURDIR)/atlwho-static-$(ARCH) ATLWHO_EMU=$(EMU) \
+		    python3 $$t || fail=1; \
+	done; exit $$fail
+
+test-cross:
+	@vendor/deps.sh build static test cross
+	@start=$$(date +%s); fail=0; \
+	for a in $(TEST_CROSS_ARCHS); do \
+		t0=$$(date +%s); \
+		$(MAKE) --no-print-directory STATIC=1 ARCH=$$a test-cross-one || fail=1; \
+		echo "== $$a: $$(( $$(date +%s) - t0 )) s"; \
+	done; \
+	$(MAKE) --no-print-directory SAN=0 atlwho || fail=1; \
+	echo "== tests/cross/test_clock.py (dynamic ./atlwho under faketime)"; \
+	ATLWHO=$(CURDIR)/atlwho python3 tests/cross/test_clock.py || fail=1; \
+	$(MAKE) --no-print-directory initramfs || fail=1; \
+	echo "== tests/cross/test_initramfs.sh"; \
+	sh tests/cross/test_initramfs.sh atlwho-initramfs.cpio.gz || fail=1; \
+	echo "== test-cross: $$(( $$(date +%s) - start )) s"; exit $$fail
+
+# initramfs: Debian's static busybox, the static atlwho and a short /init.
+initramfs:
+	@vendor/deps.sh build static cross
+	@$(MAKE) --no-print-directory static ARCH=$(INITRAMFS_ARCH)
+	sh tests/cross/mkinitramfs.sh atlwho-initramfs.cpio.gz $(BUSYBOX) atlwho-static-$(INITRAMFS_ARCH) $(INITRAMFS_EXTRA)

@@ -116,7 +116,7 @@ static void classify_success(const struct cl_input *in, struct cl_result *r)
 		set(r, EX_REJECTED, "anonymous");
 		snprintf(r->msg, sizeof r->msg, "Confluence answered as the anonymous user "
 		    "(\"type\":\"anonymous\"): the token was not accepted%s",
-		    in->bearer ? "" : "");
+		    in->bearer ? " (a wrong or disabled personal access token)" : "");
 		return;
 	}
 	if (!js->toplevel_object || !(js->f[JS_NAME].present || js->f[JS_USERNAME].present ||

@@ -140,6 +140,35 @@ static int proxy_connect(struct conn *c, const struct fetch_req *q, const struct
 	return FETCH_OK;
 }
 
+/* -v: what was negotiated and who the server is, right after the handshake. */
+static void log_tls(const struct fetch_hooks *h, const struct fetch_res *res)
+{
+	const struct tls_info *in = &res->tls_info;
+	char m[700];
+
+	if (!h || !h->log)
+		return;
+	snprintf(m, sizeof m, "%s, cipher %s", res->tls_version, res->tls_cipher);
+	logf_(h, m);
+	if (in->subject[0]) {
+		snprintf(m, sizeof m, "server certificate: subject %.250s; issuer %.250s", in->subject, in->issuer);
+		logf_(h, m);
+		snprintf(m, sizeof m, "server certificate: valid %s to %s; names %.250s; key sha256//%s",
+		    in->not_before, in->not_after, in->names, in->pin);
+		logf_(h, m);
+	}
+	if (res->insecure_used && !in->pin_checked)
+		logf_(h, "-k/--insecure: the certificate was not verified");
+	else if (res->pin_only)
+		logf_(h, "pin-only trust: the public key pin authenticated the server; "
+		    "chain, host name and validity dates were not checked");
+	else if (res->trust_src) {
+		snprintf(m, sizeof m, "trust: %u CA certificate(s) parsed from %.400s (only the issuer's)",
+		    res->ca_loaded, res->trust_src);
+		logf_(h, m);
+	}
+}
+
 int fetch(const struct fetch_req *q, const struct fetch_hooks *h,
     struct http_resp *r, struct fetch_res *res)
 {
@@ -166,7 +195,7 @@ int fetch(const struct fetch_req *q, const struct fetch_hooks *h,
 	if (q->proxy)
 		logf_(h, "using an HTTP proxy");
 	c.fd = sys_connect(chost, cport, q->family, (int)q->connect_ms, q->deadline,
-	    h ? h->log : NULL, h ? h->ctx : NULL, res->msg, sizeof res->msg);
+	    h ? h->log : NULL, h ? h->ctx : NULL, &res->t.resolved, res->msg, sizeof res->msg);
 	if (c.fd < 0) {
 		if (q->proxy) {
 			char m[FETCH_ERR_MAX];
@@ -182,6 +211,9 @@ int fetch(const struct fetch_req *q, const struct fetch_hooks *h,
 	if (https) {
 		int t = tls_handshake(&tc, c.fd, q->url->host, q->deadline, res->msg, sizeof res->msg);
 		res->tls_info = tc.info;
+		res->pin_only = tc.trust.pin_only;
+		res->ca_loaded = tc.trust.loaded;
+		res->trust_src = tc.trust.nfile ? tc.trust.file[0] : tc.trust.ndir ? tc.trust.dir[0] : NULL;
 		if (t != 0) {
 			e = t == TLS_ERR_NET ? FETCH_E_NET : t == TLS_ERR_CONFIG ? FETCH_E_CONFIG : FETCH_E_TLS;
 			goto out;
@@ -191,6 +223,7 @@ int fetch(const struct fetch_req *q, const struct fetch_hooks *h,
 		snprintf(res->tls_cipher, sizeof res->tls_cipher, "%s", tls_cipher(&tc));
 		res->insecure_used = q->tls->insecure;
 		res->t.tls_done = sys_now_ms();
+		log_tls(h, res);
 	}
 	memset(&rq, 0, sizeof rq);
 	rq.url = q->url;

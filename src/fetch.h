@@ -49,7 +49,7 @@ struct fetch_req {
 	int64_t deadline;              /* monotonic ms */
 };
 
-struct fetch_times { int64_t start, connected, tls_done, first_byte, done; };
+struct fetch_times { int64_t start, resolved, connected, tls_done, first_byte, done; };
 
 struct fetch_res {
 	int err;                       /* FETCH_OK or FETCH_E_* */
@@ -59,6 +59,9 @@ struct fetch_res {
 	char tls_version[16], tls_cipher[64];
 	struct tls_info tls_info;
 	int insecure_used;
+	int pin_only;                  /* the pin alone was the trust */
+	unsigned ca_loaded;            /* CA certificates parsed (lazy loading) */
+	const char *trust_src;         /* first trust file or directory, or NULL */
 };
 
 /* Runs the exchange; the parser r (caller-owned) holds status and headers. */

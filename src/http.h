@@ -8,7 +8,7 @@
 
 #include "url.h"
 
-/* 64 KiB: the header section cap of issue 4; Tomcat's own default is
+/* 64 KiB: status line plus header section (issue 4); Tomcat's own default is
  * 8 KiB, so a bigger head is a broken or hostile server, not Jira. */
 #define HTTP_HEAD_MAX (64 * 1024)
 /* 16 KiB: one field line (after obs-fold is unfolded), which the parser
@@ -129,6 +129,28 @@ struct http_kept {
 	uint8_t flags;
 };
 
+/* What the parser accepts (RFC 9112 unless said otherwise):
+ * - status line "HTTP/1.<digit> NNN reason": HTTP/1.0 and an empty reason
+ *   are fine, and so is a missing SP before an empty reason; the code is
+ *   three digits 100..999 (600..999 are left to the caller, RFC 9110
+ *   section 15 says treat them as 5xx); 101 is an error (we never ask to
+ *   upgrade); 1xx responses are skipped, at most HTTP_INTERIM_MAX.
+ * - every line ends in CRLF: bare LF, bare CR, NUL and C0/DEL controls in
+ *   the head are errors; field names are tokens, matched exactly and
+ *   case-insensitively; whitespace before ':' or before the first field
+ *   is an error; obs-fold is replaced by one SP (section 5.2, what a user
+ *   agent must do).
+ * - framing (section 6.3): none for 1xx, 204, 304, HEAD, and 2xx to
+ *   CONNECT; else Transfer-Encoding, which must be exactly "chunked" (any
+ *   case, once, in HTTP/1.1 only) and not come with Content-Length; else
+ *   Content-Length (1*DIGIT, 64-bit, equal duplicates allowed); else the
+ *   body runs until the connection closes. Content-Encoding other than
+ *   identity on a response with a body is an error.
+ * - chunked: hex sizes up to 64 bits, extensions checked against the
+ *   grammar and dropped, CRLF after each chunk's data, trailers checked
+ *   and dropped; a body that ends before the last chunk and the final
+ *   CRLF is HTTP_E_TRUNCATED_BODY, never complete. */
+
 /* The parser. The caller owns it (about 25 KiB: keep it static or on a
  * roomy stack); http_resp_init zeroes it, then the caller may set the
  * callbacks and ctx. A callback that returns nonzero stops the parser with
@@ -147,8 +169,9 @@ struct http_resp {
 	int (*on_body)(void *ctx, const void *buf, size_t len);
 	void *ctx;
 
-	/* Results: status line of the final response (set once its status
-	 * line is read), framing, counts. */
+	/* Results. status, minor and reason are those of the response being
+	 * read: an interim one until it is skipped, the final one from
+	 * on_headers_done on. */
 	int status;                      /* 100..999 */
 	int minor;                       /* HTTP/1.<minor> */
 	char reason[HTTP_REASON_MAX + 1];/* may be "", cut to HTTP_REASON_MAX */
@@ -193,7 +216,7 @@ void http_resp_init(struct http_resp *r, unsigned flags);
  * them for HTTP_MORE; up to the message's end for HTTP_DONE (what follows
  * is not part of it: after a CONNECT 2xx it is the tunnel's first bytes;
  * after a 204, 304 or a complete body it must be ignored); up to the
- * faulty byte for an error. Returns HTTP_MORE, HTTP_DONE or an error;
+ * faulty byte for an error (through the bytes a refusing on_body got). Returns HTTP_MORE, HTTP_DONE or an error;
  * errors are sticky, and once done every call returns HTTP_DONE. */
 int http_resp_feed(struct http_resp *r, const void *buf, size_t len, size_t *used);
 

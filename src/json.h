@@ -8,9 +8,10 @@
 
 /*
  * Contract
- * - The caller owns struct js_scanner (about 2 KB, no pointers inside, so it
- *   may live anywhere and be copied). js_init() cannot fail. Nothing here
- *   allocates, recurses, does I/O or keeps a pointer to the caller's buffers.
+ * - The caller owns struct js_scanner (about 2 KB; its only pointer is to a
+ *   static string, so it may live anywhere and be copied). js_init() cannot
+ *   fail. Nothing here allocates, recurses, does I/O or keeps a pointer to
+ *   the caller's buffers.
  * - js_feed() takes the document in chunks of any size (0 included; buf may
  *   be NULL when len is 0); the verdict and every field are the same whatever
  *   the chunking. js_finish() says the input has ended. Both return JS_OK or
@@ -93,7 +94,7 @@ struct js_str {
 	unsigned char present, truncated;
 };
 
-/* All state is here; fields other than the last four are private. */
+/* All state is here; only the last three members are for the caller. */
 struct js_scanner {
 	uint64_t off;         /* bytes consumed (a stream may pass 4 GiB) */
 	uint64_t err_off;     /* offset of the first error */

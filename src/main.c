@@ -44,12 +44,17 @@ struct run {
 	int body_nonzero, body_html, body_seen_nonspace;
 };
 
+/* One line on stderr. Messages may quote server bytes (header values,
+ * certificate names): out_text_value keeps C0, C1, DEL and invalid UTF-8
+ * from reaching the terminal raw. */
 static void err_line(struct run *R, const char *prefix, const char *msg)
 {
+	struct out_w w = { rep_write, &R->err };
+
 	rep_str(&R->err, "atlwho: ");
 	if (prefix)
 		rep_str(&R->err, prefix);
-	rep_str(&R->err, msg);
+	out_text_value(&w, msg, strlen(msg));
 	rep_str(&R->err, "\n");
 	rep_flush(&R->err);
 }
@@ -58,10 +63,12 @@ static void vlog(void *ctx, const char *line)
 {
 	struct run *R = ctx;
 
+	struct out_w w = { rep_write, &R->err };
+
 	if (!R->o->verbose)
 		return;
 	rep_str(&R->err, "* ");
-	rep_str(&R->err, line);
+	out_text_value(&w, line, strlen(line));
 	rep_str(&R->err, "\n");
 	rep_flush(&R->err);
 }
@@ -380,24 +387,6 @@ static int fetch_exit(int e)
 	}
 }
 
-static void say_tls(struct run *R, const struct fetch_res *res)
-{
-	char m[700];
-
-	if (!R->o->verbose || !res->tls_version[0])
-		return;
-	snprintf(m, sizeof m, "%s, cipher %s", res->tls_version, res->tls_cipher);
-	vlog(R, m);
-	if (res->tls_info.subject[0]) {
-		snprintf(m, sizeof m, "server certificate: subject %.250s; issuer %.250s", res->tls_info.subject,
-		    res->tls_info.issuer);
-		vlog(R, m);
-		snprintf(m, sizeof m, "server certificate: valid %s to %s; names %.250s; key sha256//%s",
-		    res->tls_info.not_before, res->tls_info.not_after, res->tls_info.names, res->tls_info.pin);
-		vlog(R, m);
-	}
-}
-
 static void say_times(struct run *R, const struct fetch_res *res)
 {
 	char m[200];
@@ -405,7 +394,8 @@ static void say_times(struct run *R, const struct fetch_res *res)
 
 	if (!R->o->verbose)
 		return;
-	snprintf(m, sizeof m, "times: connect %lld ms, TLS %lld ms, first byte %lld ms, total %lld ms",
+	snprintf(m, sizeof m, "times: resolve %lld ms, connect %lld ms, TLS %lld ms, first byte %lld ms, total %lld ms",
+	    (long long)(t->resolved ? t->resolved - t->start : -1),
 	    (long long)(t->connected ? t->connected - t->start : -1),
 	    (long long)(t->tls_done ? t->tls_done - t->start : -1),
 	    (long long)(t->first_byte ? t->first_byte - t->start : -1),
@@ -586,7 +576,6 @@ static int check(struct run *R, const char *auth, const struct url *base)
 		e = fetch(&q, &hk, &resp, &res);
 		sys_wipe(pauth, sizeof pauth);
 		px_wipe(&px);
-		say_tls(R, &res);
 		say_times(R, &res);
 		if (e != FETCH_OK) {
 			int code = fetch_exit(e);

@@ -133,6 +133,17 @@ int px_parse(struct px *p, const char *s, char *err, size_t errcap)
 	}
 	auth = s;
 	q = strstr(s, "://");
+	/* Only a real scheme counts: in "user:pa://ss@host" the "://" is
+	 * part of the password. */
+	for (i = 0; q && i < (size_t)(q - s); i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (i > 0 && ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'))))
+			q = NULL;
+	}
+	if (q == s)
+		q = NULL;
 	if (q) {
 		size_t sl = (size_t)(q - s);
 
@@ -157,7 +168,11 @@ int px_parse(struct px *p, const char *s, char *err, size_t errcap)
 			at = end;
 	/* A proxy URL names a host; curl ignores a path, we allow only "/". */
 	if (*end && strcmp(end, "/") != 0) {
-		seterr(err, errcap, "a proxy URL has no path, query or fragment");
+		if (strchr(end, '@'))
+			seterr(err, errcap, "a '/', '?' or '#' in the proxy user or password must be"
+			    " %%-encoded (%%2F, %%3F, %%23)");
+		else
+			seterr(err, errcap, "a proxy URL has no path, query or fragment");
 		return PX_E_SYNTAX;
 	}
 	if (at) {
@@ -182,6 +197,11 @@ int px_parse(struct px *p, const char *s, char *err, size_t errcap)
 	rc = url_parse_hostport(auth, (size_t)(end - auth), p->host, &p->ipv6, &port, err, errcap);
 	if (rc != URL_OK) {
 		rc = rc == URL_E_PORT ? PX_E_PORT : PX_E_HOST;
+		/* url.c quotes the text it refuses; if a userinfo may have
+		 * been misread as the host, say less. */
+		if (strchr(s, '@'))
+			seterr(err, errcap, rc == PX_E_PORT ? "bad proxy port" :
+			    "bad proxy host (a '/', '?' or '#' in the password must be %%-encoded)");
 		goto fail;
 	}
 	p->port = port ? port : PX_DEFAULT_PORT;

@@ -142,7 +142,8 @@ static int connect_one(const struct addrinfo *ai, int64_t until, int *err_no)
 }
 
 int sys_connect(const char *host, unsigned port, int family, int connect_ms,
-    int64_t deadline, sys_log_fn log, void *logctx, char *err, size_t errcap)
+    int64_t deadline, sys_log_fn log, void *logctx, int64_t *resolved_at,
+    char *err, size_t errcap)
 {
 	struct addrinfo hints, *res = NULL, *ai;
 	char portstr[8], addr[64], msg[160];
@@ -165,7 +166,8 @@ int sys_connect(const char *host, unsigned port, int family, int connect_ms,
 		    r == EAI_SYSTEM ? strerror(errno) : gai_strerror(r));
 		return SYS_ERR_RESOLVE;
 	}
-	conn_deadline = sys_now_ms() + connect_ms;
+	*resolved_at = sys_now_ms();
+	conn_deadline = *resolved_at + connect_ms;
 	if (conn_deadline > deadline)
 		conn_deadline = deadline;
 	for (ai = res; ai; ai = ai->ai_next) {

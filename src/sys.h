@@ -28,9 +28,10 @@ typedef void (*sys_log_fn)(void *ctx, const char *msg);
 /* Resolves host (family 0, 4 or 6) and connects to each address in turn,
  * each attempt bounded by connect_ms and all by deadline (monotonic ms).
  * Returns a connected non-blocking socket with TCP_NODELAY, or an error;
- * err receives a one-line reason. */
+ * err receives a one-line reason; *resolved_at the time the name resolved. */
 int sys_connect(const char *host, unsigned port, int family, int connect_ms,
-    int64_t deadline, sys_log_fn log, void *logctx, char *err, size_t errcap);
+    int64_t deadline, sys_log_fn log, void *logctx, int64_t *resolved_at,
+    char *err, size_t errcap);
 
 /* Reads at most n bytes, waiting until deadline: > 0 bytes, 0 EOF, or error. */
 long sys_recv(int fd, void *buf, size_t n, int64_t deadline);

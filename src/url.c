@@ -259,10 +259,8 @@ static int check_hostname(const char *s, size_t n, char *err, size_t errcap)
 int url_parse_hostport(const char *s, size_t n, char host[URL_HOST_MAX + 1],
     int *ipv6, unsigned *port, char *err, size_t errcap)
 {
-	size_t hlen, i, rest;
+	size_t hlen, i;
 	const char *h, *p = NULL;
-	unsigned v = 0;
-	int rc;
 
 	*ipv6 = 0;
 	*port = 0;
@@ -270,6 +268,7 @@ int url_parse_hostport(const char *s, size_t n, char host[URL_HOST_MAX + 1],
 	if (n > 0 && s[0] == '[') {
 		const char *close = memchr(s, ']', n);
 		unsigned char a6[16];
+		size_t rest;
 
 		if (!close) {
 			seterr(err, errcap, "IPv6 address without closing ']'");
@@ -295,6 +294,7 @@ int url_parse_hostport(const char *s, size_t n, char host[URL_HOST_MAX + 1],
 		*ipv6 = 1;
 	} else {
 		const char *colon = memchr(s, ':', n);
+		int rc;
 
 		h = s;
 		hlen = colon ? (size_t)(colon - s) : n;
@@ -311,6 +311,7 @@ int url_parse_hostport(const char *s, size_t n, char host[URL_HOST_MAX + 1],
 	}
 	if (p) {
 		size_t plen = n - (size_t)(p - s);
+		unsigned v = 0;
 
 		if (plen == 0) {
 			seterr(err, errcap, "empty port after ':'");
@@ -322,9 +323,8 @@ int url_parse_hostport(const char *s, size_t n, char host[URL_HOST_MAX + 1],
 				return URL_E_PORT;
 			}
 		}
-		if (plen > URL_PORT_DIGITS_MAX)
-			v = 0;
-		else
+		/* Longer spellings stay 0 and are refused below. */
+		if (plen <= URL_PORT_DIGITS_MAX)
 			for (i = 0; i < plen; i++)
 				v = v * 10 + (unsigned)(p[i] - '0');
 		if (v < 1 || v > 65535) {
@@ -539,7 +539,14 @@ int url_parse(struct url *u, const char *s, char *err, size_t errcap)
 	if (rc != URL_OK)
 		goto fail;
 	sl = scheme_len(s, n);
-	if (sl == 0) {
+	if (sl > 0 && (n - sl < 3 || memcmp(s + sl, "://", 3) != 0) &&
+	    which_scheme(s, sl, &u->https, NULL, 0) == URL_OK) {
+		seterr(err, errcap, "expected '//' after '%.*s:'", (int)sl, s);
+		rc = URL_E_SYNTAX;
+		goto fail;
+	}
+	/* "jira.example.com:8443" has a "scheme" too: say what is missing. */
+	if (sl == 0 || n - sl < 3 || memcmp(s + sl, "://", 3) != 0) {
 		seterr(err, errcap, "the URL must start with https:// or http://");
 		rc = URL_E_SCHEME;
 		goto fail;
@@ -547,11 +554,6 @@ int url_parse(struct url *u, const char *s, char *err, size_t errcap)
 	rc = which_scheme(s, sl, &u->https, err, errcap);
 	if (rc != URL_OK)
 		goto fail;
-	if (n - sl < 3 || memcmp(s + sl, "://", 3) != 0) {
-		seterr(err, errcap, "expected '//' after '%.*s:'", (int)sl, s);
-		rc = URL_E_SYNTAX;
-		goto fail;
-	}
 	a = sl + 3;
 	for (b = a; b < n && s[b] != '/' && s[b] != '?' && s[b] != '#'; b++)
 		;
@@ -561,8 +563,14 @@ int url_parse(struct url *u, const char *s, char *err, size_t errcap)
 		goto fail;
 	}
 	rc = parse_authority(u, s + a, b - a, err, errcap);
-	if (rc != URL_OK)
+	if (rc != URL_OK) {
+		/* "https://user:pa/ss@host": the authority we parsed may be
+		 * part of a password, so do not quote it back. */
+		if (rc != URL_E_USERINFO && memchr(s + b, '@', n - b))
+			seterr(err, errcap, "bad host or port; credentials in the URL are refused anyway:"
+			    " give the user with -u and the token with --token-file or ATLWHO_TOKEN");
 		goto fail;
+	}
 	plen = n - b;
 	rc = check_path(s + b, plen, 0, b, err, errcap);
 	if (rc != URL_OK)
@@ -800,7 +808,6 @@ int url_same_origin(const struct url *a, const struct url *b)
 size_t url_hostport(const struct url *u, int always_port, char *buf, size_t cap)
 {
 	struct sb b = { buf, cap, 0 };
-	char num[8];
 	unsigned def = u->https ? 443u : 80u;
 
 	if (u->ipv6)
@@ -809,6 +816,8 @@ size_t url_hostport(const struct url *u, int always_port, char *buf, size_t cap)
 	if (u->ipv6)
 		sb_put(&b, "]", 1);
 	if (always_port || u->port != def) {
+		char num[8];
+
 		snprintf(num, sizeof(num), ":%u", u->port & 0xffffu);
 		sb_str(&b, num);
 	}

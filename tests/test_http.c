@@ -145,7 +145,7 @@ static struct res g_one, g_other;
 static const struct res *feed_all_ways(const void *in, size_t n, unsigned flags, const char *label)
 {
 	void *map = NULL;
-	size_t maplen = 0, k, bad = 0;
+	size_t maplen = 0;
 	const void *g = guarded(in, n, &map, &maplen);
 
 	run(g ? g : in, n, flags, NULL, 0, 0, &g_one, &g_r);
@@ -154,6 +154,8 @@ static const struct res *feed_all_ways(const void *in, size_t n, unsigned flags,
 	run(in, n, flags, NULL, 0, 1, &g_other, &g_r);
 	T_CHECK(same(&g_one, &g_other), label);
 	if (n <= 4096) {
+		size_t k, bad = 0;
+
 		for (k = 0; k <= n; k++) {
 			size_t cut = k;
 
@@ -766,7 +768,7 @@ static void test_describe(void)
 		const char *in;
 		size_t len;
 		const char *want;
-	} rows[] = {
+	} drows[] = {
 		{ S(H200 "Content-Encoding: gzip\r\nContent-Length: 1\r\n\r\nx"), "'gzip'" },
 		{ S(H200 "Transfer-Encoding: gzip, chunked\r\n\r\n"), "'gzip'" },
 		{ S("\x16\x03\x01\x00"), "https://" },
@@ -780,11 +782,11 @@ static void test_describe(void)
 	size_t i;
 	char msg[300];
 
-	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		feed_all_ways(rows[i].in, rows[i].len, 0, rows[i].want);
+	for (i = 0; i < sizeof(drows) / sizeof(drows[0]); i++) {
+		feed_all_ways(drows[i].in, drows[i].len, 0, drows[i].want);
 		http_resp_describe(&g_r, msg, sizeof(msg));
-		T_CHECK(strstr(msg, rows[i].want) != NULL, rows[i].want);
-		if (!strstr(msg, rows[i].want))
+		T_CHECK(strstr(msg, drows[i].want) != NULL, drows[i].want);
+		if (!strstr(msg, drows[i].want))
 			fprintf(stderr, "  message: %s\n", msg);
 	}
 	/* A short buffer still gets a NUL-terminated prefix and the full size. */
@@ -847,6 +849,7 @@ static void test_requests(void)
 	/* Buffer too small: the size needed, NUL included, and no secret left. */
 	q.authorization = "Bearer s3cr3t-t0ken";
 	rc = http_req_build(&q, 0, buf, sizeof(buf), &olen);
+	T_EQ_INT(rc, HTTP_OK, "the full request");
 	{
 		size_t need = olen + 1, k;
 		int leaked = 0;
@@ -887,6 +890,7 @@ static void test_requests(void)
 	q.authorization = "Bearer tok";
 	q.proxy_authorization = "Basic dXNlcjpwYXNz";
 	rc = http_req_build(&q, HTTP_REQ_ABSOLUTE, buf, sizeof(buf), &olen);
+	T_EQ_INT(rc, HTTP_OK, "absolute-form builds");
 	T_EQ_STR(buf,
 	    "GET http://10.0.0.5:8090/ HTTP/1.1\r\n"
 	    "Host: 10.0.0.5:8090\r\n"
@@ -897,12 +901,13 @@ static void test_requests(void)
 	    "Connection: close\r\n"
 	    "\r\n", "absolute-form request");
 	rc = http_req_build(&q, HTTP_REQ_ABSOLUTE | HTTP_REQ_REDACT, buf, sizeof(buf), &olen);
-	T_CHECK(strstr(buf, "Proxy-Authorization: Basic <redacted>\r\n") && !strstr(buf, "dXNl"),
+	T_CHECK(rc == HTTP_OK && strstr(buf, "Proxy-Authorization: Basic <redacted>\r\n") && !strstr(buf, "dXNl"),
 	    "redacted proxy credentials");
 
 	/* CONNECT: authority-form, never the target's Authorization. */
 	q.url = &u;
 	rc = http_req_build(&q, HTTP_REQ_CONNECT, buf, sizeof(buf), &olen);
+	T_EQ_INT(rc, HTTP_OK, "CONNECT builds");
 	T_EQ_STR(buf,
 	    "CONNECT jira.example.com:443 HTTP/1.1\r\n"
 	    "Host: jira.example.com:443\r\n"

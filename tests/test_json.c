@@ -780,12 +780,9 @@ static void test_depth(void)
 	free(b.p);
 }
 
-/* Append character c of the value: json is how it is written, raw its
- * UTF-8; want gets what the capped field must hold. */
-struct cut {
-	struct buf doc, all;
-};
-
+/* A value cut at JS_FIELD_MAX: k ASCII bytes, one character (written raw
+ * or escaped, 1 to 4 bytes once decoded), then "z", for k on both sides of
+ * the cap, so the character straddles it in every possible way. */
 static void test_truncation(void)
 {
 	static const struct { const char *json, *raw; } chars[] = {
@@ -806,7 +803,6 @@ static void test_truncation(void)
 			struct res r;
 			int trunc;
 
-			/* k ASCII bytes, the character, then "z". */
 			b_str(&doc, "{\"displayName\":\"");
 			b_rep(&doc, "x", k);
 			b_str(&doc, chars[c].json);

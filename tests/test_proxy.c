@@ -112,6 +112,14 @@ static void test_messages(void)
 	px_parse(&p, "http://u:topsecret@proxy:99999", err, sizeof(err));
 	T_CHECK(!strstr(err, "topsecret"), "port message does not echo the password");
 	T_EQ_INT(px_parse(&p, NULL, err, sizeof(err)), PX_E_SYNTAX, "NULL proxy");
+	T_CHECK(px_parse(&p, "alice:pa://hidden@proxy", err, sizeof(err)) < 0 &&
+	    !strstr(err, "hidden") && !strstr(err, "alice"), "'://' in a raw password is refused quietly");
+	T_EQ_INT(px_parse(&p, "alice:pa%3A%2F%2Fhidden@proxy", err, sizeof(err)), PX_OK, "encoded '://'");
+	T_EQ_STR(p.pass, "pa://hidden", "password with '://'");
+	T_CHECK(px_parse(&p, "http://alice:pa/hidden@proxy", err, sizeof(err)) < 0 &&
+	    !strstr(err, "hidden") && !strstr(err, "alice"), "a raw '/' in a password is not echoed");
+	T_CHECK(px_parse(&p, "alice:hid:den/x@proxy", err, sizeof(err)) < 0 &&
+	    !strstr(err, "hid") && !strstr(err, "alice"), "a misread userinfo is not echoed");
 }
 
 static void test_limits(void)

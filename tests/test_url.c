@@ -46,6 +46,10 @@ static const struct parse_row parse_rows[] = {
 	/* bad */
 	{ "", URL_E_SCHEME, 0, "", 0, 0, "" },
 	{ "jira.example.com", URL_E_SCHEME, 0, "", 0, 0, "" },
+	{ "jira.example.com:8443", URL_E_SCHEME, 0, "", 0, 0, "" },
+	{ "localhost:8080/jira", URL_E_SCHEME, 0, "", 0, 0, "" },
+	{ "//jira.example.com", URL_E_SCHEME, 0, "", 0, 0, "" },
+	{ "mailto:x@y", URL_E_SCHEME, 0, "", 0, 0, "" },
 	{ "ftp://h/", URL_E_SCHEME, 0, "", 0, 0, "" },
 	{ "httpx://h/", URL_E_SCHEME, 0, "", 0, 0, "" },
 	{ "http:h", URL_E_SYNTAX, 0, "", 0, 0, "" },
@@ -147,8 +151,12 @@ static void test_messages(void)
 	T_CHECK(strstr(err, "secret") == NULL, "the userinfo message does not repeat the password");
 	url_parse(&u, "https://h/jira?os_authType=basic", err, sizeof(err));
 	T_CHECK(strstr(err, "query") != NULL, "the query message says what is wrong");
+	T_EQ_INT(url_parse(&u, "https://fred:s3cr/et@h/", err, sizeof(err)), URL_E_PORT, "password with '/'");
+	T_CHECK(strstr(err, "s3cr") == NULL && strstr(err, "fred") == NULL, "a cut password is not quoted back");
 	url_parse(&u, "gopher://h/", err, sizeof(err));
 	T_CHECK(strstr(err, "gopher") && strstr(err, "https://"), "the scheme message names both schemes");
+	url_parse(&u, "jira.example.com:8443", err, sizeof(err));
+	T_CHECK(strstr(err, "https://") != NULL, "a URL without scheme is told to add one");
 	url_parse(&u, "https://h:70000", err, sizeof(err));
 	T_CHECK(strstr(err, "70000") != NULL, "the port message names the port");
 	T_EQ_INT(url_parse(&u, NULL, err, sizeof(err)), URL_E_SYNTAX, "NULL url");

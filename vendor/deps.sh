@@ -14,13 +14,15 @@ test="python3:python3 openssl:openssl nginx:nginx-light sh:dash /etc/ssl/certs/c
 fuzz="clang:clang /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev"
 lint="cppcheck:cppcheck clang-tidy:clang-tidy valgrind:valgrind"
 bench="curl:curl go:golang-go /usr/bin/time:time"
-cross="aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu arm-linux-gnueabihf-gcc:gcc-arm-linux-gnueabihf qemu-aarch64-static:qemu-user-static busybox:busybox-static faketime:faketime"
+# musl for the targets comes through multiarch (musl-dev:arm64/armhf ship
+# /usr/lib/<triplet>/musl-gcc.specs); /bin/busybox must be the static one.
+cross="aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu arm-linux-gnueabihf-gcc:gcc-arm-linux-gnueabihf qemu-aarch64-static:qemu-user-static qemu-arm-static:qemu-user-static /bin/busybox:busybox-static faketime:faketime cpio:cpio gzip:gzip /usr/lib/aarch64-linux-musl/musl-gcc.specs:musl-dev:arm64 /usr/lib/arm-linux-musleabihf/musl-gcc.specs:musl-dev:armhf"
 
 missing=""
 for g in "$@"; do
 	eval "list=\${$g:?unknown group $g}"
 	for pair in $list; do
-		what=${pair%:*} pkg=${pair##*:}
+		what=${pair%%:*} pkg=${pair#*:}   # pkg may carry an :arch
 		case $what in
 		/*) [ -e "$what" ] && continue ;;
 		*) command -v "$what" >/dev/null 2>&1 && continue ;;
@@ -33,11 +35,35 @@ done
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 	echo "deps: installing$missing" >&2
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq >&2
+	# Foreign architectures for multiarch packages (pkg:arch), added once.
+	for pkg in $missing; do
+		case $pkg in *:*)
+			arch=${pkg#*:}
+			[ "$arch" = "$(dpkg --print-architecture)" ] && continue
+			dpkg --print-foreign-architectures | grep -qx "$arch" && continue
+			echo "deps: dpkg --add-architecture $arch" >&2
+			dpkg --add-architecture "$arch"
+		esac
+	done
+	# A partly failed update (one mirror index mid-sync) still leaves usable
+	# lists; the install below is what must succeed.
+	apt-get update -qq >&2 || echo "deps: apt-get update reported errors; installing anyway" >&2
 	# shellcheck disable=SC2086
 	apt-get install -y -qq --no-install-recommends $missing >&2
 	exit 0
 fi
 echo "deps: missing packages:$missing" >&2
-echo "deps: run:  sudo apt-get update && sudo apt-get install -y$missing" >&2
+archs=""
+for pkg in $missing; do
+	case $pkg in *:*)
+		arch=${pkg#*:}
+		case " $archs " in *" $arch "*) ;; *) archs="$archs $arch" ;; esac
+	esac
+done
+pre=""
+for arch in $archs; do
+	command -v dpkg >/dev/null 2>&1 && dpkg --print-foreign-architectures | grep -qx "$arch" && continue
+	pre="${pre}sudo dpkg --add-architecture $arch && "
+done
+echo "deps: run:  ${pre}sudo apt-get update && sudo apt-get install -y$missing" >&2
 exit 1

@@ -39,6 +39,8 @@ unpack() {
 	rm -rf "$dest/mbedtls-$VERSION"
 	mv "$tmp/mbedtls-$VERSION" "$dest/"
 	rmdir "$tmp"
+	# Keep the verified tarball beside the tree (offline rebuilds, tests).
+	[ "$1" -ef "$dest/$ORIG" ] || cp "$1" "$dest/$ORIG"
 	say "verified $ORIG (sha256 $SHA256) and unpacked it into $dest"
 }
 

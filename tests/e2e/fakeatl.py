@@ -303,7 +303,10 @@ def reply_jira_403_denied():
 
 
 def reply_captcha_403(login_url="https://jira.example.com/login.jsp"):
-    """Exactly the shape in REPLIES.md: empty reason phrase after 403, mixed-case header names."""
+    """Exactly the shape in REPLIES.md: empty reason phrase after 403, mixed-case header names.
+    login_url: str, or bytes sent as they are (for hostile values)."""
+    if isinstance(login_url, (bytes, bytearray)):
+        login_url = bytes(login_url).decode("latin-1")
     head = ("HTTP/1.1 403 \r\n"
             "Transfer-Encoding: chunked\r\n"
             "Content-Type: text/html;charset=UTF-8\r\n"
@@ -312,7 +315,7 @@ def reply_captcha_403(login_url="https://jira.example.com/login.jsp"):
             "X-Authentication-Denied-Reason: CAPTCHA_CHALLENGE; login-url=" + login_url + "\r\n"
             "X-Seraph-Loginreason: AUTHENTICATION_DENIED\r\n"
             "\r\n")
-    return head.encode() + chunk(CAPTCHA_HTML, [40])
+    return head.encode("latin-1", "strict") + chunk(CAPTCHA_HTML, [40])
 
 
 def reply_jira_cloud_bearer_403():
@@ -750,12 +753,22 @@ class FakeServer:
                     return
                 use_tls = first == b"\x16"
             if use_tls:
+                # wrap_socket() takes over conn's descriptor and closes it if the handshake
+                # fails: keep a duplicate to close gracefully with
+                raw_dup = conn.dup()
+                with self._lock:
+                    self._conns.add(raw_dup)   # so that stop() can cut a handshake short
                 try:
                     sock = self.ctx.wrap_socket(conn, server_side=True)
                 except (ssl.SSLError, OSError) as e:
                     with self._lock:
                         self.tls_errors.append(str(e))
+                    # OpenSSL has sent its alert; close gracefully so that it reaches the
+                    # client instead of being wiped by an RST for unread client bytes
+                    self._linger(raw_dup)
+                    self._close(raw_dup, raw_dup)
                     return
+                self._close(raw_dup, raw_dup)
                 with self._lock:
                     self._conns.add(sock)
             scheme = "https" if use_tls else "http"
@@ -768,6 +781,7 @@ class FakeServer:
                     sock.sendall(http_response(400, b"<html><body>400 Bad Request: plain HTTP "
                                                     b"request expected</body></html>",
                                                [("Content-Type", "text/html")], close=True))
+                    self._linger(sock)
                     return
                 if head is None:
                     return
@@ -859,6 +873,22 @@ class FakeServer:
             else:
                 raise TypeError("scenario item %r" % (item,))
         return True
+
+    def _linger(self, s, seconds=1.0):
+        """Lingering close, as nginx and Apache do: send FIN, then read and discard what the
+        client still sends (up to `seconds`), so the kernel does not answer it with an RST."""
+        try:
+            s.shutdown(socket.SHUT_WR)
+        except OSError:
+            return
+        end = time.monotonic() + seconds
+        try:
+            while not self._stop.is_set() and time.monotonic() < end:
+                r, _, _ = select.select([s], [], [], 0.1)
+                if r and not s.recv(65536):
+                    break
+        except (OSError, ValueError):
+            pass
 
     def _close(self, sock, conn):
         for s in (sock, conn):

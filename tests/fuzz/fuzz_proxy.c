@@ -11,16 +11,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static char s[4096];
 	char *part[3] = { s, s, s };
-	char err[256], auth[PX_AUTH_MAX];
+	char err[256];
 	struct px p;
 	struct px_env env;
-	size_t n = size < sizeof(s) - 1 ? size : sizeof(s) - 1, i, k = 1, olen;
-	int m, m2;
+	size_t n = size, i, k = 1;
+	int m;
 
+	if (n > sizeof(s) - 1)
+		n = sizeof(s) - 1;
 	memcpy(s, data, n);
 	s[n] = '\0';
-	for (i = 0; i < n && k < 3; i++) {
-		if (s[i] == '\n') {
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\n' && k < 3) {
 			s[i] = '\0';
 			part[k++] = s + i + 1;
 		}
@@ -29,6 +31,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (p.port < 1 || p.port > 65535 || p.host[0] == '\0' ||
 		    strlen(p.user) != p.user_len || strlen(p.pass) != p.pass_len)
 			abort();
+		char auth[PX_AUTH_MAX];
+		size_t olen;
+
 		if (p.has_auth) {
 			if (px_basic(&p, auth, sizeof(auth), &olen) != PX_OK || strlen(auth) != olen ||
 			    strncmp(auth, "Basic ", 6) != 0)
@@ -48,6 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	{
 		static char bigger[8192];
 		size_t l1 = strlen(part[1]);
+		int m2;
 
 		memcpy(bigger, part[1], l1);
 		memcpy(bigger + l1, ",zz.invalid", 12);

@@ -1,0 +1,325 @@
+#!/bin/bash
+# run.sh: atlwho side by side with curl, Go net/http (and Python urllib and
+# node https when present) against a loopback nginx, in one run. Not a test:
+# it asserts nothing about time; it prints a markdown table (stdout and
+# build/bench/results.md). Called by `make bench`.
+#
+# Environment:
+#   BENCH_RUNS=N        timed runs per scenario and client (default 30; 3 = smoke run)
+#   BENCH_PORT=P        first of the two loopback ports (default 18443)
+#   BENCH_EXTRA=0       leave out the Python and node rows
+#   BENCH_CALLGRIND=0   skip the instruction counts
+#   BENCH_VG_TIMEOUT=S  bound on each callgrind run (default 120 s)
+#   BENCH_VG_EXTRA=1    also count Python's and node's instructions (slow)
+#   BENCH_BIG_BYTES=N   size of the big reply (default 20000000)
+set -euo pipefail
+export LC_ALL=C
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+OUT=$ROOT/build/bench
+
+RUNS=${BENCH_RUNS:-30}
+PORT_EC=${BENCH_PORT:-18443}
+PORT_RSA=$((PORT_EC + 1))
+EXTRA=${BENCH_EXTRA:-1}
+CALLGRIND=${BENCH_CALLGRIND:-1}
+VG_TIMEOUT=${BENCH_VG_TIMEOUT:-120}
+VG_EXTRA=${BENCH_VG_EXTRA:-0}
+BIG_BYTES=${BENCH_BIG_BYTES:-20000000}
+SYS_BUNDLE=/etc/ssl/certs/ca-certificates.crt
+case $RUNS in '' | *[!0-9]* | 0) echo "run.sh: BENCH_RUNS must be a positive integer" >&2; exit 2 ;; esac
+
+# Only what we pass: no proxy, no ambient trust settings.
+unset http_proxy https_proxy HTTPS_PROXY HTTP_PROXY ALL_PROXY all_proxy no_proxy NO_PROXY \
+	SSL_CERT_FILE SSL_CERT_DIR CURL_CA_BUNDLE NODE_EXTRA_CA_CERTS NODE_OPTIONS GODEBUG
+export ATLWHO_TOKEN=bench-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGH
+
+say() { printf 'bench: %s\n' "$*" >&2; }
+die() { printf 'run.sh: %s\n' "$*" >&2; exit 1; }
+
+[ -n "${EPOCHREALTIME:-}" ] || die "needs bash 5 (EPOCHREALTIME)"
+for c in curl go openssl nginx /usr/bin/time awk; do
+	command -v "$c" >/dev/null 2>&1 || die "missing $c (vendor/deps.sh build static test bench)"
+done
+[ -r "$SYS_BUNDLE" ] || die "missing $SYS_BUNDLE (ca-certificates)"
+
+rm -rf "$OUT/runs" "$OUT/callgrind" "$OUT/nginx"
+mkdir -p "$OUT/runs" "$OUT/callgrind" "$OUT/nginx/tmp" "$OUT/nginx/pki" "$OUT/go"
+
+# --- atlwho: the stripped static binary users get ---
+say "building atlwho (make static)"
+make --no-print-directory static >"$OUT/make-static.log" 2>&1 || { tail -n 30 "$OUT/make-static.log" >&2; die "make static failed"; }
+ATLWHO=$ROOT/atlwho-static-x86_64
+ATLWHO_SYMS=$ROOT/build/static-x86_64/atlwho # the same binary before strip: callgrind names functions
+SIZE=$(wc -c <"$ATLWHO")
+
+# --- the Go peer: standard library only, static, nothing written to $HOME ---
+say "building the Go client"
+(cd "$ROOT/tests/bench" && env GOCACHE="$OUT/go/cache" GOPATH="$OUT/go/path" GOMODCACHE="$OUT/go/path/pkg/mod" \
+	GOENV=off GOFLAGS= GO111MODULE=off GOPROXY=off CGO_ENABLED=0 \
+	go build -trimpath -ldflags='-s -w' -o "$OUT/client-go" client.go) || die "go build failed"
+GOCLIENT=$OUT/client-go
+
+# --- throw-away PKI: an ECDSA P-256 CA and an RSA-2048 CA, one leaf each ---
+say "making certificates"
+PKI=$OUT/nginx/pki
+mkca() { # name keyalg-options...
+	local n=$1; shift
+	openssl req -x509 -new -nodes -newkey "$@" -keyout "$PKI/$n.key" -out "$PKI/$n.crt" -days 30 \
+		-subj "/O=atlwho bench/CN=atlwho bench $n" -addext basicConstraints=critical,CA:TRUE \
+		-addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
+}
+mkleaf() { # name ca keyalg-options...
+	local n=$1 ca=$2; shift 2
+	openssl req -new -nodes -newkey "$@" -keyout "$PKI/$n.key" -out "$PKI/$n.csr" \
+		-subj "/O=atlwho bench/CN=127.0.0.1" 2>/dev/null
+	printf '%s\n' "subjectAltName=IP:127.0.0.1,DNS:localhost" "basicConstraints=CA:FALSE" \
+		"keyUsage=critical,digitalSignature,keyEncipherment" "extendedKeyUsage=serverAuth" >"$PKI/$n.ext"
+	openssl x509 -req -in "$PKI/$n.csr" -CA "$PKI/$ca.crt" -CAkey "$PKI/$ca.key" -CAcreateserial \
+		-days 30 -sha256 -extfile "$PKI/$n.ext" -out "$PKI/$n.crt" 2>/dev/null
+}
+mkca ca-ec ec -pkeyopt ec_paramgen_curve:P-256
+mkca ca-rsa rsa:2048
+mkleaf ec ca-ec ec -pkeyopt ec_paramgen_curve:P-256
+mkleaf rsa ca-rsa rsa:2048
+CA=$OUT/ca.pem                  # the test CAs only
+BUNDLE=$OUT/ca-bundle-system.pem # the system bundle, our CAs appended at the end
+cat "$PKI/ca-ec.crt" "$PKI/ca-rsa.crt" >"$CA"
+cat "$SYS_BUNDLE" "$CA" >"$BUNDLE"
+NSYS=$(grep -c 'BEGIN CERTIFICATE' "$SYS_BUNDLE")
+
+# --- the replies: the 1,174-byte /myself, and a user in a huge number of groups ---
+WWW=$OUT/nginx/www
+mkdir -p "$WWW/rest/api/2" "$WWW/big/rest/api/2"
+cp "$ROOT/tests/bench/myself.json" "$WWW/rest/api/2/myself"
+awk -v target="$BIG_BYTES" 'BEGIN {
+	head = "{\"self\":\"https://jira.example.com/rest/api/2/user?username=fred\",\"key\":\"JIRAUSER19571\"," \
+	    "\"name\":\"fred\",\"emailAddress\":\"fred@example.com\",\"displayName\":\"Fr\\u00e9d\\u00e9ric \\\"Fred\\\" User\"," \
+	    "\"active\":true,\"deleted\":false,\"timeZone\":\"Australia/Sydney\",\"locale\":\"en_US\",\"groups\":{\"size\":"
+	tail = "]},\"applicationRoles\":{\"size\":1,\"items\":[]},\"expand\":\"groups,applicationRoles\"}"
+	item = "{\"name\":\"jira-group-%07d\",\"self\":\"https:\\/\\/jira.example.com\\/rest\\/api\\/2\\/group?groupname=jira-group-%07d\",\"description\":\"caf\\u00e9 team %d\"}"
+	one = length(sprintf(item, 0, 0, 0)) + 1
+	n = int((target - length(head) - length(tail) - 20) / one)
+	printf "%s%d,\"items\":[", head, n
+	for (i = 0; i < n; i++) printf "%s" item, (i ? "," : ""), i, i, i
+	printf "%s", tail
+}' >"$WWW/big/rest/api/2/myself"
+BIGSZ=$(wc -c <"$WWW/big/rest/api/2/myself")
+
+# --- nginx, a daemon with everything under build/bench/nginx ---
+NGX=$OUT/nginx
+user_line=""
+[ "$(id -u)" = 0 ] && user_line="user root;" # workers keep root: build/ need not be world-readable
+sed -e "s|@DIR@|$NGX|g" -e "s|@PORT_EC@|$PORT_EC|g" -e "s|@PORT_RSA@|$PORT_RSA|g" -e "s|@USER@|$user_line|" \
+	"$ROOT/tests/bench/nginx.conf.in" >"$NGX/nginx.conf"
+stop_nginx() {
+	local pid
+	pid=$(cat "$NGX/nginx.pid" 2>/dev/null) || return 0
+	kill "$pid" 2>/dev/null || return 0
+	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+}
+trap stop_nginx EXIT
+trap 'exit 130' INT TERM
+nginx -p "$NGX" -c "$NGX/nginx.conf" -e "$NGX/error.log" ||
+	die "nginx did not start (ports $PORT_EC/$PORT_RSA busy? set BENCH_PORT); see $NGX/error.log"
+for _ in $(seq 50); do [ -s "$NGX/nginx.pid" ] && break; sleep 0.1; done
+
+# --- clients and scenarios ---
+PY=""
+NODE=""
+if [ "$EXTRA" = 1 ]; then
+	# Debian's interpreter, not a version-manager shim (that would time a shell script).
+	for p in /usr/bin/python3 "$(command -v python3 || true)"; do [ -x "$p" ] && { PY=$p; break; }; done
+	NODE=$(command -v node || command -v nodejs || true)
+fi
+CLIENTS="atlwho curl go"
+[ -n "$PY" ] && CLIENTS="$CLIENTS python"
+[ -n "$NODE" ] && CLIENTS="$CLIENTS node"
+
+SCENARIOS="s1 s2 s3 s4"
+scen_name() {
+	case $1 in
+	s1) echo "(1) TLS 1.3, ECDSA P-256" ;;
+	s2) echo "(2) TLS 1.2, RSA-2048" ;;
+	s3) echo "(3) TLS 1.3, system bundle ($NSYS CAs + ours at the end)" ;;
+	s4) echo "(4) $(printf "%'d" "$BIGSZ" 2>/dev/null || echo "$BIGSZ")-byte reply, TLS 1.3 ECDSA" ;;
+	esac
+}
+# Sets CMD for client $1 in scenario $2; $3 = 1 for the unstripped atlwho.
+set_cmd() {
+	local base ca
+	case $2 in
+	s1) base=https://127.0.0.1:$PORT_EC ca=$CA ;;
+	s2) base=https://127.0.0.1:$PORT_RSA ca=$CA ;;
+	s3) base=https://127.0.0.1:$PORT_EC ca=$BUNDLE ;;
+	s4) base=https://127.0.0.1:$PORT_EC/big ca=$CA ;;
+	esac
+	local url=$base/rest/api/2/myself bin=$ATLWHO
+	[ "${3:-0}" = 1 ] && bin=$ATLWHO_SYMS
+	case $1 in
+	atlwho) CMD=("$bin" --cacert "$ca" "$base") ;;
+	curl) CMD=(curl -sS -o /dev/null --cacert "$ca" -H "Authorization: Bearer $ATLWHO_TOKEN" "$url") ;;
+	go) CMD=("$GOCLIENT" -cacert "$ca" "$url") ;;
+	python) CMD=("$PY" "$ROOT/tests/bench/client.py" "$ca" "$url") ;;
+	node) CMD=("$NODE" "$ROOT/tests/bench/client.js" "$ca" "$url") ;;
+	esac
+}
+
+# Every client must get the reply before anything is timed: a fast failure is no result.
+say "checking every client once"
+declare -A ACTIVE
+for s in $SCENARIOS; do
+	ACTIVE[$s]=""
+	for c in $CLIENTS; do
+		set_cmd "$c" "$s"
+		if "${CMD[@]}" >/dev/null 2>"$OUT/runs/check-$s-$c.err"; then
+			ACTIVE[$s]="${ACTIVE[$s]} $c"
+		elif [ "$c" = atlwho ]; then
+			cat "$OUT/runs/check-$s-$c.err" >&2
+			die "atlwho failed in scenario $s: ${CMD[*]}"
+		else
+			say "$c fails in $s, left out: $(head -c 300 "$OUT/runs/check-$s-$c.err")"
+		fi
+	done
+done
+
+# --- wall time: the clients alternate within each iteration, order rotated ---
+FAILS=0
+for s in $SCENARIOS; do
+	say "timing $s ($RUNS runs of:${ACTIVE[$s]})"
+	read -r -a list <<<"${ACTIVE[$s]}"
+	k=${#list[@]}
+	for c in "${list[@]}"; do : >"$OUT/runs/$s-$c.us"; done
+	for ((i = 0; i < RUNS; i++)); do
+		for ((j = 0; j < k; j++)); do
+			c=${list[$(((i + j) % k))]}
+			set_cmd "$c" "$s"
+			rc=0
+			# bash 5's clock variable: no fork around the command, microseconds
+			t0=${EPOCHREALTIME/./}
+			"${CMD[@]}" >/dev/null 2>>"$OUT/runs/errors.log" || rc=$?
+			t1=${EPOCHREALTIME/./}
+			if [ "$rc" = 0 ]; then
+				echo $((t1 - t0)) >>"$OUT/runs/$s-$c.us"
+			else
+				echo NA >>"$OUT/runs/$s-$c.us"
+				FAILS=$((FAILS + 1))
+				echo "$s $c run $i: exit $rc" >>"$OUT/runs/errors.log"
+			fi
+		done
+	done
+done
+
+# --- peak RSS: /usr/bin/time, the highest of three runs ---
+say "peak RSS"
+declare -A RSS
+for s in $SCENARIOS; do
+	for c in ${ACTIVE[$s]}; do
+		set_cmd "$c" "$s"
+		best=0
+		for _ in 1 2 3; do
+			if /usr/bin/time -f %M -o "$OUT/runs/rss.tmp" "${CMD[@]}" >/dev/null 2>&1; then
+				v=$(tail -n 1 "$OUT/runs/rss.tmp")
+				[ "$v" -gt "$best" ] && best=$v
+			fi
+		done
+		RSS[$s-$c]=$([ "$best" -gt 0 ] && echo "$best" || echo n/a)
+	done
+done
+
+# --- instructions: one callgrind run each, bounded; repeatable where time is not ---
+declare -A IR
+if [ "$CALLGRIND" = 1 ] && command -v valgrind >/dev/null 2>&1; then
+	declare -A VG_BROKEN
+	for s in $SCENARIOS; do
+		for c in ${ACTIVE[$s]}; do
+			IR[$s-$c]=n/a
+			case $c in python | node) [ "$VG_EXTRA" = 1 ] || { IR[$s-$c]="not run"; continue; } ;; esac
+			# A client that valgrind cannot run once is not retried in every scenario.
+			[ -n "${VG_BROKEN[$c]:-}" ] && continue
+			say "callgrind $s $c"
+			set_cmd "$c" "$s" 1
+			f=$OUT/callgrind/$s-$c.out
+			if timeout "$VG_TIMEOUT" valgrind --tool=callgrind --trace-children=no --callgrind-out-file="$f" \
+				"${CMD[@]}" >/dev/null 2>"$OUT/callgrind/$s-$c.log"; then
+				IR[$s-$c]=$(awk '/^(summary|totals):/ { v = $2 } END { print v }' "$f")
+			else
+				VG_BROKEN[$c]=1
+				say "callgrind failed for $c (see build/bench/callgrind/$s-$c.log); n/a from here on"
+			fi
+		done
+	done
+else
+	for s in $SCENARIOS; do for c in ${ACTIVE[$s]}; do IR[$s-$c]="not run"; done; done
+fi
+
+# --- the table ---
+# stats FILE -> "median p10 p90 n" in ms (nearest-rank percentiles)
+stats() {
+	grep -v NA "$1" | sort -n | awk '{ v[NR] = $1 } END {
+		if (NR == 0) { print "n/a n/a n/a 0"; exit }
+		m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+		lo = v[int(0.1 * NR + 0.999999) > 0 ? int(0.1 * NR + 0.999999) : 1]
+		hi = v[int(0.9 * NR + 0.999999)]
+		printf "%.2f %.2f %.2f %d\n", m / 1000, lo / 1000, hi / 1000, NR }'
+}
+# ratio A B -> median over iterations of A_i / B_i
+ratio() {
+	paste "$1" "$2" | awk '$1 != "NA" && $2 != "NA" && $2 > 0 { print $1 / $2 }' | sort -g | awk '{ v[NR] = $1 } END {
+		if (NR == 0) { print "n/a"; exit }
+		m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+		printf "%.2f\n", m }'
+}
+commas() { printf '%s' "$1" | sed -e ':a' -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|[^0-9]\)/\1,\2\3/; ta'; }
+label() {
+	case $1 in
+	atlwho) echo "atlwho" ;;
+	curl) echo "curl $(curl --version | awk 'NR == 1 { print $2 }')" ;;
+	go) echo "Go $(go env GOVERSION 2>/dev/null | sed 's/^go//') net/http" ;;
+	python) echo "Python $("$PY" -c 'import platform; print(platform.python_version())') urllib" ;;
+	node) echo "node $("$NODE" --version | sed 's/^v//') https" ;;
+	esac
+}
+
+RES=$OUT/results.md
+{
+	cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+	echo "## atlwho benchmark"
+	echo
+	echo "\`BENCH_RUNS=$RUNS make bench\` ($(date -u '+%Y-%m-%d %H:%M UTC')); $cpu, $(nproc) CPUs, Linux $(uname -r)."
+	echo "Server: $(nginx -v 2>&1 | sed 's/^nginx version: //') ($(openssl version | awk '{ print $1, $2 }')) on 127.0.0.1;" \
+		"reply: 1,174 bytes of JSON, (4): $(commas "$BIGSZ") bytes. atlwho stripped static x86-64 (musl): **$(commas "$SIZE") bytes**."
+	echo
+	echo "| scenario | client | median ms | p10..p90 ms | atlwho/peer (pairwise median) | peak RSS KB | instructions (callgrind Ir) |"
+	echo "|---|---|---:|---:|---:|---:|---:|"
+	for s in $SCENARIOS; do
+		for c in ${ACTIVE[$s]}; do
+			read -r med lo hi n <<<"$(stats "$OUT/runs/$s-$c.us")"
+			r="--"
+			[ "$c" != atlwho ] && r=$(ratio "$OUT/runs/$s-atlwho.us" "$OUT/runs/$s-$c.us")
+			nn=""
+			[ "$n" != "$RUNS" ] && nn=" ($n of $RUNS ok)"
+			ir=${IR[$s-$c]:-n/a}
+			case $ir in *[!0-9]*) ;; *) ir=$(commas "$ir") ;; esac
+			printf '| %s | %s | %s%s | %s..%s | %s | %s | %s |\n' "$(scen_name "$s")" "$(label "$c")" \
+				"$med" "$nn" "$lo" "$hi" "$r" "$(commas "${RSS[$s-$c]}")" "$ir"
+		done
+	done
+	echo
+	printf 'Throughput on (4), median: '
+	sep=""
+	for c in ${ACTIVE[s4]}; do
+		read -r med _ <<<"$(stats "$OUT/runs/s4-$c.us")"
+		printf '%s%s %s MB/s' "$sep" "$c" "$(awk -v b="$BIGSZ" -v m="$med" 'BEGIN { if (m > 0) printf "%.0f", b / m / 1000; else print "n/a" }')"
+		sep=", "
+	done
+	echo "."
+	echo
+	echo "Wall time of the whole process (start to exit) measured by the script around each command; clients alternate" \
+		"within each iteration, order rotated. Ratio: median of atlwho's time / the peer's time in the same iteration." \
+		"Peak RSS: \`/usr/bin/time -f %M\`, highest of 3 runs. Instructions: one \`valgrind --tool=callgrind" \
+		"--trace-children=no\` run (curl includes its dynamic loading; n/a: valgrind could not run it" \
+		"within ${VG_TIMEOUT} s)."
+	[ "$FAILS" -gt 0 ] && echo "$FAILS timed runs failed and are left out (build/bench/runs/errors.log)."
+	true
+} | tee "$RES"
