@@ -1,0 +1,229 @@
+#!/usr/bin/env python3
+"""test_nginx.py: atlwho against a real nginx (Debian's nginx-light) on loopback.
+
+Covers what a scripted Python server would not prove on its own: a real
+OpenSSL TLS stack in TLS 1.2 (RSA with RSA-PSS ServerKeyExchange, mbedtls
+issue #10668) and TLS 1.3 (ECDSA), both AEADs, Content-Length and chunked
+bodies (nginx's SSI filter makes the length unknown, so it chunks), a body
+of several MB across many TLS records, and error statuses with headers.
+Ends with the line "N passed, N failed".
+"""
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pki as pkimod  # noqa: E402
+
+ATLWHO = os.environ.get("ATLWHO", os.path.join(os.getcwd(), "atlwho"))
+VALGRIND = os.environ.get("ATLWHO_VALGRIND") == "1"
+TOKEN = "tok-nginx-7c1e9"
+
+passed = failed = 0
+
+
+def check(cond, label, detail=""):
+    global passed, failed
+    if cond:
+        passed += 1
+        return
+    failed += 1
+    line = sys._getframe(1).f_lineno
+    print("FAIL test_nginx.py:%d %s" % (line, label))
+    if detail:
+        print("    " + detail.replace("\n", "\n    "))
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+JIRA = {"self": "https://localhost/jira/rest/api/2/user?username=fred", "key": "JIRAUSER1",
+        "name": "fred", "emailAddress": "fred@example.com", "displayName": "Fred F. User",
+        "active": True, "timeZone": "Australia/Sydney",
+        "groups": {"size": 2, "items": [{"name": "jira-user"}, {"name": "jira-admin"}]}}
+
+
+def big_jira(n):
+    items = ",".join('{"name":"group-%06d","self":"https://x/g?\\u0067=%d"}' % (i, i) for i in range(n))
+    doc = dict(JIRA)
+    body = json.dumps(doc)[:-1] + ',"groups2":{"size":%d,"items":[%s]}}' % (n, items)
+    return body
+
+
+def main():
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not os.path.exists(nginx):
+        print("nginx not installed (vendor/deps.sh test installs nginx-light)")
+        print("0 passed, 1 failed")
+        return 1
+    tmp = tempfile.mkdtemp(prefix="atlwho-nginx-")
+    proc = None
+    try:
+        pk = pkimod.cached_pki(os.path.join(tmp, "pki"))
+        www = os.path.join(tmp, "www")
+        for d in ("jira/rest/api/2", "chunked/rest/api/2", "big/rest/api/2", "conf/rest/api/user"):
+            os.makedirs(os.path.join(www, d), exist_ok=True)
+        with open(os.path.join(www, "jira/rest/api/2/myself"), "w") as f:
+            json.dump(JIRA, f)
+        with open(os.path.join(www, "chunked/rest/api/2/myself"), "w") as f:
+            f.write(json.dumps(JIRA)[:-1] + ',"ssi":"<!--# echo var="ssi_dummy" default="x" -->"}')
+        big = big_jira(60000)
+        with open(os.path.join(www, "big/rest/api/2/myself"), "w") as f:
+            f.write(big)
+        with open(os.path.join(www, "conf/rest/api/user/current"), "w") as f:
+            json.dump({"type": "known", "username": "jsmith", "displayName": "Joe Smith"}, f)
+
+        ports = {k: free_port() for k in ("t13", "t12", "cha", "plain")}
+        ecdsa, rsa = pk.leaf["ecdsa"], pk.leaf["rsa"]
+        conf = """
+worker_processes 1;
+daemon off;
+master_process off;
+user root;
+pid {tmp}/nginx.pid;
+error_log {tmp}/error.log warn;
+events {{ worker_connections 64; }}
+http {{
+  access_log off;
+  client_body_temp_path {tmp}/cb; proxy_temp_path {tmp}/px; fastcgi_temp_path {tmp}/fc;
+  uwsgi_temp_path {tmp}/uw; scgi_temp_path {tmp}/sc;
+  default_type application/json;
+  gzip off;
+  root {www};
+  ssi_types application/json;
+  server {{
+    listen 127.0.0.1:{t13} ssl; listen [::1]:{t13} ssl;
+    ssl_certificate {ecdsa_chain}; ssl_certificate_key {ecdsa_key};
+    ssl_protocols TLSv1.3;
+    location /chunked/ {{ ssi on; }}
+    location = /jira/rest/api/2/denied {{
+      add_header X-Seraph-LoginReason AUTHENTICATED_FAILED always;
+      add_header X-AREQUESTID 913x1x1 always;
+      return 401 '{{"errorMessages":["You are not authenticated."],"errors":{{}}}}';
+    }}
+    location = /limited/rest/api/2/myself {{ add_header Retry-After 7 always; return 429; }}
+  }}
+  server {{
+    listen 127.0.0.1:{t12} ssl;
+    ssl_certificate {rsa_chain}; ssl_certificate_key {rsa_key};
+    ssl_protocols TLSv1.2;
+    ssl_ciphers ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384;
+    location /chunked/ {{ ssi on; }}
+  }}
+  server {{
+    listen 127.0.0.1:{cha} ssl;
+    ssl_certificate {ecdsa_chain}; ssl_certificate_key {ecdsa_key};
+    ssl_protocols TLSv1.2;
+    ssl_ciphers ECDHE-ECDSA-CHACHA20-POLY1305;
+  }}
+  server {{
+    listen 127.0.0.1:{plain};
+    location /chunked/ {{ ssi on; }}
+  }}
+}}
+""".format(tmp=tmp, www=www, ecdsa_chain=ecdsa.chain, ecdsa_key=ecdsa.key,
+           rsa_chain=rsa.chain, rsa_key=rsa.key, **ports)
+        for d in ("cb", "px", "fc", "uw", "sc"):
+            os.makedirs(os.path.join(tmp, d), exist_ok=True)
+        cpath = os.path.join(tmp, "nginx.conf")
+        with open(cpath, "w") as f:
+            f.write(conf)
+        proc = subprocess.Popen([nginx, "-p", tmp, "-c", cpath], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE)
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", ports["plain"]), timeout=0.2).close()
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    break
+                time.sleep(0.05)
+        if proc.poll() is not None:
+            print("nginx did not start: " + proc.stderr.read().decode(errors="replace"))
+            print("0 passed, 1 failed")
+            return 1
+
+        env = dict(os.environ, ATLWHO_TOKEN=TOKEN)
+        for k in ("https_proxy", "HTTPS_PROXY", "http_proxy", "no_proxy", "NO_PROXY"):
+            env.pop(k, None)
+
+        def run(args, timeout=60):
+            cmd = [ATLWHO] + args
+            if VALGRIND:
+                cmd = ["valgrind", "-q", "--error-exitcode=99", "--leak-check=full",
+                       "--errors-for-leak-kinds=definite,indirect"] + cmd
+            p = subprocess.run(cmd, env=env, capture_output=True, timeout=timeout)
+            return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+
+        def base(port, path, scheme="https", host="localhost"):
+            return "%s://%s:%d/%s" % (scheme, host, port, path)
+
+        cases = [
+            ("TLS 1.3 ECDSA, Content-Length", ["--cacert", pk.ca, "-v", base(ports["t13"], "jira")],
+             0, ["name: fred", "active: true"], ["TLSv1.3"]),
+            ("TLS 1.3 ECDSA over ::1", ["--cacert", pk.ca, "-6", base(ports["t13"], "jira", host="[::1]")],
+             0, ["name: fred"], []),
+            ("TLS 1.3 chunked (SSI)", ["--cacert", pk.ca, "-v", base(ports["t13"], "chunked")],
+             0, ["name: fred"], ["Transfer-Encoding: chunked"]),
+            ("TLS 1.2 RSA (RSA-PSS ServerKeyExchange)", ["--cacert", pk.ca2, "-v", base(ports["t12"], "jira")],
+             0, ["name: fred"], ["TLSv1.2", "ECDHE-RSA"]),
+            ("TLS 1.2 RSA chunked", ["--cacert", pk.ca2, base(ports["t12"], "chunked")], 0, ["name: fred"], []),
+            ("TLS 1.2 ECDSA ChaCha20-Poly1305", ["--cacert", pk.ca, "-v", base(ports["cha"], "jira")],
+             0, ["name: fred"], ["CHACHA20"]),
+            ("--tls-min 1.3 against a TLS 1.2-only server", ["--cacert", pk.ca2, "--tls-min", "1.3",
+             base(ports["t12"], "jira")], 6, [], ["tls"]),
+            ("multi-MB body across many records", ["--cacert", pk.ca, base(ports["t13"], "big")],
+             0, ["name: fred"], []),
+            ("--raw returns the body byte for byte", ["--cacert", pk.ca, "--raw", base(ports["t13"], "big")],
+             0, [], []),
+            ("plain http chunked", [base(ports["plain"], "chunked", scheme="http")], 0, ["name: fred"],
+             ["plain http"]),
+            ("Confluence via auto (Jira path 404 from nginx)", ["--cacert", pk.ca, base(ports["t13"], "conf")],
+             0, ["username: jsmith"], []),
+            ("wrong context path: 404 twice", ["--cacert", pk.ca, base(ports["t13"], "nothing")],
+             7, [], ["context path"]),
+            ("401 with X-Seraph-LoginReason and request ID", ["--cacert", pk.ca, "--path",
+             "/jira/rest/api/2/denied", base(ports["t13"], "")], 3, [], ["AUTHENTICATED_FAILED", "913x1x1"]),
+            ("429 with Retry-After", ["--cacert", pk.ca, base(ports["t13"], "limited")], 7, [], ["Retry-After: 7"]),
+            ("wrong CA for the RSA server", ["--cacert", pk.ca, base(ports["t12"], "jira")], 6,
+             [], ["issuer unknown"]),
+        ]
+        for label, args, want_rc, out_has, err_has in cases:
+            t0 = time.time()
+            rc, out, err = run(args)
+            ctx = "args: %s\nexit %d in %.2f s\nstdout: %r\nstderr: %r" % (args, rc, time.time() - t0,
+                                                                         out[:600], err[-1500:])
+            check(rc == want_rc, "%s: exit %d" % (label, want_rc), ctx)
+            for frag in out_has:
+                check(frag in out, "%s: stdout has %r" % (label, frag), ctx)
+            for frag in err_has:
+                check(frag.lower() in err.lower(), "%s: stderr has %r" % (label, frag), ctx)
+            check(TOKEN not in out and TOKEN not in err, "%s: token never printed" % label, ctx)
+            if label.startswith("--raw"):
+                check(out == big, "--raw: the body is exactly the file (%d bytes, got %d)" % (len(big), len(out)))
+    finally:
+        if proc and proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
