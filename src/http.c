@@ -332,7 +332,7 @@ static void copy_token(char dst[HTTP_TOKEN_MSG_MAX + 1], const char *s, size_t n
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		dst[i] = (c >= 0x20 && c < 0x7f && c != '\'') ? (char)c : '?';
+		dst[i] = (char)((c >= 0x20 && c < 0x7f && c != '\'') ? c : '?');
 	}
 	dst[n] = '\0';
 }

@@ -6,6 +6,10 @@
 #include <string.h>
 #include <time.h>
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
+
 #include <mbedtls/platform.h>
 #include <mbedtls/psa_util.h>
 #include <mbedtls/sha256.h>
@@ -302,7 +306,11 @@ static int bio_recv(void *ctx, unsigned char *buf, size_t len)
 static int cpu_has_aes(void)
 {
 #if defined(__x86_64__) || defined(__i386__)
-	return __builtin_cpu_supports("aes") && __builtin_cpu_supports("pclmul");
+	/* CPUID leaf 1, ECX bit 25 AES-NI and bit 1 PCLMULQDQ (what mbedTLS's
+	 * aesni.c uses); <cpuid.h> is inline, unlike __builtin_cpu_supports,
+	 * which links libgcc's 5 KB CPU model table. */
+	unsigned a, b, c, d;
+	return __get_cpuid(1, &a, &b, &c, &d) && (c & (1u << 25)) && (c & (1u << 1));
 #elif defined(__aarch64__) && defined(MBEDTLS_AESCE_C)
 	return 1; /* mbedTLS checks HWCAP_AES itself and falls back */
 #else
@@ -492,8 +500,9 @@ static void now_text(char *dst, size_t cap)
 	time_t now = (time_t)sys_wall_time();
 	struct tm tm;
 
-	if (gmtime_r(&now, &tm))
-		strftime(dst, cap, "%Y-%m-%d %H:%M:%S UTC", &tm);
+	if (gmtime_r(&now, &tm)) /* not strftime: it links musl's time-zone code */
+		snprintf(dst, cap, "%04d-%02d-%02d %02d:%02d:%02d UTC", tm.tm_year + 1900,
+		    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 	else
 		snprintf(dst, cap, "unknown");
 }

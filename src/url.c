@@ -188,7 +188,7 @@ int url_ipv6_parse(const char *s, size_t n, unsigned char out[16])
 		return 0;
 	memset(out, 0, 16);
 	for (k = 0; k < nw; k++) {
-		int pos = (gap >= 0 && k >= gap) ? k + (8 - nw) : k;
+		size_t pos = (size_t)((gap >= 0 && k >= gap) ? k + (8 - nw) : k);
 
 		out[2 * pos] = (unsigned char)(w[k] >> 8);
 		out[2 * pos + 1] = (unsigned char)(w[k] & 0xff);
