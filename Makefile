@@ -246,18 +246,21 @@ $(MAIN_OBJ) $(LIB_OBJS) $(MLIB) $(MBED_OBJS): $(B)/toolchain
 endif
 
 # (STATIC=1 only) one target's unit tests (static, under $(EMU)) and the e2e
-# suite against the stripped binary, through a wrapper that runs the emulator.
+# suite against the stripped binary; a foreign one runs through a wrapper that
+# execs the emulator (ATLWHO_BIN and ATLWHO_EMU tell the tests which is which).
+RUN_BIN = $(CURDIR)/atlwho-static-$(ARCH)
 test-cross-one: static-one
 	@$(MAKE) --no-print-directory STATIC=1 ARCH=$(ARCH) $(TEST_BINS)
-	@printf '#!/bin/sh\nexec %s"%s" "$$@"\n' "$(if $(EMU),$$(command -v $(EMU)) )" "$(CURDIR)/atlwho-static-$(ARCH)" > $(B)/atlwho-run
+	@printf '#!/bin/sh\nexec %s "%s" "$$@"\n' "$$(command -v $(EMU))" "$(RUN_BIN)" > $(B)/atlwho-run
 	@chmod 755 $(B)/atlwho-run
 	@fail=0; for t in $(TEST_BINS); do \
 		echo "== $(ARCH): $$t$(if $(EMU), (under $(EMU)))"; $(EMU) $$t || fail=1; \
 	done; \
 	for t in $(E2E); do \
-		echo "== $(ARCH): $$t"; \
-		ATLWHO=$(CURDIR)/$(B)/atlwho-run ATLWHO_BIN=$(CURDIR)/atlwho-static-$(ARCH) ATLWHO_EMU=$(EMU) \
+		echo "== $(ARCH): $$t"; t0=$$(date +%s); \
+		ATLWHO=$(if $(EMU),$(CURDIR)/$(B)/atlwho-run,$(RUN_BIN)) ATLWHO_BIN=$(RUN_BIN) ATLWHO_EMU=$(EMU) \
 		    python3 $$t || fail=1; \
+		echo "   ($$(( $$(date +%s) - t0 )) s)"; \
 	done; exit $$fail
 
 test-cross:

@@ -86,6 +86,12 @@ static void classify_success(const struct cl_input *in, struct cl_result *r)
 {
 	const struct js_scanner *js = in->js;
 	const char *ct = H(in, content_type);
+	char what[24]; /* "HTTP 200 with" for a reply, "the file is" for --from-file */
+
+	if (in->h)
+		snprintf(what, sizeof what, "HTTP %d with", in->status);
+	else
+		snprintf(what, sizeof what, "the file is");
 
 	if (strcmp(H(in, ausername), "anonymous") == 0) {
 		set(r, EX_REJECTED, "anonymous");
@@ -95,13 +101,13 @@ static void classify_success(const struct cl_input *in, struct cl_result *r)
 	}
 	if ((in->h && media_is(ct, "text/html")) || in->body_html) {
 		set(r, EX_UNEXPECTED, "html");
-		snprintf(r->msg, sizeof r->msg, "HTTP %d with an HTML page instead of JSON: "
-		    "a login or single sign-on page answered, not the REST API", in->status);
+		snprintf(r->msg, sizeof r->msg, "%s an HTML page instead of JSON: "
+		    "a login or single sign-on page answered, not the REST API", what);
 		return;
 	}
 	if (!in->body_len_nonzero) {
 		set(r, EX_UNEXPECTED, "no-user");
-		snprintf(r->msg, sizeof r->msg, "HTTP %d with an empty body: no user object", in->status);
+		snprintf(r->msg, sizeof r->msg, "%s an empty body: no user object", what);
 		return;
 	}
 	if (in->js_result != JS_OK) {

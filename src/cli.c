@@ -164,6 +164,10 @@ static int exact_long_names(int argc, char **argv, char *err, size_t errcap)
 				    (int)(n > 40 ? 40 : n), a + 2);
 			return -1;
 		}
+		if (lo->has_arg == no_argument && eq) {
+			snprintf(err, errcap, "option '--%s' takes no value (try 'atlwho --help')", lo->name);
+			return -1;
+		}
 		if (lo->has_arg == required_argument && !eq)
 			i++; /* skip its value: it may look like an option */
 	}
@@ -182,7 +186,7 @@ int cli_parse(struct cli_opts *o, int argc, char **argv, char *err, size_t errca
 	o->connect_ms = 10000;
 	o->max_ms = 30000;
 	opterr = 0;
-	optind = 1;
+	optind = 0; /* 0, not 1: glibc and musl then reset their internal scan state too */
 	while ((c = getopt_long(argc, argv, ":p:u:jiqvkx:L46m:hV", cli_long, &idx)) != -1) {
 		const char *a = optarg;
 		switch (c) {
@@ -267,6 +271,10 @@ int cli_parse(struct cli_opts *o, int argc, char **argv, char *err, size_t errca
 			return -1;
 		}
 	}
+	if (o->raw + o->quiet + (o->format != CLI_TEXT) > 1) {
+		snprintf(err, errcap, "--raw, --quiet and --format json/env exclude each other");
+		return -1;
+	}
 	if (o->from_file) {
 		if (optind != argc) {
 			snprintf(err, errcap, "--from-file takes no BASE_URL (try 'atlwho --help')");
@@ -280,9 +288,5 @@ int cli_parse(struct cli_opts *o, int argc, char **argv, char *err, size_t errca
 		return -1;
 	}
 	o->base = argv[optind];
-	if (o->raw + o->quiet + (o->format != CLI_TEXT) > 1) {
-		snprintf(err, errcap, "--raw, --quiet and --format json/env exclude each other");
-		return -1;
-	}
 	return 0;
 }

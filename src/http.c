@@ -105,9 +105,9 @@ static int name_is(const char *s, size_t n, const char *want)
 }
 
 /* The messages spell these limits out for the user. */
-_Static_assert(HTTP_FIELD_MAX == 16 * 1024, "update http_strerror");
-_Static_assert(HTTP_HEAD_MAX == 64 * 1024, "update http_strerror");
-_Static_assert(HTTP_TRAILER_MAX == 64 * 1024, "update http_strerror");
+_Static_assert(HTTP_FIELD_MAX == (size_t)16 * 1024, "update http_strerror");
+_Static_assert(HTTP_HEAD_MAX == (size_t)64 * 1024, "update http_strerror");
+_Static_assert(HTTP_TRAILER_MAX == (size_t)64 * 1024, "update http_strerror");
 _Static_assert(HTTP_CHUNK_LINE_MAX == 1024, "update chunk_line_byte's message");
 
 const char *http_strerror(int code)

@@ -10,13 +10,13 @@
 
 /* 64 KiB: status line plus header section (issue 4); Tomcat's own default is
  * 8 KiB, so a bigger head is a broken or hostile server, not Jira. */
-#define HTTP_HEAD_MAX (64 * 1024)
+#define HTTP_HEAD_MAX ((size_t)64 * 1024)
 /* 16 KiB: one field line (after obs-fold is unfolded), which the parser
  * must hold whole to hand out as one slice; twice Tomcat's whole-head
  * default. Also bounds each trailer field. */
-#define HTTP_FIELD_MAX (16 * 1024)
+#define HTTP_FIELD_MAX ((size_t)16 * 1024)
 /* 64 KiB: the trailer section, discarded but still bounded. */
-#define HTTP_TRAILER_MAX (64 * 1024)
+#define HTTP_TRAILER_MAX ((size_t)64 * 1024)
 /* 8: interim 1xx responses skipped before the final one; real servers
  * send at most one or two (100, 103), more is a server stalling us. */
 #define HTTP_INTERIM_MAX 8

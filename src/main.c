@@ -172,10 +172,8 @@ static int on_body(void *ctx, const void *buf, size_t len)
 		R->body_seen_nonspace = 1;
 		R->body_html = p[i] == '<';
 	}
-	if (R->o->raw) {
-		rep_flush(&R->out);
-		sys_write_fd(1, buf, len);
-	}
+	if (R->o->raw)
+		rep_write(&R->out, buf, len); /* through the redactor like all output */
 	js_feed(&R->js, buf, len); /* errors are sticky; js_finish reports them */
 	return 0;
 }
@@ -506,7 +504,7 @@ static int redirect_allowed(const struct url *base, const struct url *to)
 static int check(struct run *R, const char *auth, const struct url *base)
 {
 	const struct cli_opts *o = R->o;
-	static struct http_resp resp; /* 27 KiB: kept off the stack for small-stack targets */
+	static struct http_resp resp; /* ~25 KiB: kept off the stack for small-stack targets */
 	struct tls_opts to;
 	struct fetch_hooks hk;
 	struct fetch_req q;
@@ -706,12 +704,21 @@ int main(int argc, char **argv)
 		sys_wipe(tok, sizeof tok);
 		return EX_USAGE;
 	}
-	sys_wipe(tok, sizeof tok);
+	/* A hostile server may echo the token back: no output repeats it. */
+	rep_secret(&R.out, tok, (size_t)tlen);
+	rep_secret(&R.err, tok, (size_t)tlen);
+	if (o.user) {
+		rep_secret(&R.out, auth + 6, strlen(auth + 6));
+		rep_secret(&R.err, auth + 6, strlen(auth + 6));
+	}
 	if (!base.https)
 		err_line(&R, "warning: ", "sending the token over plain http: anyone on the path can read it");
 	if (o.insecure && base.https)
 		err_line(&R, "warning: ", "-k/--insecure: TLS certificate verification is OFF");
 	code = check(&R, auth, &base);
+	rep_flush(&R.out);
+	rep_flush(&R.err);
+	sys_wipe(tok, sizeof tok);
 	sys_wipe(auth, sizeof auth);
 	return code;
 }

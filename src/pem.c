@@ -80,6 +80,11 @@ static int end_line(struct pem_scanner *s)
 	size_t n = s->line_len;
 	int r = 0;
 
+	if (!s->line_overflow && n > 0 && l[n - 1] == '\r')
+		n--;
+	if (n > PEM_LINE_MAX)
+		s->line_overflow = 1;
+
 	if (s->line_overflow) {
 		if (s->in_cert)
 			s->bad = 1;
@@ -119,7 +124,7 @@ int pem_feed(struct pem_scanner *s, const void *buf, size_t len)
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t take = (size_t)((nl ? nl : end) - p);
 		if (!s->line_overflow) {
-			if (s->line_len + take > PEM_LINE_MAX)
+			if (s->line_len + take > PEM_LINE_MAX + 1)
 				s->line_overflow = 1;
 			else
 				memcpy(s->line + s->line_len, p, take);

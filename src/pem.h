@@ -25,7 +25,7 @@ struct pem_scanner {
 	unsigned long acc;     /* base64 accumulator */
 	int acc_n, pad;
 	size_t der_len;
-	char line[PEM_LINE_MAX];
+	char line[PEM_LINE_MAX + 1];   /* + 1: the CR of a CRLF line end */
 	unsigned char der[PEM_DER_MAX];
 };
 

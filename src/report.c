@@ -2,36 +2,105 @@
  * the server are encoded by out.c; nothing here writes them raw. */
 #include "report.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "sys.h"
 
 void rep_init(struct rep_buf *b, int fd)
 {
+	memset(b, 0, offsetof(struct rep_buf, buf));
 	b->fd = fd;
-	b->len = 0;
+}
+
+void rep_secret(struct rep_buf *b, const char *s, size_t n)
+{
+	int i;
+
+	if (n == 0 || n >= REP_BUF / 2)
+		return; /* cannot be held back whole; callers cap secrets well below */
+	for (i = 0; i < REP_SECRETS; i++)
+		if (!b->secret[i]) {
+			b->secret[i] = s;
+			b->slen[i] = n;
+			if (n > b->smax)
+				b->smax = n;
+			return;
+		}
+}
+
+/* First occurrence of needle in hay (memmem is a GNU extension). */
+static const char *find(const char *hay, size_t hlen, const char *needle, size_t nlen)
+{
+	const char *p = hay, *end = hay + hlen;
+
+	while ((size_t)(end - p) >= nlen) {
+		p = memchr(p, needle[0], (size_t)(end - p) - nlen + 1);
+		if (!p)
+			return NULL;
+		if (memcmp(p, needle, nlen) == 0)
+			return p;
+		p++;
+	}
+	return NULL;
+}
+
+/* Writes buf[0..len) out with secrets replaced; unless final, keeps the
+ * last smax - 1 bytes (a secret may continue in the next write). */
+static void drain(struct rep_buf *b, int final)
+{
+	size_t start = 0, i = 0, limit = b->len;
+	int k;
+
+	if (!final && b->smax > 1)
+		limit = b->len > b->smax - 1 ? b->len - (b->smax - 1) : 0;
+	while (i < limit) {
+		const char *best = NULL;
+		size_t blen = 0;
+		for (k = 0; k < REP_SECRETS; k++) {
+			const char *m;
+			if (!b->secret[k])
+				continue;
+			m = find(b->buf + i, b->len - i, b->secret[k], b->slen[k]);
+			if (m && (size_t)(m - b->buf) < limit && (!best || m < best)) {
+				best = m;
+				blen = b->slen[k];
+			}
+		}
+		if (!best)
+			break;
+		sys_write_fd(b->fd, b->buf + start, (size_t)(best - b->buf) - start);
+		sys_write_fd(b->fd, REP_REDACTED, sizeof REP_REDACTED - 1);
+		i = start = (size_t)(best - b->buf) + blen;
+	}
+	if (i < limit)
+		i = limit;
+	if (i > start)
+		sys_write_fd(b->fd, b->buf + start, i - start);
+	memmove(b->buf, b->buf + i, b->len - i);
+	b->len -= i;
 }
 
 void rep_flush(struct rep_buf *b)
 {
 	if (b->len)
-		sys_write_fd(b->fd, b->buf, b->len);
-	b->len = 0;
+		drain(b, 1);
 }
 
 void rep_write(void *ctx, const void *p, size_t n)
 {
 	struct rep_buf *b = ctx;
+	const char *s = p;
 
-	if (n > sizeof b->buf - b->len) {
-		rep_flush(b);
-		if (n > sizeof b->buf) {
-			sys_write_fd(b->fd, p, n);
-			return;
-		}
+	while (n > 0) {
+		size_t room = sizeof b->buf - b->len, take = n < room ? n : room;
+		memcpy(b->buf + b->len, s, take);
+		b->len += take;
+		s += take;
+		n -= take;
+		if (b->len == sizeof b->buf)
+			drain(b, 0);
 	}
-	memcpy(b->buf + b->len, p, n);
-	b->len += n;
 }
 
 void rep_str(struct rep_buf *b, const char *s)

@@ -207,7 +207,12 @@ int sys_connect(const char *host, unsigned port, int family, int connect_ms,
 long sys_recv(int fd, void *buf, size_t n, int64_t deadline)
 {
 	for (;;) {
-		ssize_t r = recv(fd, buf, n, 0);
+		ssize_t r;
+		/* Checked before every read, not only when one would block: a
+		 * server streaming at full speed must not outlive the deadline. */
+		if (sys_now_ms() >= deadline)
+			return SYS_ERR_TIMEOUT;
+		r = recv(fd, buf, n, 0);
 		if (r >= 0)
 			return (long)r;
 		if (errno == EINTR)
@@ -227,7 +232,10 @@ int sys_send_all(int fd, const void *buf, size_t n, int64_t deadline)
 	const unsigned char *p = buf;
 
 	while (n > 0) {
-		ssize_t r = send(fd, p, n, MSG_NOSIGNAL);
+		ssize_t r;
+		if (sys_now_ms() >= deadline)
+			return SYS_ERR_TIMEOUT;
+		r = send(fd, p, n, MSG_NOSIGNAL);
 		if (r > 0) {
 			p += r;
 			n -= (size_t)r;

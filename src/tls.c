@@ -114,6 +114,16 @@ static int ca_match(void *ctx, const unsigned char *der, size_t len)
 	return 0;
 }
 
+/* Remembers the first trust source that could not be read, so that a
+ * failed verification blames it, not the server's certificate. */
+static void unreadable(struct tls_trust *t, const char *path)
+{
+	if (t->unreadable)
+		return;
+	t->unreadable = path;
+	snprintf(t->unreadable_why, sizeof t->unreadable_why, "%s", sys_errstr());
+}
+
 static void scan_file(struct ca_search *cs, const char *path)
 {
 	struct pem_scanner ps;
@@ -121,14 +131,18 @@ static void scan_file(struct ca_search *cs, const char *path)
 	int fd = sys_open_read(path);
 	long n;
 
-	if (fd < 0)
+	if (fd < 0) {
+		unreadable(cs->trust, path);
 		return;
+	}
 	pem_init(&ps, ca_match, cs);
 	while ((n = sys_read(fd, buf, sizeof buf)) > 0)
 		if (pem_feed(&ps, buf, (size_t)n))
 			break;
 	if (n == 0)
 		pem_finish(&ps);
+	else if (n < 0)
+		unreadable(cs->trust, path);
 	sys_close(fd);
 }
 
@@ -163,7 +177,8 @@ static int ca_callback(void *ctx, mbedtls_x509_crt const *child, mbedtls_x509_cr
 		scan_file(&cs, t->file[i]);
 	for (i = 0; i < t->ndir && !cs.failed; i++) {
 		struct dir_walk dw = { &cs, t->dir[i] };
-		sys_each_dirent(t->dir[i], scan_dirent, &dw);
+		if (sys_each_dirent(t->dir[i], scan_dirent, &dw) != 0)
+			unreadable(t, t->dir[i]);
 	}
 	if (cs.failed) {
 		if (cs.found) {
@@ -524,6 +539,9 @@ static void explain_verify(struct tls_conn *c, const char *host, char *err, size
 		snprintf(err, errcap, "certificate not valid before %s; this system's time is %s "
 		    "(a device without a real-time clock boots in 1970: set the clock, or trust the key with --pin)",
 		    in->not_before, now);
+	} else if ((f & MBEDTLS_X509_BADCERT_NOT_TRUSTED) && c->trust.unreadable) {
+		snprintf(err, errcap, "cannot verify the server: the trust store %.300s could not be read (%s)",
+		    c->trust.unreadable, c->trust.unreadable_why);
 	} else if (f & MBEDTLS_X509_BADCERT_NOT_TRUSTED) {
 		const char *src = c->trust.nfile ? c->trust.file[0] : c->trust.ndir ? c->trust.dir[0] : "none";
 		snprintf(err, errcap, "certificate issuer unknown: '%s' is not in the trust store (%s); "

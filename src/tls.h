@@ -39,6 +39,8 @@ struct tls_trust {
 	int nfile, ndir;
 	int pin_only;                   /* --pin without --cacert/--capath */
 	unsigned loaded;                /* certificates parsed (for -v / benchmarks) */
+	const char *unreadable;         /* first trust file or directory that could not be read */
+	char unreadable_why[64];        /* its errno text */
 };
 
 struct tls_info {                 /* what -v prints and errors explain */

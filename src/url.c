@@ -713,7 +713,7 @@ int url_resolve(struct url *out, const struct url *base, const char *loc,
 		if (rc != URL_OK)
 			goto fail;
 		i = sl + 1;
-		if (rlen - i < 2 || ref[i] != '/' || ref[i + 1] != '/') {
+		if (i + 2 > rlen || ref[i] != '/' || ref[i + 1] != '/') {
 			seterr(err, errcap, "redirect to '%.*s:' without '//host'", (int)sl, ref);
 			rc = URL_E_SYNTAX;
 			goto fail;

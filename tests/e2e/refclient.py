@@ -196,6 +196,7 @@ class Client:
             infos = socket.getaddrinfo(host, port, fam, socket.SOCK_STREAM)
         except socket.gaierror as e:
             raise Fail(5, "cannot resolve %s: %s" % (host, e))
+        self.log("* resolved %s: %d address(es)" % (host, len(infos)))
         last = None
         for af, st, pr, _, sa in infos:
             s = socket.socket(af, st, pr)
@@ -309,7 +310,7 @@ class Client:
             got = spki_pin(der)
             if got not in pins.split(";"):
                 raise Fail(6, "TLS: pin mismatch: the server's key is %s" % got)
-        self.log("* %s %s" % (t.version(), t.cipher()[0]))
+        self.log("* %s, cipher %s" % (t.version(), t.cipher()[0]))
         self.log("* subject: %s" % cert_text(der, "-subject"))
         self.log("* issuer: %s" % cert_text(der, "-issuer"))
         self.log("* expires: %s" % cert_text(der, "-enddate"))

@@ -1,0 +1,1644 @@
+#!/usr/bin/env python3
+"""Hostile servers, faults and bad input: atlwho's reliability suite (issue 6, section 1,
+and the resource-limit test of section 4).
+
+    ATLWHO=./atlwho python3 tests/e2e/test_hostile.py [-k SUBSTRING] [-v] [-x] [--list]
+                                        [--show] [--no-sweep] [--bisect-limits]
+    ATLWHO_VALGRIND=1 ...   every atlwho run under valgrind memcheck (errors or leaks: exit 99);
+                            deadlines get slack, the cut sweep samples 20 offsets per reply,
+                            the resource-limit cases are skipped
+  -k: only rows/sweeps whose name contains SUBSTRING (repeatable); --show: print each row's
+  exit code and stderr; --bisect-limits: measure the smallest ulimit -v / -n, print, exit.
+  About 1 minute plain; about 10 minutes under valgrind.
+
+Python 3 standard library and the `openssl` command only; servers on 127.0.0.1 / ::1
+ephemeral ports only (tests/e2e/fakeatl.py, plus the raw behaviours defined here); every
+run bounded in time; every server stopped.
+
+The table (ROWS) has one row per misbehaviour: {name, server behaviour, atlwho arguments,
+expected exit code, expected message fragment (case-insensitive; a tuple lists acceptable
+wordings)}, plus optional checks. Groups: HTTP framing and header abuse, JSON abuse,
+time-outs (each must end within one second of its deadline), TLS failures, credentials
+(the token must reach no origin but the one named), output injection.
+
+Checks made on every row, whatever it says:
+  - the run ends (no hang), by exiting (a signal is a crash), with a documented code 0..7
+    (under valgrind, 99 means memcheck found errors or definite/indirect leaks);
+  - the token (or its Basic encoding) is never on stdout or stderr;
+  - every request that carries the token was addressed to the origin named on the command
+    line (its https twin for an http URL); a proxy never sees the token outside the tunnel;
+  - stderr, and stdout in text and -i modes, carry no raw control characters (C0 but
+    newline/tab, DEL, C1) and no invalid UTF-8: a hostile server cannot reach the terminal;
+  - text output of a success is only "field: value" lines; -j output is exactly one JSON
+    object whose ok/exit agree with the exit code; --format env output evaluates in sh
+    without running anything.
+Then the connection-cut sweep (8 cases): a valid reply (Content-Length and chunked), cut
+after every byte offset k = 0..len-1, over plain http (then FIN, or RST), over TLS (every
+byte of the encrypted records, then RST) and over TLS at the HTTP level (the first k bytes,
+then a clean close_notify): atlwho must never exit 0 and never crash (exit 5 or 7). The full
+reply (k = len) is run too and must exit 0, which proves the reply is valid. Runs go 4 at a
+time (a thread pool).
+Then the resource limits (2 cases): a full HTTPS check succeeds under `ulimit -v` and
+`ulimit -n` (values and how they were found: see LIMIT_V_KIB), and one descriptor short it
+fails cleanly and says why. Skipped under valgrind and for sanitizer builds.
+
+Output: FAIL lines with file:line, expected and got; the last line is "N passed, N failed";
+the exit status is 1 when anything failed.
+"""
+
+import base64
+import concurrent.futures
+import gzip
+import inspect
+import json
+import os
+import random
+import re
+import shlex
+import shutil
+import socket
+import ssl
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import warnings
+from urllib.parse import urlsplit
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True   # no __pycache__ in the tree
+sys.path.insert(0, HERE)
+import fakeatl as F  # noqa: E402
+import pki as PKI  # noqa: E402
+
+ME = os.path.basename(__file__)
+ATLWHO = os.path.abspath(os.environ.get("ATLWHO", "./atlwho"))
+VALGRIND = os.environ.get("ATLWHO_VALGRIND") == "1"
+VALGRIND_CMD = ["valgrind", "-q", "--error-exitcode=99", "--leak-check=full",
+                "--errors-for-leak-kinds=definite,indirect"]
+RUN_TIMEOUT = 150.0 if VALGRIND else 20.0   # seconds: no single run may take longer
+# Timed rows must end within 1 s after their deadline (issue 6); valgrind's start-up
+# and slowdown add to the wall time we measure, so it gets slack there.
+DEADLINE_SLACK = 1.0 + (4.0 if VALGRIND else 0.0)
+DEADLINE_EARLY = 0.15          # ending this much before a deadline is not a time-out
+SH_TIMEOUT = 10.0
+SWEEP_WORKERS = 4
+SWEEP_SAMPLES_VALGRIND = 20    # offsets per sweep under valgrind (the full sweep is hours)
+# Seconds for the whole check where a row moves tens of MB (valgrind is ~30x slower).
+BIG_M = "200" if VALGRIND else "30"
+
+TOKEN = "HOSTILE-tok-Qz7x-9Rm4-leak"        # distinctive: any sighting is a leak
+USER = "fred"
+SECRETS = [TOKEN] + [base64.b64encode(("%s:%s" % (u, TOKEN)).encode()).decode()
+                     for u in (USER, F.CLOUD_EMAIL)]
+REQ_ID = F.REQUEST_ID
+FIELDS = ("name", "displayName", "active", "accountId", "type", "emailAddress", "username")
+
+JIRA_BODY = F.jdump(F.jira_server_user())
+JSON_CT = b"Content-Type: application/json;charset=UTF-8"
+CRLF = b"\r\n"
+
+warnings.filterwarnings("ignore", category=DeprecationWarning)   # ssl.TLSVersion.TLSv1
+
+
+# ============================================================================ running
+
+def base_env():
+    """A clean environment: no proxies, no CA overrides, no ATLWHO_* from the caller."""
+    keep = ("PATH", "LANG", "LC_ALL", "TZ", "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS",
+            "VALGRIND_OPTS")
+    env = {k: os.environ[k] for k in keep if k in os.environ}
+    env.setdefault("PATH", "/usr/local/bin:/usr/bin:/bin")
+    return env
+
+
+class Run:
+    """One finished process: rc (None: killed at the time-out; negative: a signal), out and
+    err (str, UTF-8 with surrogateescape), elapsed seconds, maxrss: the peak RSS (KiB) seen
+    in /proc/PID/status VmHWM while it ran (None unless asked for). Not ru_maxrss from
+    wait4: Linux carries the forking Python parent's high-water mark across exec."""
+
+    def __init__(self, rc, out, err, elapsed, maxrss, cmd):
+        self.rc, self.out, self.err, self.elapsed = rc, out, err, elapsed
+        self.maxrss, self.cmd = maxrss, cmd
+
+
+def run(args, env=None, timeout=RUN_TIMEOUT, cwd=None, prefix=None, valgrind=VALGRIND, poll_rss=False):
+    """Run atlwho with args in a clean environment plus env (None values remove).
+
+    prefix: argv put before atlwho (e.g. sh -c 'ulimit ...; exec "$0" "$@"').
+    poll_rss: sample VmHWM every few ms (it only grows, so the last sample is a lower
+    bound of the peak; a buffered 50 MB body could not hide from it)."""
+    e = base_env()
+    for k, v in (env or {}).items():
+        if v is None:
+            e.pop(k, None)
+        else:
+            e[k] = v
+    cmd = list(prefix or []) + (VALGRIND_CMD if valgrind else []) + [ATLWHO] + list(args)
+    t = time.monotonic()
+    p = subprocess.Popen(cmd, env=e, cwd=cwd, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    bufs = [bytearray(), bytearray()]
+
+    def drain(f, b):
+        try:
+            while True:
+                d = f.read1(65536) if hasattr(f, "read1") else f.read(65536)
+                if not d:
+                    break
+                if len(b) < 8 * 1024 * 1024:     # a runaway writer must not eat our memory
+                    b += d
+        except (OSError, ValueError):
+            pass
+
+    readers = [threading.Thread(target=drain, args=(p.stdout, bufs[0]), daemon=True),
+               threading.Thread(target=drain, args=(p.stderr, bufs[1]), daemon=True)]
+    for r in readers:
+        r.start()
+    killed = []
+
+    def kill():
+        killed.append(1)
+        try:
+            p.kill()
+        except OSError:
+            pass
+
+    hwm = [None]
+    done = threading.Event()
+
+    def poll():
+        path = "/proc/%d/status" % p.pid
+        while not done.is_set():
+            try:
+                with open(path) as fh:
+                    for ln in fh:
+                        if ln.startswith("VmHWM:"):
+                            hwm[0] = max(hwm[0] or 0, int(ln.split()[1]))
+            except (OSError, ValueError):
+                pass
+            done.wait(0.003)
+
+    poller = threading.Thread(target=poll, daemon=True) if poll_rss else None
+    if poller:
+        poller.start()
+    timer = threading.Timer(timeout, kill)
+    timer.start()
+    try:
+        _, status, _ru = os.wait4(p.pid, 0)
+    finally:
+        timer.cancel()
+        done.set()
+        if poller:
+            poller.join(2)
+    p.returncode = os.waitstatus_to_exitcode(status)
+    el = time.monotonic() - t
+    for r in readers:
+        r.join(5)
+    p.stdout.close()
+    p.stderr.close()
+    rc = None if killed else p.returncode
+    dec = lambda x: bytes(x).decode("utf-8", "surrogateescape")  # noqa: E731
+    return Run(rc, dec(bufs[0]), dec(bufs[1]), el, hwm[0], cmd)
+
+
+def raw(s):
+    return s.encode("utf-8", "surrogateescape")
+
+
+# ============================================================================ servers
+# Srv: a fakeatl.FakeServer (scripted replies); Hook: FakeServer's on_connect for raw
+# behaviours (the TLS layer or the socket itself misbehaves); BlackHole: connect() hangs.
+
+class Srv:
+    def __init__(self, handler, tls="ecdsa", versions=None, mtls=False, host="both",
+                 tls_auto=False, on_connect=None, weak=False, scheme=None):
+        self.handler, self.tls, self.versions, self.mtls = handler, tls, versions, mtls
+        self.host, self.tls_auto, self.on_connect, self.weak = host, tls_auto, on_connect, weak
+        self.scheme = scheme   # the scheme of {base}: "https" for raw hooks that play TLS
+
+    def start(self, pk):
+        tls = None
+        if self.tls:
+            leaf = pk.leaf[self.tls]
+            tls = F.TLS(leaf.cert, leaf.key, versions=self.versions,
+                        client_ca=pk.clientca if self.mtls else None,
+                        weak=self.weak or self.tls in ("rsa1024", "sha1"))
+        return F.FakeServer(self.handler, tls=tls, host=self.host, tls_auto=self.tls_auto,
+                            on_connect=self.on_connect).start()
+
+
+def plain(handler, **kw):
+    return Srv(handler, tls=None, **kw)
+
+
+def hook(fn, host="both"):
+    """A server whose every connection is handled by fn(conn, server) on the raw socket
+    (the raw TLS misbehaviours below: {base} is an https URL)."""
+    return Srv(F.static(None), tls=None, host=host, on_connect=_hooked(fn), scheme="https")
+
+
+def _hooked(fn):
+    def on_connect(conn, server):
+        try:
+            fn(conn, server)
+        except (OSError, F._Stopped):
+            pass
+        return True
+    return on_connect
+
+
+def hold(server, seconds=1e9):
+    """Keep a connection open (send nothing) until the server stops or seconds pass."""
+    server._stop.wait(seconds)
+
+
+def read_some(conn, n=65536, timeout=5.0):
+    conn.settimeout(timeout)
+    try:
+        return conn.recv(n)
+    except OSError:
+        return b""
+
+
+def rst_close(conn):
+    try:
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    except OSError:
+        pass
+    conn.close()
+
+
+# ---- raw TLS misbehaviours (on_connect hooks)
+
+def tls_stall_silent(conn, server):
+    """Accept TCP, read the ClientHello, never answer."""
+    read_some(conn)
+    hold(server)
+
+
+def tls_stall_mid_serverhello(conn, server):
+    """Answer the ClientHello with the first bytes of a ServerHello record, then stall."""
+    read_some(conn)
+    conn.sendall(b"\x16\x03\x03\x00\x7a\x02\x00\x00\x76\x03\x03" + bytes(range(20)))
+    hold(server)
+
+
+def tls_random_garbage(conn, server):
+    read_some(conn)
+    conn.sendall(bytes(random.Random(6).getrandbits(8) for _ in range(600)))
+    hold(server, 3)
+
+
+def tls_huge_record(conn, server):
+    """A handshake record header that announces 65535 bytes (over the 16 KiB + overhead max)."""
+    read_some(conn)
+    conn.sendall(b"\x16\x03\x03\xff\xff" + b"\x02" * 4096)
+    hold(server, 3)
+
+
+def tls_http_reply(conn, server):
+    read_some(conn)
+    conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 15\r\n\r\nThis is not TLS")
+
+
+def tls_fatal_alert(conn, server):
+    read_some(conn)
+    conn.sendall(b"\x15\x03\x03\x00\x02\x02\x28")   # fatal handshake_failure
+    hold(server, 3)
+
+
+def tls_close_after_hello(conn, server):
+    read_some(conn)
+
+
+def tls_rst_after_hello(conn, server):
+    read_some(conn)
+    rst_close(conn)
+
+
+# ---- raw HTTP misbehaviours over plain sockets
+
+def endless(first, then):
+    """A handler: send `first`, then `then` over and over until the client goes away."""
+    def handler(req):
+        def gen():
+            yield first
+            while True:
+                yield then
+        return gen()
+    handler.__name__ = "endless"
+    return handler
+
+
+def reply(data):
+    """Send data then close (FIN)."""
+    return F.static([data, F.Close()])
+
+
+# ============================================================================ reply builders
+
+def resp(status_line=b"HTTP/1.1 200 OK", headers=(JSON_CT, b"X-AUSERNAME: fred"),
+         body=JIRA_BODY, cl=True):
+    """Raw response bytes, headers given as raw lines."""
+    h = [status_line] + [x for x in headers]
+    if cl:
+        h.append(b"Content-Length: %d" % len(body))
+    return CRLF.join(h) + CRLF + CRLF + body
+
+
+def chunked(body=JIRA_BODY, headers=(JSON_CT, b"X-AUSERNAME: fred"), status=b"HTTP/1.1 200 OK",
+            chunks=None):
+    """Chunked response; chunks (raw bytes after the head) overrides the framing."""
+    h = [status] + list(headers) + [b"Transfer-Encoding: chunked"]
+    return CRLF.join(h) + CRLF + CRLF + (chunks if chunks is not None else F.chunk(body, [300]))
+
+
+def body_reply(body, ct=JSON_CT, status=b"HTTP/1.1 200 OK"):
+    return reply(resp(status, (ct, b"X-AUSERNAME: fred"), body))
+
+
+def display_reply(value, ensure_ascii=False, field="displayName", extra=None):
+    u = F.jira_server_user()
+    u[field] = value
+    if extra:
+        u.update(extra)
+    body = json.dumps(u, ensure_ascii=ensure_ascii, separators=(",", ":")).encode("utf-8")
+    return F.static(F.reply_jira_server_ok(body=body), "hostile-value")
+
+
+def big_string_reply(member, size=50 * 1024 * 1024):
+    """A chunked 200 whose `member` is a `size`-byte string, streamed in 1 MiB chunks."""
+    def handler(req):
+        def gen():
+            yield (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-AUSERNAME: fred\r\n"
+                   b"Transfer-Encoding: chunked\r\n\r\n")
+            head = b'{"name":"fred","displayName":"Fred F. User","active":true,"%s":"' % member
+            yield F.chunk(head, last=False)
+            block = b"A" * (1024 * 1024)
+            piece = b"%x\r\n" % len(block) + block + b"\r\n"
+            for _ in range(size // len(block)):
+                yield piece
+            yield F.chunk(b'","after":1}')
+        return gen()
+    return handler
+
+
+def deep_reply(depth, inside_user=False, kind="array"):
+    if kind == "array":
+        nest = b"[" * depth + b"]" * depth
+    else:
+        nest = b'{"a":' * depth + b"1" + b"}" * depth
+    if inside_user:
+        body = b'{"name":"fred","displayName":"Fred","x":' + nest + b"}"
+    else:
+        body = nest
+    return reply(chunked(body))
+
+
+def redirect_to(status, loc_fmt, then=None):
+    """Redirect (loc_fmt filled from the row's context) unless `then` handles the request:
+    then(req) returns None to redirect anyway."""
+    def h(req):
+        if then is not None:
+            r = then(req)
+            if r is not None:
+                return r
+        return F.reply_redirect(status, loc_fmt.format(**req.server.vars))
+    h.__name__ = "redirect"
+    return h
+
+
+def at_path(path, handler):
+    """then= for redirect_to: handler for requests at path, None (redirect) elsewhere."""
+    def t(req):
+        return handler(req) if req.path == path else None
+    return t
+
+
+JIRA_TOK = F.jira(token=TOKEN)      # a Jira at / that accepts TOKEN
+
+
+# ============================================================================ rows
+
+class H:
+    """One row. rc: an int or a tuple of acceptable codes. frag: a message fragment (str),
+    a tuple of acceptable alternatives, or a list of those that must all appear; searched
+    in stderr for failures and stdout for successes unless where= says otherwise.
+    deadline: seconds; the run must end in [deadline - 0.15, deadline + 1]."""
+
+    def __init__(self, name, srv, args, rc, frag=None, srv2=None, proxy=None, deadline=None,
+                 check=(), env=None, where=None, skip=None, blackhole=False, max_elapsed=None):
+        self.name, self.srv, self.args, self.rc, self.frag = name, srv, args, rc, frag
+        self.srv2, self.proxy, self.deadline, self.env = srv2, proxy, deadline, env or {}
+        self.check = check if isinstance(check, (list, tuple)) else [check]
+        self.where, self.skip, self.blackhole, self.max_elapsed = where, skip, blackhole, max_elapsed
+        self.line = inspect.currentframe().f_back.f_lineno
+
+
+class Proxy:
+    def __init__(self, auth=None, targets=None, fail=None):
+        self.auth, self.targets, self.fail = auth, targets or {}, fail
+
+
+class Ctx:
+    """What a check sees."""
+
+    def __init__(self, **kw):
+        self.__dict__.update(kw)
+
+
+# ---- checks: functions of Ctx that raise AssertionError("what: expected vs got")
+
+def nreq(n, which="srv"):
+    def f(c):
+        got = len(getattr(c, which).requests)
+        assert got == n, "%s received %d request(s), expected %d: %r" % (
+            which, got, n, getattr(c, which).requests[:5])
+    return f
+
+
+def token_never_at(which):
+    def f(c):
+        bad = [q for q in getattr(c, which).requests if carries_token(q)]
+        assert not bad, "the token reached %s: %r" % (which, bad)
+    return f
+
+
+def no_plain_token(c):
+    bad = [q for q in c.srv.requests if q.scheme == "http" and carries_token(q)]
+    assert not bad, "the token went over plain http: %r" % bad
+
+
+def lines(*want):
+    def f(c):
+        got = [x.rstrip("\r") for x in c.out.split("\n")]
+        miss = [w for w in want if w not in got]
+        assert not miss, "stdout lines %r missing; stdout was %r" % (miss, c.out[:500])
+    return f
+
+
+def no_line(prefix):
+    def f(c):
+        bad = [x for x in c.out.split("\n") if x.lower().startswith(prefix.lower())]
+        assert not bad, "stdout has a line starting %r: %r" % (prefix, bad)
+    return f
+
+
+def n_lines(n):
+    def f(c):
+        ls = [x for x in c.out.split("\n") if x != ""]
+        assert len(ls) == n, "expected %d stdout lines, got %d: %r" % (n, len(ls), ls)
+    return f
+
+
+def json_out(**want):
+    def f(c):
+        obj = json.loads(raw(c.out))
+        for k, v in want.items():
+            assert k in obj, "JSON lacks %r: %r" % (k, obj)
+            assert obj[k] == v, "JSON %r: expected %r, got %r" % (k, v, obj[k])
+    return f
+
+
+def sh_eval(text, var, shell, cwd):
+    path = os.path.join(cwd, "env.out")
+    with open(path, "wb") as fh:
+        fh.write(raw(text))
+    p = subprocess.run([shell, "-c", 'eval "$(cat env.out)"; printf %s "$' + var + '"'],
+                       cwd=cwd, capture_output=True, timeout=SH_TIMEOUT,
+                       env={"PATH": "/usr/bin:/bin", "HOME": cwd})
+    return p.stdout, p.returncode, p.stderr
+
+
+SHELLS = [s for s in ("sh", "dash", "bash") if shutil.which(s)]
+
+
+def env_same(**want):
+    """--format env: in every POSIX shell here, $ATLWHO_<K> is want[K] byte for byte."""
+    def f(c):
+        for sh in SHELLS:
+            for k, v in want.items():
+                wantb = v if isinstance(v, bytes) else v.encode()
+                got, rc, err = sh_eval(c.out, "ATLWHO_" + k.upper(), sh, c.tmp)
+                assert rc == 0, "%s: eval failed (%d): %r" % (sh, rc, err)
+                assert got == wantb, "%s: $ATLWHO_%s expected %r, got %r" % (sh, k.upper(), wantb, got)
+    return f
+
+
+def rss_under(kib):
+    """Peak RSS bound. A small check peaks near 2.2 MiB (glibc PIE build); the body is
+    streamed, so a 50 MB one must not add more than a few hundred KiB."""
+    def f(c):
+        if VALGRIND:
+            return
+        assert c.maxrss is not None, "no RSS sample (the process ended too fast?)"
+        assert c.maxrss <= kib, "peak RSS %d KiB, expected at most %d KiB (body buffered?)" % (
+            c.maxrss, kib)
+    f.wants_rss = True
+    return f
+
+
+def elapsed_under(sec):
+    def f(c):
+        lim = sec + (4.0 if VALGRIND else 0.0)
+        assert c.elapsed < lim, "took %.2f s, expected under %.2f s" % (c.elapsed, lim)
+    return f
+
+
+def err_has(*alts):
+    """stderr has one of these (case-insensitive), besides the row's own fragment."""
+    def f(c):
+        assert any(x.lower() in c.err.lower() for x in alts), "stderr lacks %r: %r" % (alts, c.err[:300])
+    return f
+
+
+# ---- helpers used by the invariants
+
+def carries_token(q):
+    a = q.auth()
+    return (a[0] == "bearer" and TOKEN in a[1]) or (a[0] == "basic" and TOKEN in a[2]) or \
+        bool(q.authorization and TOKEN in q.authorization) or TOKEN.encode() in q.raw
+
+
+def actual_origin(q):
+    """scheme://host:port of a request: the host from its Host header (the name the client
+    addressed), the port the connection really reached, the scheme really spoken."""
+    host = (q.host_header or "").strip().lower()
+    if host.startswith("["):
+        host = host[:host.find("]") + 1]
+    else:
+        host = host.rpartition(":")[0] if ":" in host else host
+    return "%s://%s:%d" % (q.scheme, host, q.local[1])
+
+
+def named_origins(args):
+    urls = [a for a in args if a.startswith(("http://", "https://"))]
+    out = set()
+    for u in urls[-1:]:
+        p = urlsplit(u)
+        port = p.port or (443 if p.scheme == "https" else 80)
+        host = (p.hostname or "").lower()
+        if ":" in host:
+            host = "[%s]" % host
+        out.add("%s://%s:%d" % (p.scheme, host, port))
+        if p.scheme == "http":
+            out.add("https://%s:%d" % (host, port))
+            out.add("https://%s:443" % host)
+    return out
+
+
+def unsafe_chars(s, allow="\n"):
+    """Raw C0 (but allow), DEL, C1 and undecodable bytes (invalid UTF-8) in s."""
+    bad = []
+    for i, ch in enumerate(s):
+        o = ord(ch)
+        if (o < 0x20 and ch not in allow) or o == 0x7F or 0x80 <= o <= 0x9F:
+            bad.append((i, ch))
+        elif 0xDC80 <= o <= 0xDCFF:
+            bad.append((i, "byte 0x%02x" % (o - 0xDC00)))
+    return bad[:10]
+
+
+def is_json_mode(args):
+    return any(a == "-j" or a == "--format=json" or
+               (a == "--format" and i + 1 < len(args) and args[i + 1] == "json")
+               for i, a in enumerate(args))
+
+
+def is_env_mode(args):
+    return any(a == "--format=env" or (a == "--format" and i + 1 < len(args) and args[i + 1] == "env")
+               for i, a in enumerate(args))
+
+
+# ============================================================================ the table
+
+T = ["-p", "jira", "--cacert", "{ca}", "{base}"]          # https, our CA, Jira endpoint
+TP = ["-p", "jira", "{base}"]                              # plain http server (tls=None)
+CAPTCHA_URL = "https://jira.example.com/login.jsp"
+MALFORMED = ("malformed", "bad http", "invalid", "forbidden", "not an http", "unexpected")
+
+
+def h401(*extra_headers, reason=b"Unauthorized"):
+    return resp(b"HTTP/1.1 401 " + reason, (JSON_CT,) + extra_headers,
+                F.jdump(F.JIRA_NOT_AUTHENTICATED))
+
+
+GZ_BODY = gzip.compress(JIRA_BODY)
+DEEP = 100000
+
+ROWS = [
+    # ================================================================ HTTP: status line
+    H("no status line: header fields first", Srv(reply(
+        JSON_CT + CRLF + b"Content-Length: %d\r\n\r\n" % len(JIRA_BODY) + JIRA_BODY)), T, 7,
+      ("status line", "not an http")),
+    H("no status line at all: a bare JSON body (HTTP/0.9 style)", Srv(reply(JIRA_BODY)), T, 7,
+      ("status line", "not an http")),
+    H("HTTP/2 as the version", Srv(reply(resp(b"HTTP/2 200"))), T, 7,
+      ("http/1", "version", "status line")),
+    H("HTTP/2.0 200 OK", Srv(reply(resp(b"HTTP/2.0 200 OK"))), T, 7, ("http/1", "version", "status line")),
+    H("garbage version HTTQ/1.1", Srv(reply(resp(b"HTTQ/1.1 200 OK"))), T, 7, ("status line", "not an http")),
+    H("HTTP/1.1000 minor version garbage", Srv(reply(resp(b"HTTP/1.1000 200 OK"))), T, 7,
+      ("status line", "version")),
+    H("status 000", Srv(reply(resp(b"HTTP/1.1 000 Zero"))), T, 7, "status"),
+    H("status 99 (two digits)", Srv(reply(resp(b"HTTP/1.1 99 Low"))), T, 7, "status"),
+    H("status 1000 (four digits)", Srv(reply(resp(b"HTTP/1.1 1000 Big"))), T, 7, "status"),
+    H("status 2OO with letters", Srv(reply(resp(b"HTTP/1.1 2OO OK"))), T, 7, "status"),
+    H("101 Switching Protocols nobody asked for", Srv(reply(resp(b"HTTP/1.1 101 Switching Protocols",
+                                                            (b"Upgrade: h2c",), b"", cl=False))), T, 7,
+      ("status", "101")),
+    H("endless status line (no CRLF ever)", Srv(endless(b"HTTP/1.1 200 ", b"A" * 8192)), T, 7,
+      ("64 kib", "too large", "larger", "status line"), check=elapsed_under(5)),
+    H("endless interim 100 Continue responses", Srv(endless(b"", b"HTTP/1.1 100 Continue\r\n\r\n")), T, 7,
+      ("interim", "1xx"), check=elapsed_under(5)),
+    H("two interim replies (100, 103 with fields) then 200: accepted", Srv(reply(
+        b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n" +
+        resp())), T, 0, "name: fred"),
+
+    # ================================================================ HTTP: header fields
+    H("header line without a colon", Srv(reply(resp(headers=(JSON_CT, b"X-AUSERNAME-fred")))), T, 7,
+      ("header", "field", "colon")),
+    H("empty field name", Srv(reply(resp(headers=(JSON_CT, b": fred")))), T, 7, ("header", "field")),
+    H("invalid byte in a field name", Srv(reply(resp(headers=(JSON_CT, b"X-A(B): 1")))), T, 7,
+      ("header", "field", "byte")),
+    H("TAB instead of SP in the status line", Srv(reply(resp(b"HTTP/1.1\t200 OK"))), T, 7, "status line"),
+    H("whitespace between field name and colon", Srv(reply(resp(headers=(JSON_CT, b"X-AUSERNAME : fred")))),
+      T, 7, ("header", "field", "whitespace")),
+    H("header section over the 64 KiB cap (3000 fields)", Srv(reply(resp(
+        headers=[JSON_CT] + [b"X-Filler-%04d: %s" % (i, b"v" * 20) for i in range(3000)]))), T, 7,
+      ("64 kib", "header section", "too large", "larger")),
+    H("endless header section", Srv(endless(b"HTTP/1.1 200 OK\r\n", b"X-More: " + b"m" * 100 + b"\r\n")),
+      T, 7, ("64 kib", "header section", "too large", "larger"), check=elapsed_under(5)),
+    H("a single header field of 1 MiB", Srv(reply(resp(headers=(JSON_CT, b"X-Big: " + b"b" * (1 << 20))))),
+      T, 7, ("16 kib", "too large", "larger")),
+    H("NUL byte in a header value", Srv(reply(resp(headers=(JSON_CT, b"X-AUSERNAME: fr\x00ed")))), T, 7,
+      ("forbidden", "0x00", "byte")),
+    H("bare CR inside a header value", Srv(reply(resp(headers=(JSON_CT, b"X-AUSERNAME: fred\rX-Evil: 1")))),
+      T, 7, ("forbidden", "0x0d", "byte", "cr")),
+    H("bare LF inside a header value", Srv(reply(resp(headers=(JSON_CT, b"X-AUSERNAME: anon\nymous")))),
+      T, 7, ("forbidden", "0x0a", "byte", "lf", "header")),
+    H("LF-only line endings throughout", Srv(reply(resp().replace(b"\r\n", b"\n"))), T, 7, MALFORMED),
+    H("ESC sequence in a header value", Srv(reply(resp(headers=(JSON_CT, b"X-AUSERNAME: \x1b[31mfred")))),
+      T, 7, ("forbidden", "0x1b", "byte")),
+    H("obs-fold in X-Seraph-LoginReason of a 401: unfolded, still rejected", Srv(reply(
+        h401(b"X-Seraph-LoginReason: AUTHENTICATED\r\n\t_FAILED", b"X-AREQUESTID: " + REQ_ID.encode()))),
+      T, 3, ["AUTHENTICATED", REQ_ID]),
+    H("obs-fold in Content-Type of a 200: accepted", Srv(reply(resp(
+        headers=(b"Content-Type: application/json;\r\n charset=UTF-8", b"X-AUSERNAME: fred")))), T, 0,
+      "name: fred"),
+    H("obs-fold line right after the status line", Srv(reply(resp(
+        headers=(b" X-Folded: before-any-field", JSON_CT, b"X-AUSERNAME: fred")))), T, (0, 7)),
+    H("401 reason phrase of 10 KiB", Srv(reply(h401(reason=b"Unauthorized" + b"!" * 10240))), T, 3,
+      ("401", "rejected")),
+
+    # ================================================================ HTTP: Content-Length
+    H("Content-Length negative", Srv(reply(resp(headers=(JSON_CT, b"Content-Length: -1"), cl=False))),
+      T, 7, "content-length"),
+    H("Content-Length over 64 bits", Srv(reply(resp(
+        headers=(JSON_CT, b"Content-Length: 184467440737095516160"), cl=False))), T, 7, "content-length"),
+    H("Content-Length 2^63-1 (huge, valid), body cut by close", Srv(reply(resp(
+        headers=(JSON_CT, b"Content-Length: 9223372036854775807"), cl=False))), T, 7,
+      ("cut short", "truncat", "ended")),
+    H("Content-Length not numeric", Srv(reply(resp(headers=(JSON_CT, b"Content-Length: abc"), cl=False))),
+      T, 7, "content-length"),
+    H("Content-Length with a plus sign", Srv(reply(resp(
+        headers=(JSON_CT, b"Content-Length: +%d" % len(JIRA_BODY)), cl=False))), T, 7, "content-length"),
+    H("Content-Length in hex", Srv(reply(resp(
+        headers=(JSON_CT, b"Content-Length: 0x%x" % len(JIRA_BODY)), cl=False))), T, 7, "content-length"),
+    H("Content-Length duplicated with different values", Srv(reply(resp(
+        headers=(JSON_CT, b"Content-Length: %d" % len(JIRA_BODY), b"Content-Length: %d" % (len(JIRA_BODY) - 9)),
+        cl=False))), T, 7, ("conflict", "content-length")),
+    H("Content-Length list with different values in one field", Srv(reply(resp(
+        headers=(JSON_CT, b"Content-Length: %d, 12" % len(JIRA_BODY)), cl=False))), T, 7, "content-length"),
+    H("Content-Length together with chunked", Srv(reply(chunked(
+        headers=(JSON_CT, b"Content-Length: %d" % len(JIRA_BODY))))), T, 7,
+      ("content-length", "framing")),
+    H("body shorter than Content-Length, then close", Srv(reply(resp()[:-100])), T, 7,
+      ("cut short", "truncat", "ended")),
+    H("bytes after a complete Content-Length body are ignored", Srv(reply(resp() + b"GARBAGE{}")), T, 0,
+      "name: fred"),
+
+    # ================================================================ HTTP: Transfer-Encoding / chunks
+    H("Transfer-Encoding: gzip, chunked", Srv(reply(chunked(headers=(JSON_CT,)).replace(
+        b"Transfer-Encoding: chunked", b"Transfer-Encoding: gzip, chunked"))), T, 7, "transfer-encoding"),
+    H("Transfer-Encoding: chunked, identity (chunked not last)", Srv(reply(chunked(headers=(JSON_CT,)).replace(
+        b"Transfer-Encoding: chunked", b"Transfer-Encoding: chunked, identity"))), T, 7, "transfer-encoding"),
+    H("Transfer-Encoding: chunked twice (chunked applied twice)", Srv(reply(chunked(
+        headers=(JSON_CT, b"Transfer-Encoding: chunked")))), T, 7, "transfer-encoding"),
+    H("Transfer-Encoding: identity (not a transfer coding)", Srv(reply(resp(
+        headers=(JSON_CT, b"Transfer-Encoding: identity"), cl=False))), T, 7, "transfer-encoding"),
+    H("chunked in an HTTP/1.0 reply", Srv(reply(chunked(status=b"HTTP/1.0 200 OK"))), T, 7,
+      "transfer-encoding"),
+    H("chunk size overflowing 64 bits", Srv(reply(chunked(chunks=b"10000000000000000\r\n" + JIRA_BODY))), T, 7,
+      ("64 bits", "chunk")),
+    H("chunk size ffffffffffffffff, then close", Srv(reply(chunked(chunks=b"ffffffffffffffff\r\n" + JIRA_BODY))),
+      T, 7, ("cut short", "truncat", "ended", "chunk")),
+    H("chunk size ffffffff0001f400 (BusyBox heap smash)", Srv(reply(chunked(
+        chunks=b"ffffffff0001f400\r\n" + JIRA_BODY))), T, 7, ("cut short", "truncat", "chunk")),
+    H("negative chunk size", Srv(reply(chunked(chunks=b"-5\r\nhello\r\n0\r\n\r\n"))), T, 7, "chunk"),
+    H("chunk size line without hex digits", Srv(reply(chunked(chunks=b";ext=1\r\nhello\r\n0\r\n\r\n"))), T, 7,
+      "chunk"),
+    H("chunk size 0x1a", Srv(reply(chunked(chunks=b"0x1a\r\n" + JIRA_BODY[:26] + b"\r\n0\r\n\r\n"))), T, 7,
+      "chunk"),
+    H("chunk data not followed by CRLF", Srv(reply(chunked(
+        chunks=b"%x\r\n" % len(JIRA_BODY) + JIRA_BODY + b"XX0\r\n\r\n"))), T, 7, ("crlf", "chunk")),
+    H("chunk extension over 1 KiB", Srv(reply(chunked(
+        chunks=b"%x;x=%s\r\n" % (len(JIRA_BODY), b"e" * 2000) + JIRA_BODY + b"\r\n0\r\n\r\n"))), T, 7, "chunk"),
+    H("upper-case hex and chunk extensions: accepted", Srv(reply(chunked(
+        chunks=b"%X;name=\"v\"\r\n" % len(JIRA_BODY) + JIRA_BODY + b"\r\n0;last\r\n\r\n"))), T, 0, "name: fred"),
+    H("missing last chunk, then close", Srv(reply(chunked()[:-5])), T, 7, ("cut short", "truncat", "ended")),
+    H("last chunk without its final CRLF, then close", Srv(reply(chunked()[:-2])), T, 7,
+      ("cut short", "truncat", "ended")),
+    H("trailer fields after the last chunk: read and discarded", Srv(reply(chunked(
+        chunks=F.chunk(JIRA_BODY, [100], trailers=b"X-Trailer: 1\r\nX-AUSERNAME: anonymous\r\n")))), T, 0,
+      "name: fred"),
+    H("endless trailer section", Srv(endless(chunked(chunks=F.chunk(JIRA_BODY, last=False)) + b"0\r\n",
+                                             b"X-Trailer: " + b"t" * 100 + b"\r\n")), T, 7,
+      ("trailer", "64 kib", "larger"), check=elapsed_under(5)),
+
+    # ================================================================ HTTP: bodies that must not be
+    H("body after a 204 is not read as the reply", Srv(reply(resp(b"HTTP/1.1 204 No Content", cl=False))),
+      T, 7, None, check=[no_line("name:")]),
+    H("body after a 304 is not read as the reply", Srv(reply(resp(b"HTTP/1.1 304 Not Modified", cl=False))),
+      T, 7, ("304", "unexpected"), check=[no_line("name:")]),
+    H("Content-Encoding: gzip not asked for (a real gzip body)", Srv(reply(resp(
+        headers=(JSON_CT, b"Content-Encoding: gzip", b"X-AUSERNAME: fred"), body=GZ_BODY))), T, 7, "gzip"),
+    H("Content-Encoding: br not asked for", Srv(reply(resp(
+        headers=(JSON_CT, b"Content-Encoding: br", b"X-AUSERNAME: fred")))), T, 7, "br"),
+    H("connection closed before any byte", Srv(F.static(None)), T, (5, 7), ("closed", "reset", "without")),
+
+    # ================================================================ JSON abuse
+    H("JSON truncated inside complete framing", Srv(body_reply(JIRA_BODY[:300])), T, 7, "json"),
+    H("JSON with trailing garbage", Srv(body_reply(JIRA_BODY + b" xyz")), T, 7, "json"),
+    H("two JSON objects back to back", Srv(body_reply(JIRA_BODY + JIRA_BODY)), T, 7, "json"),
+    H("JSON invalid escape \\x", Srv(body_reply(b'{"name":"fred","displayName":"a\\x41"}')), T, 7,
+      ("escape", "json")),
+    H("JSON \\u escape with a non-hex digit", Srv(body_reply(b'{"name":"fred","displayName":"\\u12G4"}')), T, 7,
+      ("escape", "json")),
+    H("JSON raw byte 0xff in a string", Srv(body_reply(b'{"name":"fred","displayName":"F\xffd"}')), T, 7,
+      ("utf-8", "utf8")),
+    H("JSON overlong UTF-8 (C0 AF)", Srv(body_reply(b'{"name":"fr\xc0\xafed"}')), T, 7, ("utf-8", "utf8")),
+    H("JSON UTF-8-encoded surrogate (ED A0 80)", Srv(body_reply(b'{"name":"fred","displayName":"\xed\xa0\x80"}')),
+      T, 7, ("utf-8", "utf8")),
+    H("JSON raw control byte in a string", Srv(body_reply(b'{"name":"fr\x01ed"}')), T, 7, ("control", "json")),
+    H("JSON number 01", Srv(body_reply(b'{"name":"fred","n":01}')), T, 7, ("number", "json")),
+    H("JSON nesting 100000 deep (arrays at top level)", Srv(deep_reply(DEEP)), T, 7,
+      ("deep", "nest", "depth")),
+    H("JSON nesting 100000 deep (objects inside the user)", Srv(deep_reply(DEEP, True, "object")), T, 7,
+      ("deep", "nest", "depth")),
+    H("JSON 50 MB string in another member: streamed, accepted", Srv(big_string_reply(b"blob")),
+      ["-m", BIG_M] + T, 0, "name: fred", check=[rss_under(8 * 1024)]),
+    H("JSON 50 MB displayName: cut and flagged, accepted", Srv(big_string_reply(b"displayName")),
+      ["-m", BIG_M] + T, 0, "name: fred", check=[rss_under(8 * 1024), err_has("cut", "longer", "truncat")]),
+    H("JSON 1 MiB key", Srv(body_reply(b'{"' + b"k" * (1 << 20) + b'":1,"name":"fred"}')), T, 0, "name: fred"),
+    H("JSON number 1e400 (never converted)", Srv(body_reply(b'{"name":"fred","n":1e400,"m":-0.0e-999}')),
+      T, 0, "name: fred"),
+    H("JSON top-level array", Srv(body_reply(b'[{"name":"fred"}]')), T, 7,
+      ("no user", "object", "user fields")),
+    H("JSON top-level string", Srv(body_reply(b'"fred"')), T, 7, ("no user", "object", "user fields")),
+    H("JSON name only inside nested objects", Srv(body_reply(
+        b'{"groups":{"items":[{"name":"jira-admin"}]},"user":{"name":"fred","accountId":"x"}}')), T, 7,
+      ("no user", "user fields")),
+    H("JSON duplicate key: the last name wins", Srv(body_reply(b'{"name":"mallory","name":"fred"}')), T, 0,
+      "name: fred", check=[no_line("name: mallory")]),
+    H("JSON duplicate active: true then false -> inactive", Srv(body_reply(
+        b'{"name":"fred","active":true,"active":false}')), T, 1, "active: false"),
+    H("JSON wrong types: name is a number", Srv(body_reply(b'{"name":1234,"active":true}')), T, 7,
+      ("no user", "user fields")),
+    H("JSON wrong types: name null, username an object, accountId an array", Srv(body_reply(
+        b'{"name":null,"username":{"a":"fred"},"accountId":["x"]}')), T, 7, ("no user", "user fields")),
+    H("JSON wrong types: active as a string is ignored", Srv(body_reply(b'{"name":"fred","active":"false"}')),
+      T, 0, "name: fred", check=[no_line("active")]),
+    H("JSON type anonymous even with a name", Srv(body_reply(
+        b'{"type":"anonymous","name":"fred","username":"fred","displayName":"Anonymous"}')), T, 3, "anonymous"),
+    H("HTML with status 200 (text/html)", Srv(F.static(F.reply_sso_html())), T, 7, "html"),
+    H("HTML with status 200 labelled application/json", Srv(body_reply(F.SSO_HTML)), T, 7, ("html", "json")),
+    H("empty body with status 200", Srv(body_reply(b"")), T, 7, ("empty", "no user")),
+    H("whitespace-only body with status 200", Srv(body_reply(b" \r\n\t ")), T, 7, ("json", "empty", "no user")),
+    H("UTF-8 byte-order mark before the JSON: accepted", Srv(body_reply(b"\xef\xbb\xbf" + JIRA_BODY)), T, 0,
+      "name: fred"),
+
+    # ================================================================ time
+    H("https: accepts, never answers (-m 2)", Srv(F.never_answer), ["-m", "2"] + T, 5,
+      ("timed out", "timeout"), deadline=2),
+    H("plain http: accepts, never answers (-m 2)", plain(F.never_answer), ["-m", "2"] + TP, 5,
+      ("timed out", "timeout"), deadline=2),
+    H("drips one byte per second (-m 3)", Srv(F.static(F.drip(resp(), 1.0))), ["-m", "3"] + T, 5,
+      ("timed out", "timeout"), deadline=3),
+    H("head at once, then the body drips one byte per second (-m 2)", Srv(F.static(
+        [resp()[:-len(JIRA_BODY)]] + F.drip(JIRA_BODY, 1.0))), ["-m", "2"] + T, 5,
+      ("timed out", "timeout"), deadline=2),
+    H("chunked body never finishes, connection left open (-m 2)", Srv(F.static([chunked()[:-5], F.Hang()])),
+      ["-m", "2"] + T, 5, ("timed out", "timeout"), deadline=2),
+    H("endless chunked body at full speed (-m 2)", Srv(endless(
+        chunked(chunks=F.chunk(b'{"name":"fred","x":"', last=False)), b"100000\r\n" + b"A" * 0x100000 + b"\r\n")),
+      ["-m", "2"] + T, 5, ("timed out", "timeout"), deadline=2, check=[rss_under(8 * 1024)]),
+    H("endless body until close at full speed, plain http (-m 2)", plain(endless(
+        b"HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n[", b" " * (1 << 20))),
+      ["-m", "2"] + TP, 5, ("timed out", "timeout"), deadline=2),
+    H("endless one-byte chunks at full speed, plain http (-m 2)", plain(endless(
+        chunked(chunks=F.chunk(b'{"name":"fred","x":"', last=False)), b"1\r\nA\r\n" * (1 << 18))),
+      ["-m", "2"] + TP, 5, ("timed out", "timeout"), deadline=2),
+    H("stalls in the TLS handshake: reads the ClientHello, never answers (-m 2)",
+      hook(tls_stall_silent), ["-m", "2"] + T, 5, ("timed out", "timeout"), deadline=2),
+    H("stalls in the middle of its ServerHello (-m 2)", hook(tls_stall_mid_serverhello), ["-m", "2"] + T, 5,
+      ("timed out", "timeout"), deadline=2),
+    H("black-holed port (full backlog), --connect-timeout 1", None,
+      ["--connect-timeout", "1", "-p", "jira", "--cacert", "{ca}", "https://127.0.0.1:{blackhole}"], 5,
+      ("timed out", "timeout"), deadline=1, blackhole=True),
+    H("black-holed port (full backlog), -m 2 bounds the connect too", None,
+      ["-m", "2", "-p", "jira", "--cacert", "{ca}", "https://127.0.0.1:{blackhole}"], 5,
+      ("timed out", "timeout"), deadline=2, blackhole=True),
+    H("--retry 3 cannot stretch -m 2 (server never answers)", Srv(F.never_answer),
+      ["--retry", "3", "-m", "2"] + T, 5, ("timed out", "timeout"), deadline=2),
+    H("proxy accepts the CONNECT and never answers (-m 2)", plain(F.never_answer, host="127.0.0.1"),
+      ["-m", "2", "-x", "http://127.0.0.1:{port}", "-p", "jira", "--cacert", "{ca}", "https://localhost:{free}"],
+      5, ("timed out", "timeout"), deadline=2),
+
+    # ================================================================ TLS
+    H("TLS: expired certificate", Srv(JIRA_TOK, tls="expired"), T, 6, "expired", check=nreq(0)),
+    H("TLS: certificate not yet valid", Srv(JIRA_TOK, tls="notyet"), T, 6,
+      ("not yet", "future", "not valid before", "valid from"), check=nreq(0)),
+    H("TLS: wrong host name", Srv(JIRA_TOK, tls="wrongname"), T, 6, "wrong.example", check=nreq(0)),
+    H("TLS: self-signed leaf", Srv(JIRA_TOK, tls="selfsigned"), T, 6,
+      ("self-signed", "self signed", "issuer", "not trusted"), check=nreq(0)),
+    H("TLS: unknown CA (issuer named)", Srv(JIRA_TOK, tls="unknownca"), T, 6, "atlwho unknown ca", check=nreq(0)),
+    H("TLS: RSA-1024 leaf", Srv(JIRA_TOK, tls="rsa1024"), ["-p", "jira", "--cacert", "{ca2}", "{base}"], 6,
+      ("weak", "1024", "key"), check=nreq(0)),
+    H("TLS: SHA-1 signed leaf", Srv(JIRA_TOK, tls="sha1"), ["-p", "jira", "--cacert", "{ca2}", "{base}"], 6,
+      ("sha-1", "sha1", "weak"), check=nreq(0)),
+    H("TLS: TLS 1.0-only server", Srv(JIRA_TOK, versions="1.0"), T, 6, ("version", "tls 1.0", "protocol"),
+      check=nreq(0), skip=lambda: tls_version_unavailable("1.0")),
+    H("TLS: TLS 1.1-only server", Srv(JIRA_TOK, versions="1.1"), T, 6, ("version", "tls 1.1", "protocol"),
+      check=nreq(0), skip=lambda: tls_version_unavailable("1.1")),
+    H("TLS: random garbage instead of a ServerHello", hook(tls_random_garbage), ["-m", "5"] + T, 6,
+      ("tls", "handshake")),
+    H("TLS: a record header announcing 64 KiB", hook(tls_huge_record), ["-m", "5"] + T, 6, ("tls", "handshake")),
+    H("TLS: an HTTP reply instead of a ServerHello", hook(tls_http_reply), T, 6, ("tls", "handshake")),
+    H("TLS: fatal alert instead of a ServerHello", hook(tls_fatal_alert), ["-m", "5"] + T, 6,
+      ("alert", "refused", "handshake")),
+    H("TLS: connection closed after the ClientHello", hook(tls_close_after_hello), T, (5, 6),
+      ("closed", "handshake")),
+    H("TLS: connection reset after the ClientHello", hook(tls_rst_after_hello), T, (5, 6),
+      ("reset", "handshake", "closed")),
+    H("TLS: pin mismatch shows the server's pin", Srv(JIRA_TOK), ["-p", "jira", "--pin", "{pin_rsa}", "{base}"],
+      6, "{pin}", check=nreq(0)),
+    H("TLS: client certificate demanded, none given", Srv(JIRA_TOK, mtls=True), T, 6,
+      ("client certificate", "--cert", "refused", "handshake"), check=nreq(0)),
+    H("TLS: plain http server behind an https URL", plain(JIRA_TOK),
+      ["-p", "jira", "--cacert", "{ca}", "https://localhost:{port}"], 6, ("tls", "handshake"), check=nreq(0)),
+
+    # ================================================================ credentials
+    H("-L: redirect to another port is not followed", Srv(redirect_to(302, "{base2}/rest/api/2/myself")),
+      ["-L"] + T, 7, "{port2}", srv2=Srv(JIRA_TOK), check=[nreq(0, "srv2"), token_never_at("srv2")]),
+    H("-L: redirect to 127.0.0.1 (same address, other name) is not followed",
+      Srv(redirect_to(302, "{base4}/rest/api/2/myself", then=lambda q: JIRA_TOK(q)
+                      if (q.host_header or "").startswith("127.") else None)),
+      ["-L"] + T, 7, "127.0.0.1", check=nreq(1)),
+    H("-L: redirect to [::1] (same port, other name) is not followed",
+      Srv(redirect_to(302, "{base6}/rest/api/2/myself", then=lambda q: JIRA_TOK(q)
+                      if (q.host_header or "").startswith("[") else None)),
+      ["-L"] + T, 7, "::1", check=nreq(1)),
+    H("-L: https -> http on the same host and port is not followed",
+      Srv(lambda q: F.reply_redirect(301, "http://localhost:%d/rest/api/2/myself" % q.server.port)
+          if q.scheme == "https" else JIRA_TOK(q), tls_auto=True),
+      ["-L"] + T, 7, "http://", check=[no_plain_token, nreq(1)]),
+    H("-L: chain to another origin and back to the first: token stays home",
+      Srv(redirect_to(302, "{base2}/bounce", then=at_path("/back/rest/api/2/myself", JIRA_TOK))),
+      ["-L"] + T, 7, None, srv2=Srv(redirect_to(302, "{base}/back/rest/api/2/myself")),
+      check=[token_never_at("srv2"), nreq(1)]),
+    H("-L: same-origin hop, then another origin: not followed",
+      Srv(F.routes({"/rest/api/2/myself": F.reply_redirect(302, "/hop"),
+                    "/hop": lambda q: F.reply_redirect(307, q.server.vars["base2"] + "/rest/api/2/myself")})),
+      ["-L"] + T, 7, "{port2}", srv2=Srv(JIRA_TOK), check=[nreq(2), token_never_at("srv2")]),
+    H("-L: http -> https upgrade, then another port: not followed",
+      Srv(lambda q: F.reply_redirect(301, "https://localhost:%d%s" % (q.server.port, q.target))
+          if q.scheme == "http" else F.reply_redirect(302, q.server.vars["base2"] + "/rest/api/2/myself"),
+          tls_auto=True),
+      ["-L", "-p", "jira", "--cacert", "{ca}", "{http_base}"], 7, "{port2}", srv2=Srv(JIRA_TOK),
+      check=[token_never_at("srv2")]),
+    H("-L: network-path reference //127.0.0.1:PORT is another origin",
+      Srv(redirect_to(302, "//127.0.0.1:{port}/x/rest/api/2/myself",
+                      then=lambda q: JIRA_TOK(q) if (q.host_header or "").startswith("127.") else None)),
+      ["-L"] + T, 7, "127.0.0.1", check=nreq(1)),
+    H("-L: two Location fields, the second to another origin",
+      Srv(lambda q: F.http_response(302, b"", [("Location", "/two/rest/api/2/myself"),
+                                               ("Location", q.server.vars["base2"] + "/rest/api/2/myself")])
+          if q.path == "/rest/api/2/myself" else F.jira(context="/two", token=TOKEN)(q)),
+      ["-L"] + T, (0, 7), None, srv2=Srv(JIRA_TOK), check=[nreq(0, "srv2"), token_never_at("srv2")]),
+    H("-L: Location https://localhost:PORT@127.0.0.1:PORT2/ (userinfo confusion)",
+      Srv(redirect_to(302, "https://localhost:{port}@127.0.0.1:{port2}/rest/api/2/myself")),
+      ["-L"] + T, 7, None, srv2=Srv(JIRA_TOK), check=[nreq(0, "srv2"), token_never_at("srv2")]),
+    H("-L: Location https://localhost:PORT\\@127.0.0.1:PORT2/ (backslash confusion)",
+      Srv(redirect_to(302, "https://localhost:{port}\\@127.0.0.1:{port2}/rest/api/2/myself")),
+      ["-L"] + T, 7, None, srv2=Srv(JIRA_TOK), check=[nreq(0, "srv2"), token_never_at("srv2")]),
+    H("server reflects the token into Location and X-Seraph-LoginReason: not repeated",
+      Srv(lambda q: F.http_response(302, b"", [
+          ("Location", "https://evil.example/steal?h=" + (q.authorization or "").replace(" ", "%20")),
+          ("X-Seraph-LoginReason", q.authorization or "")])), T, 7, "redirect"),
+    H("server reflects the token into a 401's X-Seraph-LoginReason: not repeated in -j",
+      Srv(lambda q: F.http_response(401, b"{}", [("Content-Type", "application/json"),
+                                                 ("X-Seraph-LoginReason", q.authorization or "")])),
+      ["-j"] + T, 3, None),
+    H("proxy tunnel with -v -i -j: the proxy never sees the token", Srv(JIRA_TOK),
+      ["-v", "-i", "-j", "-x", "{proxy}"] + T, 0, None, proxy=Proxy()),
+    H("proxy demands auth (407): the target's token is not handed over", Srv(JIRA_TOK),
+      ["-v", "-x", "{proxy}"] + T, 5, ("proxy", "407"), proxy=Proxy(auth=("pu", "pw")), check=nreq(0)),
+    H("proxy tunnel to a server with an unknown CA (MITM): no request", Srv(JIRA_TOK, tls="unknownca"),
+      ["-x", "{proxy}"] + T, 6, "atlwho unknown ca", proxy=Proxy(), check=nreq(0)),
+    H("-v -u on a 401: credentials redacted", Srv(F.static(F.reply_jira_401_auth_failed())),
+      ["-v", "-u", USER] + T, 3, "redacted"),
+    H("-v --format env on a success", Srv(JIRA_TOK), ["-v", "--format", "env"] + T, 0, None,
+      check=env_same(name="fred")),
+    H("-j on a TLS failure", Srv(JIRA_TOK, tls="wrongname"), ["-j"] + T, 6, None,
+      check=json_out(ok=False, exit=6)),
+
+    # ================================================================ output injection
+    H("text: escape sequences in displayName stay escaped, on one line", Srv(display_reply(
+        "\x1b[2J\x1b]0;pwned\x07\x9b31m\x08\x7f evil")), T, 0, "name: fred",
+      check=[n_lines(4), lines("name: fred", "active: true")]),
+    H("text: newlines in displayName cannot forge fields", Srv(display_reply(
+        "x\nname: mallory\r\nactive: false\n")), T, 0, "name: fred",
+      check=[n_lines(4), no_line("name: mallory"), no_line("active: false")]),
+    H("text: newline in emailAddress cannot forge fields", Srv(display_reply(
+        "a@b.c\nname: mallory", field="emailAddress")), T, 0, "name: fred",
+      check=[n_lines(4), no_line("name: mallory")]),
+    H("text: \\u0000, \\u001b and \\u009b escapes in displayName", Srv(display_reply(
+        "a\x00b\x1bc\x9bd", ensure_ascii=True)), T, 0, "name: fred", check=[n_lines(4)]),
+    H("json: quotes, backslashes, $(), backticks, newlines round-trip", Srv(display_reply(
+        "\"q\" \\ $(touch PWNED) `touch PWNED2` '\n\r\t\x1b[0m")), ["-j"] + T, 0, None,
+      check=json_out(ok=True, name="fred", displayName="\"q\" \\ $(touch PWNED) `touch PWNED2` '\n\r\t\x1b[0m")),
+    H("json: \\u0000 and C1 controls round-trip", Srv(display_reply("a\x00b\x9bc", ensure_ascii=True)),
+      ["-j"] + T, 0, None, check=json_out(displayName="a\x00b\x9bc")),
+    H("json: lone surrogate escape becomes U+FFFD", Srv(body_reply(
+        b'{"name":"fred","displayName":"x\\udc00y\\ud800"}')), ["-j"] + T, 0, None,
+      check=json_out(displayName="x\ufffdy\ufffd")),
+    H("env: $(...), backticks, quotes, newlines evaluate to the same bytes", Srv(display_reply(
+        "$(touch PWNED1) `touch PWNED2` '\\'' \"$HOME\" \n; touch PWNED3 #")), ["--format", "env"] + T, 0, None,
+      check=env_same(displayname="$(touch PWNED1) `touch PWNED2` '\\'' \"$HOME\" \n; touch PWNED3 #",
+                     name="fred")),
+    H("env: hostile name with single quotes and a newline", Srv(display_reply(
+        "fr'ed\n$(touch PWNED)", field="name")), ["--format=env"] + T, 0, None,
+      check=env_same(name="fr'ed\n$(touch PWNED)")),
+    H("env: escape sequences and C1 in displayName", Srv(display_reply("\x1b]0;t\x07\x9b1m")),
+      ["--format", "env"] + T, 0, None, check=env_same(displayname="\x1b]0;t\x07\x9b1m")),
+    H("env: \\u0000 in displayName still evaluates safely", Srv(display_reply("a\x00b", ensure_ascii=True)),
+      ["--format", "env"] + T, 0, None, check=env_same(name="fred")),
+    H("-i: C1 and obs-text bytes in a header value stay off the terminal", Srv(reply(resp(
+        headers=(JSON_CT, b"X-AUSERNAME: fred", b"X-Evil: \xc2\x9b31m \x9b2J \xff\xfe end")))),
+      ["-i"] + T, 0, "name: fred"),
+    H("-v: C1 and obs-text bytes in a header value stay off the terminal", Srv(reply(resp(
+        headers=(JSON_CT, b"X-AUSERNAME: fred", b"X-Evil: \xc2\x9b31m \x9b2J \xff\xfe end")))),
+      ["-v"] + T, 0, "name: fred"),
+    H("C1 bytes in the reason phrase of a 401", Srv(reply(h401(reason=b"Unauth\xc2\x9b31m\x9borized"))),
+      ["-v"] + T, 3, ("401", "rejected")),
+    H("C1 bytes in a redirect Location", Srv(reply(resp(b"HTTP/1.1 302 Found", (
+        b"Location: https://x.example/\xc2\x9b2J\x9b/login",), b""))), T, 7, "x.example"),
+    H("C1 bytes in the CAPTCHA login-url", Srv(reply(resp(b"HTTP/1.1 403 ", (
+        b"X-Authentication-Denied-Reason: CAPTCHA_CHALLENGE; login-url=https://j.example/\xc2\x9b]8;;x",
+        b"X-Seraph-LoginReason: AUTHENTICATION_DENIED"), b""))), T, 4, "captcha"),
+]
+
+
+def tls_version_unavailable(v):
+    """None if this machine's OpenSSL can serve TLS v (so the row is meaningful), else why not."""
+    try:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
+        ver = ssl.TLSVersion.TLSv1 if v == "1.0" else ssl.TLSVersion.TLSv1_1
+        ctx.minimum_version = ctx.maximum_version = ver
+        with F.FakeServer(F.static(None), tls=F.TLS(_PK.leaf["ecdsa"].cert, _PK.leaf["ecdsa"].key,
+                                                    versions=v)) as s:
+            with socket.create_connection(("127.0.0.1", s.port), timeout=5) as raw_sock:
+                with ctx.wrap_socket(raw_sock) as c:
+                    if c.version() in ("TLSv1", "TLSv1.1"):
+                        return None
+        return "the local OpenSSL negotiated another version"
+    except (ssl.SSLError, OSError, ValueError) as e:
+        return "the local OpenSSL cannot serve TLS %s (%s)" % (v, e)
+
+
+_PK = None
+
+
+# ============================================================================ running a row
+
+_ph = re.compile(r"\{([A-Za-z0-9_]+)\}")
+
+
+def fill(s, ctx):
+    if isinstance(s, bytes):
+        return s
+    return _ph.sub(lambda m: str(ctx[m.group(1)]) if m.group(1) in ctx else m.group(0), s)
+
+
+def frag_ok(text, frag, ctx):
+    alts = frag if isinstance(frag, tuple) else (frag,)
+    return any(fill(a, ctx).lower() in text.lower() for a in alts)
+
+
+def check_invariants(r, args, servers, proxy, fails):
+    """The checks made on every run (rows and sweep). Appends to fails."""
+    if r.rc is None:
+        fails.append("did not end within %.1f s (killed: a hang)" % r.elapsed)
+    elif r.rc < 0:
+        fails.append("killed by signal %d (a crash)" % -r.rc)
+    elif VALGRIND and r.rc == 99:
+        fails.append("valgrind reported memory errors or leaks (exit 99): see stderr")
+    elif r.rc > 7:
+        fails.append("exit code %d is not a documented one" % r.rc)
+    for sec in SECRETS:
+        if sec in r.out:
+            fails.append("the token (or its Basic encoding) is on stdout")
+        if sec in r.err:
+            fails.append("the token (or its Basic encoding) is on stderr")
+    allowed = named_origins(args)
+    for label, s in servers:
+        for q in list(s.requests):
+            if carries_token(q) and actual_origin(q) not in allowed:
+                fails.append("the token reached %s (%s), not the named origin %s" % (
+                    actual_origin(q), label, sorted(allowed)))
+        if s.errors:
+            fails.append("fake server scenario errors (a test bug): %r" % s.errors[:3])
+    if proxy is not None:
+        if TOKEN.encode() in bytes(proxy.clear) or any(x.encode() in bytes(proxy.clear) for x in SECRETS):
+            fails.append("the proxy saw the token outside the tunnel")
+        if proxy.authorization_in_clear():
+            fails.append("the proxy saw an Authorization header outside the tunnel")
+    bad = unsafe_chars(r.err, allow="\n\t")
+    if bad:
+        fails.append("stderr has raw control characters or invalid UTF-8: %r" % bad)
+
+
+def run_row(c, pk, root, show=False):
+    tmp = tempfile.mkdtemp(prefix="row-", dir=root)
+    fails, started = [], []
+    srv = srv2 = proxy = bh = None
+    try:
+        ctx = {"ca": pk.ca, "ca2": pk.ca2, "tmp": tmp, "free": F.free_port(),
+               "pin_rsa": pk.leaf["rsa"].pin}
+        if c.srv:
+            srv = c.srv.start(pk)
+            started.append(srv)
+            sch = c.srv.scheme
+            ctx.update(base=srv.origin("localhost", sch), base4=srv.origin("127.0.0.1", sch),
+                       base6=srv.origin("::1", sch) if "::1" in srv.bound else srv.origin("127.0.0.1", sch),
+                       port=srv.port, http_base=srv.origin("localhost", "http"),
+                       pin=pk.leaf[c.srv.tls].pin if c.srv.tls else "")
+        if c.srv2:
+            srv2 = c.srv2.start(pk)
+            started.append(srv2)
+            ctx.update(base2=srv2.origin("localhost"), port2=srv2.port)
+        if c.blackhole:
+            bh = F.BlackHole()
+            ctx["blackhole"] = bh.port
+        if c.proxy:
+            proxy = F.ConnectProxy(auth=c.proxy.auth, fail_connect=c.proxy.fail).start()
+            started.append(proxy)
+            ctx.update(proxy=proxy.url())
+        for s in (srv, srv2):
+            if s:
+                s.vars = ctx
+        args = [fill(a, ctx) for a in c.args]
+        env = {k: fill(v, ctx) for k, v in c.env.items()}
+        env["ATLWHO_TOKEN"] = TOKEN
+        # a timed row that overshoots is killed soon after: it has failed, and the suite stays short
+        limit = RUN_TIMEOUT if c.deadline is None else min(RUN_TIMEOUT, c.deadline + DEADLINE_SLACK + 5)
+        r = run(args, env=env, cwd=tmp, timeout=limit,
+                poll_rss=any(getattr(k, "wants_rss", False) for k in c.check))
+        if show:
+            print("     exit %s in %.2f s; stderr: %s" % (r.rc, r.elapsed, r.err.strip()[:300].replace("\n", " | ")))
+        res = Ctx(rc=r.rc, out=r.out, err=r.err, elapsed=r.elapsed, maxrss=r.maxrss, srv=srv,
+                  srv2=srv2, proxy=proxy, ctx=ctx, tmp=tmp, args=args)
+        want = c.rc if isinstance(c.rc, tuple) else (c.rc,)
+        check_invariants(r, args, [(n, s) for n, s in (("srv", srv), ("srv2", srv2)) if s], proxy, fails)
+        if r.rc is not None and r.rc >= 0 and r.rc not in want and not (VALGRIND and r.rc == 99):
+            fails.append("exit code: expected %s, got %d" % ("/".join(map(str, want)), r.rc))
+        if c.frag is not None:
+            where = c.where or ("out" if set(want) <= {0, 1} else "err")
+            text = {"out": r.out, "err": r.err, "any": r.out + r.err}[where]
+            for fr in (c.frag if isinstance(c.frag, list) else [c.frag]):
+                if not frag_ok(text, fr, ctx):
+                    fails.append("%s lacks %r" % ("stdout" if where == "out" else "stderr", fr))
+        if c.deadline is not None and r.rc is not None:
+            lo, hi = c.deadline - DEADLINE_EARLY, c.deadline + DEADLINE_SLACK
+            if not lo <= r.elapsed <= hi:
+                fails.append("took %.2f s, expected between %.2f and %.2f s (deadline %g s)" % (
+                    r.elapsed, lo, hi, c.deadline))
+        if c.max_elapsed is not None and r.elapsed > c.max_elapsed:
+            fails.append("took %.2f s, expected at most %.2f s" % (r.elapsed, c.max_elapsed))
+        jmode, emode = is_json_mode(args), is_env_mode(args)
+        include = "-i" in args or "--include" in args
+        quiet = "-q" in args or "--quiet" in args
+        if not (jmode or emode or quiet or "--raw" in args):
+            bad = unsafe_chars(r.out)
+            if bad:
+                fails.append("stdout has raw control characters or invalid UTF-8: %r" % bad)
+            if r.rc in (0, 1) and not include:
+                ls = [x for x in r.out.split("\n") if x != ""]
+                odd = [x for x in ls if not re.match(r"^(%s): " % "|".join(FIELDS), x + " ")]
+                if odd:
+                    fails.append("stdout lines that are not 'field: value': %r" % odd[:5])
+        if jmode and r.rc is not None and r.rc >= 0 and not include:
+            try:
+                obj = json.loads(raw(r.out))
+                if not isinstance(obj, dict):
+                    fails.append("json: stdout is not one object: %r" % r.out[:200])
+                elif r.rc == 0 and obj.get("ok") is not True:
+                    fails.append("json: exit 0 but ok is %r" % obj.get("ok"))
+                elif 2 <= r.rc <= 7 and (obj.get("ok") is not False or obj.get("exit", r.rc) != r.rc):
+                    fails.append("json: exit %d but ok=%r exit=%r" % (r.rc, obj.get("ok"), obj.get("exit")))
+            except ValueError as e:
+                fails.append("json: stdout is not one JSON object (%s): %r" % (e, r.out[:300]))
+        if emode and r.rc in (0, 1):
+            for sh in SHELLS:
+                _, erc, eerr = sh_eval(r.out, "ATLWHO_NAME", sh, tmp)
+                if erc != 0:
+                    fails.append("env: %s could not evaluate the output (%d): %r" % (sh, erc, eerr[:200]))
+        pw = [x for x in os.listdir(tmp) if "PWNED" in x]
+        if pw:
+            fails.append("a command from the server's data ran: %r exist" % pw)
+        for chk in c.check:
+            try:
+                chk(res)
+            except AssertionError as e:
+                fails.append(str(e))
+            except Exception as e:
+                fails.append("check %s raised %r" % (getattr(chk, "__name__", chk), e))
+        if fails:
+            fails.append("command: ATLWHO_TOKEN=... " + " ".join(shlex.quote(a) for a in r.cmd))
+            fails.append("exit %s after %.2f s%s" % (r.rc, r.elapsed, "" if r.maxrss is None else
+                                                      ", peak RSS %d KiB" % r.maxrss))
+            fails.append("stdout: %r" % r.out[:800])
+            fails.append("stderr: %r" % r.err[:800])
+            for label, s in (("srv", srv), ("srv2", srv2)):
+                if s:
+                    fails.append("%s requests: %r" % (label, s.requests[:5]))
+                    if s.tls_errors:
+                        fails.append("%s TLS errors: %r" % (label, s.tls_errors[:3]))
+            if proxy:
+                fails.append("proxy log: %r" % proxy.log[:3])
+    except Exception:
+        import traceback
+        fails.append("the test itself failed:\n" + traceback.format_exc())
+    finally:
+        for s in reversed(started):
+            try:
+                s.stop()
+            except Exception:
+                pass
+        if bh:
+            bh.stop()
+    return fails
+
+
+# ============================================================================ the cut sweep
+
+SWEEP_BODY = F.jdump({"self": "https://jira.example.com/rest/api/2/user?username=fred", "name": "fred",
+                      "displayName": "Fred F. User", "active": True,
+                      "groups": {"size": 1, "items": [{"name": "jira-user"}]}})
+SWEEP_HEAD = [JSON_CT, b"X-AUSERNAME: fred", b"X-AREQUESTID: " + REQ_ID.encode()]
+
+
+def sweep_reply(framing):
+    if framing == "content-length":
+        return resp(b"HTTP/1.1 200 OK", SWEEP_HEAD, SWEEP_BODY)
+    # several chunks, an extension, and a trailer: every chunked state gets cut
+    ch = F.chunk(SWEEP_BODY, [60], trailers=b"X-Trailer: done\r\n")
+    ch = ch.replace(b"%x\r\n" % 60, b"%x;ext=\"v\"\r\n" % 60, 1)
+    return chunked(headers=SWEEP_HEAD, chunks=ch)
+
+
+class TLSWireServer:
+    """A TLS server on loopback that encrypts into memory first (ssl.MemoryBIO), so that
+    what reaches the client can be cut anywhere. The offset k and the framing come from
+    the request path: /k<N>/<framing>/...
+      cut="rst":    the reply's encrypted bytes up to k (a record header, the middle of a
+                    record, its tag), then a TCP RST: a torn connection;
+      cut="notify": the first k bytes of the plaintext reply, then a proper TLS
+                    close_notify: the TLS layer ends cleanly, the HTTP message is cut."""
+
+    def __init__(self, ctx, replies, cut="rst"):
+        self.ctx, self.replies, self.cut = ctx, replies, cut
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.stopped = threading.Event()
+        self.errors = []
+        self.requests = []
+        self.wire_len = {}
+        self.lock = threading.Lock()
+        self.threads = []
+        t = threading.Thread(target=self._accept, daemon=True)
+        t.start()
+        self.acceptor = t
+
+    def _accept(self):
+        while not self.stopped.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            t = threading.Thread(target=self._serve, args=(conn,), daemon=True)
+            t.start()
+            with self.lock:
+                self.threads.append(t)
+
+    def _pump(self, conn, obj, inc, out, fn):
+        while True:
+            try:
+                r = fn()
+                d = out.read()
+                if d:
+                    conn.sendall(d)
+                return r
+            except ssl.SSLWantReadError:
+                d = out.read()
+                if d:
+                    conn.sendall(d)
+                data = conn.recv(65536)
+                if not data:
+                    raise OSError("client closed")
+                inc.write(data)
+
+    def _serve(self, conn):
+        conn.settimeout(10)
+        try:
+            inc, out = ssl.MemoryBIO(), ssl.MemoryBIO()
+            obj = self.ctx.wrap_bio(inc, out, server_side=True)
+            self._pump(conn, obj, inc, out, obj.do_handshake)
+            buf = b""
+            while b"\r\n\r\n" not in buf:
+                buf += self._pump(conn, obj, inc, out, lambda: obj.read(65536))
+            req = F._parse_head(buf[:buf.index(b"\r\n\r\n") + 4])
+            req.scheme, req.local = "https", conn.getsockname()[:2]
+            with self.lock:
+                self.requests.append(req)
+            m = re.match(r"^/k(\d+)/([a-z-]+)/", req.path or "")
+            k, framing = int(m.group(1)), m.group(2)
+            leftover = out.read()
+            if leftover:
+                conn.sendall(leftover)
+            data = self.replies[framing]
+            if self.cut == "notify":
+                if data[:k]:
+                    obj.write(data[:k])
+                try:
+                    obj.unwrap()
+                except ssl.SSLWantReadError:   # close_notify sent; the client's is not awaited
+                    pass
+                conn.sendall(out.read())
+                time.sleep(0.01)
+                conn.close()
+                return
+            obj.write(data)
+            wire = out.read()
+            self.wire_len[framing] = len(wire)
+            if k >= len(wire):
+                conn.sendall(wire)
+                conn.close()
+                return
+            conn.sendall(wire[:k])
+            time.sleep(0.01)
+            if self.cut == "rst":
+                rst_close(conn)
+            else:
+                conn.close()
+        except (OSError, ssl.SSLError, ValueError, AttributeError) as e:
+            if not isinstance(e, (ssl.SSLError, OSError)):
+                self.errors.append(repr(e))
+            try:
+                conn.close()
+            except OSError:
+                pass
+
+    def stop(self):
+        self.stopped.set()
+        self.acceptor.join(3)
+        self.sock.close()
+        with self.lock:
+            ts = list(self.threads)
+        for t in ts:
+            t.join(3)
+
+def plain_cut_handler(replies, how):
+    def h(req):
+        m = re.match(r"^/k(\d+)/([a-z-]+)/", req.path or "")
+        k, framing = int(m.group(1)), m.group(2)
+        data = replies[framing]
+        if k >= len(data):
+            return [data, F.Close()]
+        return [data[:k], F.Delay(0.01), F.Reset() if how == "rst" else F.Close()]
+    h.__name__ = "cut-" + how
+    return h
+
+
+def sample_offsets(n, count):
+    """count offsets spread over 0..n-1, always with 0, 1, n-2 and n-1."""
+    if n <= count:
+        return list(range(n))
+    s = {0, 1, n - 2, n - 1}
+    rnd = random.Random(n)
+    while len(s) < count:
+        s.add(rnd.randrange(n))
+    return sorted(s)
+
+
+def run_sweep(pk, root, label_filter=None):
+    """The connection-cut sweep. Returns a list of (label, line, fails) per sub-sweep."""
+    line = inspect.currentframe().f_lineno
+    replies = {f: sweep_reply(f) for f in ("content-length", "chunked")}
+    results = []
+    leaf = pk.leaf["ecdsa"]
+    ctx = F.TLS(leaf.cert, leaf.key).context()
+    transports = [("plain http, FIN", "plain-fin"), ("plain http, RST", "plain-rst"),
+                  ("TLS, encrypted bytes, RST", "tls-rst"),
+                  ("TLS, plaintext cut, then close_notify", "tls-notify")]
+    for tlabel, tkey in transports:
+        for framing in ("content-length", "chunked"):
+            label = "cut sweep: %s reply, %s" % (framing, tlabel)
+            if label_filter and not any(p.lower() in label.lower() for p in label_filter):
+                continue
+            t0 = time.monotonic()
+            if tkey.startswith("plain"):
+                srv = F.FakeServer(plain_cut_handler(replies, tkey[6:]), host="127.0.0.1").start()
+                scheme = "http"
+            else:
+                srv = TLSWireServer(ctx, replies, tkey[4:])
+                scheme = "https"
+            fails = []
+            try:
+                base = "%s://localhost:%d" % (scheme, srv.port)
+
+                def one(k):
+                    args = ["-p", "jira", "-m", "20" if not VALGRIND else "120", "--cacert", pk.ca,
+                            "%s/k%d/%s" % (base, k, framing)]
+                    return k, args, run(args, env={"ATLWHO_TOKEN": TOKEN}, cwd=root)
+
+                # the full reply first: it must succeed, else the sweep proves nothing
+                _, args, full = one(10 ** 9)
+                if full.rc != 0:
+                    fails.append("the uncut reply must exit 0, got %s: stderr %r" % (full.rc, full.err[:300]))
+                n = srv.wire_len.get(framing) if tkey == "tls-rst" else len(replies[framing])
+                if n is None:
+                    fails.append("could not learn the encrypted reply's length")
+                    n = 0
+                offsets = list(range(n))
+                if VALGRIND:
+                    offsets = sample_offsets(n, SWEEP_SAMPLES_VALGRIND)
+                bad = []
+                with concurrent.futures.ThreadPoolExecutor(SWEEP_WORKERS) as ex:
+                    for k, args, r in ex.map(one, offsets):
+                        f = []
+                        check_invariants(r, args, [], None, f)   # servers: checked once below
+                        if r.rc == 0:
+                            f.append("exit 0 on a reply cut after %d bytes" % k)
+                        elif r.rc is not None and r.rc >= 0 and r.rc not in (5, 7) and not (VALGRIND and r.rc == 99):
+                            f.append("exit %d, expected 5 or 7" % r.rc)
+                        if r.rc in (5, 7) and not r.err.strip():
+                            f.append("no message on stderr")
+                        if f:
+                            bad.append((k, r, f))
+                for q in srv.requests:
+                    if carries_token(q) and not actual_origin(q).startswith(scheme + "://localhost:"):
+                        fails.append("the token reached %s" % actual_origin(q))
+                if getattr(srv, "errors", None):
+                    fails.append("server errors (a test bug): %r" % srv.errors[:3])
+                for k, r, f in bad[:8]:
+                    fails.append("offset %d: %s; exit %s; stderr %r" % (k, "; ".join(f), r.rc, r.err[:200]))
+                if len(bad) > 8:
+                    fails.append("... %d bad offsets in all: %s" % (len(bad), [k for k, _, _ in bad][:60]))
+                if bad:
+                    codes = {}
+                    for k, r, f in bad:
+                        codes.setdefault(r.rc, []).append(k)
+                    fails.append("bad offsets by exit code: %s" % {c: (len(v), v[:10]) for c, v in codes.items()})
+                note = "%d offsets%s" % (len(offsets), " (valgrind: a sample of %d out of %d)" % (
+                    len(offsets), n) if VALGRIND else "")
+            finally:
+                srv.stop()
+            results.append((label + " [%s, %.1f s]" % (note, time.monotonic() - t0), line, fails))
+    return results
+
+
+# ============================================================================ resource limits
+# Issue 6, section 4: a full HTTPS check (TLS 1.3 handshake with certificate verification,
+# a chunked Jira reply, classification, output) succeeds in a tight space.
+# Smallest values, found once by bisection (python3 tests/e2e/test_hostile.py --bisect-limits;
+# ATLWHO=... to measure another build), Debian 12 x86-64, glibc 2.36:
+#     ./atlwho (`make`, glibc dynamic PIE)      ulimit -v 2830 KiB    ulimit -n 5
+#     ./atlwho-static-x86_64 (`make static`)    ulimit -v  639 KiB    ulimit -n 5
+# (-v each with -n 1024, -n with -v unlimited; both minimums together also succeed.)
+# -n 5 is stdin, stdout, stderr, the socket and the CA file, which the trust callback opens
+# during the handshake. Below the -v minimum, glibc's loader fails (exit 127) or glibc's
+# getaddrinfo dies in NSS on a failed allocation (SIGSEGV, 2720..2800 KiB): glibc, not atlwho.
+# The test runs the dynamic build's minimums with a margin for code growth and other libcs:
+LIMIT_V_KIB = 4096     # minimum 2830 KiB, plus ~45%
+LIMIT_N = 8            # minimum 5, plus 3
+
+
+def sanitizer_build():
+    """'ASan/UBSan symbols in the binary' when atlwho was built with sanitizers, else None."""
+    for cmd in (["nm", "-a", ATLWHO], ["strings", ATLWHO]):
+        try:
+            p = subprocess.run(cmd, capture_output=True, timeout=30)
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        if p.returncode == 0 and (b"__asan" in p.stdout or b"__ubsan" in p.stdout):
+            return "the binary is built with sanitizers (%s finds __asan/__ubsan)" % cmd[0]
+        if p.returncode == 0 and cmd[0] == "nm" and p.stdout.strip():
+            return None   # nm listed the symbols: no sanitizer
+    return None
+
+
+def limited(v_kib, n):
+    return ["sh", "-c", "ulimit -v %s && ulimit -n %s && exec \"$0\" \"$@\"" % (v_kib, n)]
+
+
+def limits_run(pk, v_kib, n, srv):
+    args = ["-p", "jira", "-m", "10", "--cacert", pk.ca, srv.url("")]
+    return run(args, env={"ATLWHO_TOKEN": TOKEN}, prefix=limited(v_kib, n), valgrind=False), args
+
+
+def limit_server(pk):
+    leaf = pk.leaf["ecdsa"]
+    return F.FakeServer(F.jira(token=TOKEN), tls=F.TLS(leaf.cert, leaf.key), host="127.0.0.1").start()
+
+
+def bisect_limits(pk):
+    srv = limit_server(pk)
+    try:
+        def ok_v(v):
+            return limits_run(pk, v, 1024, srv)[0].rc == 0
+
+        def ok_n(n):
+            return limits_run(pk, "unlimited", n, srv)[0].rc == 0
+        lo, hi = 512, 1 << 20
+        if not ok_v(hi):
+            print("even ulimit -v %d fails" % hi)
+            return 1
+        while hi - lo > 8:
+            mid = (lo + hi) // 2
+            if ok_v(mid):
+                hi = mid
+            else:
+                lo = mid
+        nlo, nhi = 0, 1024
+        while nhi - nlo > 1:
+            mid = (nlo + nhi) // 2
+            if ok_n(mid):
+                nhi = mid
+            else:
+                nlo = mid
+        print("smallest ulimit -v: %d KiB (with -n 1024); smallest ulimit -n: %d" % (hi, nhi))
+        r, _ = limits_run(pk, hi, nhi, srv)
+        print("both at once: exit %s" % r.rc)
+    finally:
+        srv.stop()
+    return 0
+
+
+def run_limits(pk):
+    """Returns (skip reason or None, [(case name, fails), ...])."""
+    if VALGRIND:
+        return "ATLWHO_VALGRIND=1: valgrind needs far more address space and descriptors", []
+    san = sanitizer_build()
+    if san:
+        return san + ": ASan reserves terabytes of address space", []
+    fails = []
+    srv = limit_server(pk)
+    out = []
+    try:
+        r, args = limits_run(pk, LIMIT_V_KIB, LIMIT_N, srv)
+        check_invariants(r, args, [("srv", srv)], None, fails)
+        if r.rc != 0:
+            fails.append("exit code: expected 0 under ulimit -v %d -n %d, got %s" % (LIMIT_V_KIB, LIMIT_N, r.rc))
+        if "name: fred" not in r.out:
+            fails.append("stdout lacks 'name: fred'")
+        if fails:
+            fails.append("command: " + " ".join(shlex.quote(a) for a in r.cmd))
+            fails.append("exit %s; stdout %r; stderr %r" % (r.rc, r.out[:300], r.err[:500]))
+        out.append(("resource limits: full HTTPS check under ulimit -v %d -n %d" % (LIMIT_V_KIB, LIMIT_N),
+                    fails))
+        # One descriptor short of the minimum (socket open, the CA file cannot be): the limit
+        # bites, and atlwho fails cleanly and says why, without blaming the certificate.
+        r2, _ = limits_run(pk, LIMIT_V_KIB, 4, srv)
+        f2 = []
+        if r2.rc == 0:
+            f2.append("ulimit -n 4 still exited 0: the limit is not applied, the test proves nothing")
+        elif r2.rc is None or r2.rc < 0:
+            f2.append("under ulimit -n 4: %s" % ("a hang" if r2.rc is None else "killed by signal %d" % -r2.rc))
+        else:
+            if r2.rc not in (2, 5, 6):
+                f2.append("under ulimit -n 4: exit code expected 2/5/6, got %d" % r2.rc)
+            if not any(x in r2.err.lower() for x in ("open files", "descriptor", "emfile", "cannot open",
+                                                      "cannot read")):
+                f2.append("under ulimit -n 4 the message does not say a file could not be opened "
+                          "(too many open files)")
+            if "issuer unknown" in r2.err.lower() or "not in the trust store" in r2.err.lower():
+                f2.append("under ulimit -n 4 the message blames the certificate (issuer unknown), "
+                          "but the CA file could not be opened")
+        if f2:
+            f2.append("stderr: %r" % r2.err[:400])
+        out.append(("resource limits: one descriptor short (ulimit -n 4) fails cleanly and says why", f2))
+    finally:
+        srv.stop()
+    return None, out
+
+
+# ============================================================================ main
+
+def main(argv):
+    global _PK
+    import argparse
+    ap = argparse.ArgumentParser(description="atlwho hostile-server suite (issue 6)")
+    ap.add_argument("-k", dest="pattern", action="append", help="only rows whose name contains this")
+    ap.add_argument("-v", "--verbose", action="store_true", help="print every row")
+    ap.add_argument("-x", "--exitfirst", action="store_true", help="stop at the first failure")
+    ap.add_argument("--list", action="store_true", help="list the rows and exit")
+    ap.add_argument("--show", action="store_true", help="print each row's exit code and stderr")
+    ap.add_argument("--no-sweep", action="store_true", help="skip the connection-cut sweep")
+    ap.add_argument("--bisect-limits", action="store_true",
+                    help="find the smallest ulimit -v / -n for a full check, print them, exit")
+    a = ap.parse_args(argv[1:])
+    rows = [c for c in ROWS if not a.pattern or any(p.lower() in c.name.lower() for p in a.pattern)]
+    if a.list:
+        for c in rows:
+            print("%s:%d: %s" % (ME, c.line, c.name))
+        print("%d rows (+ 8 cut sweeps + 2 resource-limit cases)" % len(rows))
+        return 0
+    if not (os.path.isfile(ATLWHO) and os.access(ATLWHO, os.X_OK)):
+        print("%s: no atlwho binary at %s (set ATLWHO=/path/to/atlwho)" % (ME, ATLWHO))
+        print("0 passed, 1 failed")
+        return 1
+    if VALGRIND and not shutil.which("valgrind"):
+        print("%s: ATLWHO_VALGRIND=1 but valgrind is not installed" % ME)
+        print("0 passed, 1 failed")
+        return 1
+    root = tempfile.mkdtemp(prefix="atlwho-hostile-")
+    passed = failed = skipped = 0
+    t0 = time.monotonic()
+
+    def report(name, line, fails, el=None):
+        nonlocal passed, failed
+        if fails:
+            failed += 1
+            print("FAIL %s:%d %s" % (ME, line, name))
+            for f in fails:
+                print("    " + f.replace("\n", "\n    "))
+        else:
+            passed += 1
+            if a.verbose:
+                print("ok   %s:%d %s%s" % (ME, line, name, "" if el is None else " (%.2f s)" % el))
+        sys.stdout.flush()
+
+    try:
+        _PK = PKI.cached_pki(os.path.join(root, "pki"))
+        if a.bisect_limits:
+            return bisect_limits(_PK)
+        if VALGRIND:
+            print("ATLWHO_VALGRIND=1: every run under valgrind memcheck; deadlines get %.0f s of slack; "
+                  "the cut sweep samples %d offsets per reply instead of all of them"
+                  % (DEADLINE_SLACK, SWEEP_SAMPLES_VALGRIND))
+        for c in rows:
+            reason = c.skip() if c.skip else None
+            if reason:
+                skipped += 1
+                print("SKIP %s:%d %s: %s" % (ME, c.line, c.name, reason))
+                continue
+            tc = time.monotonic()
+            if a.show:
+                print("---- %s:%d %s" % (ME, c.line, c.name))
+            fails = run_row(c, _PK, root, a.show)
+            report(c.name, c.line, fails, time.monotonic() - tc)
+            if fails and a.exitfirst:
+                break
+        if not a.no_sweep and not (failed and a.exitfirst):
+            for label, line, fails in run_sweep(_PK, root, a.pattern):
+                report(label, line, fails)
+        if not a.pattern or any(p.lower() in "resource limits ulimit" for p in a.pattern):
+            line = inspect.getsourcelines(run_limits)[1]
+            reason, results = run_limits(_PK)
+            if reason:
+                skipped += 2
+                print("SKIP %s:%d resource limits (ulimit -v/-n, 2 cases): %s" % (ME, line, reason))
+            for name, fails in results:
+                report(name, line, fails)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    print("(%d skipped; %.1f s)" % (skipped, time.monotonic() - t0))
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,183 @@
+/* test_tls_pin.c: curl-style public-key pins (src/tls.c): tls_parse_pins
+ * over a table of good and bad --pin values, and tls_spki_pin against pins
+ * computed by OpenSSL for real certificates' public keys. */
+#include "tls.h"
+#include "t.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <mbedtls/x509_crt.h>
+
+/*
+ * Two real certificates (OpenSSL 3, EC P-256) and, for each, the pin
+ *   openssl x509 -pubkey -noout | openssl pkey -pubin -outform der |
+ *   openssl dgst -sha256 -binary | base64
+ * and the offset of its SubjectPublicKeyInfo from `openssl asn1parse -i`
+ * ("169:d=2 hl=2 l= 89 cons: SEQUENCE": 2 + 89 = 91 bytes).
+ */
+static const char ca_pem[] =
+"-----BEGIN CERTIFICATE-----\n"
+"MIIBqzCCAVGgAwIBAgIUZLWHqueJ8lrizzq845HzMKGLJGkwCgYIKoZIzj0EAwIw\n"
+"KjEXMBUGA1UEAwwOYXRsd2hvIHRlc3QgQ0ExDzANBgNVBAoMBmF0bHdobzAgFw0y\n"
+"NjExMjgxMjM0NDNaGA8yMTI2MTEwNDEyMzQ0M1owKjEXMBUGA1UEAwwOYXRsd2hv\n"
+"IHRlc3QgQ0ExDzANBgNVBAoMBmF0bHdobzBZMBMGByqGSM49AgEGCCqGSM49AwEH\n"
+"A0IABJknhoFr4TpPfIXkSAoaDKq+h5Kg5dij4HNKAkm4PhDdMCNW8UeG5Olw5AOj\n"
+"5i5fmFpaijov9IgrpZmgmoKD4pGjUzBRMB0GA1UdDgQWBBTuXUNXR68R8iY2padN\n"
+"lOLXshJmxTAfBgNVHSMEGDAWgBTuXUNXR68R8iY2padNlOLXshJmxTAPBgNVHRMB\n"
+"Af8EBTADAQH/MAoGCCqGSM49BAMCA0gAMEUCIDy5rQ1MfHUvIebQDTNhs8c+S3Hn\n"
+"FWQH+akRs0u5febxAiEAs9/XBJAkS2yOD8trC1VeD75Q4JpLoGV6tMRhD8I8ssE=\n"
+"-----END CERTIFICATE-----\n";
+#define CA_PIN "PRQbfmCsuA3uxBstUz2LgIgNrsx+aNupy0i04LdVEN8="
+#define CA_SPKI_OFF 169
+
+static const char pin_pem[] =
+"-----BEGIN CERTIFICATE-----\n"
+"MIIBfDCCASOgAwIBAgIUWroKccsJOmmiKVDAvX14gKRxvYYwCgYIKoZIzj0EAwIw\n"
+"EzERMA8GA1UEAwwIcGluLnRlc3QwIBcNMjYxMTI4MTIzNDUxWhgPMjEyNjExMDQx\n"
+"MjM0NTFaMBMxETAPBgNVBAMMCHBpbi50ZXN0MFkwEwYHKoZIzj0CAQYIKoZIzj0D\n"
+"AQcDQgAEjcSdOpZa5GqSvPrA05j1GvDXI3TFKozcoCrjZkCukRAE+YMWhM9hca9N\n"
+"3GyaNajDbl/DCgRSqcVz5aNeYeiNNKNTMFEwHQYDVR0OBBYEFPb63SmHOws/iO0j\n"
+"+5UZH0EDqtYVMB8GA1UdIwQYMBaAFPb63SmHOws/iO0j+5UZH0EDqtYVMA8GA1Ud\n"
+"EwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDRwAwRAIgWL0WEfIk3Y5kRbqD26G4TqPI\n"
+"7Aay+cBHnhXJ3LzxUjoCIDF3ETo0PFg65mDgI6u9khPaPoexZlKg5/mYQopwKyN/\n"
+"-----END CERTIFICATE-----\n";
+#define PIN_PIN "oSF8Ki52I8LhgsMXjcHbh5evppOhAfvmiDYzUBELomQ="
+#define PIN_SPKI_OFF 123
+
+#define SPKI_LEN 91
+/* SEQUENCE { SEQUENCE { OID id-ecPublicKey, OID prime256v1 }, BIT STRING } */
+static const unsigned char ec_spki_head[] = {
+	0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01,
+	0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00, 0x04,
+};
+
+/* The pin of an exact-size heap copy (ASan sees any over-read). */
+static void pin_of(const unsigned char *p, size_t n, char out[TLS_PIN_LEN + 1])
+{
+	unsigned char *c = malloc(n ? n : 1);
+
+	if (!c) {
+		perror("malloc");
+		exit(2);
+	}
+	memcpy(c, p, n);
+	memset(out, '#', TLS_PIN_LEN + 1);
+	tls_spki_pin(c, n, out);
+	free(c);
+}
+
+static void test_cert_pin(const char *pem, size_t pemsize, size_t off, const char *want,
+    const char *label)
+{
+	mbedtls_x509_crt crt;
+	char pin[TLS_PIN_LEN + 1];
+	int rc;
+
+	mbedtls_x509_crt_init(&crt);
+	rc = mbedtls_x509_crt_parse(&crt, (const unsigned char *)pem, pemsize);
+	T_EQ_INT(rc, 0, label);
+	if (rc == 0) {
+		/* mbedTLS's SPKI slice is where asn1parse says it is. */
+		T_EQ_INT(crt.pk_raw.p - crt.raw.p, off, label);
+		T_EQ_INT(crt.pk_raw.len, SPKI_LEN, label);
+		T_EQ_MEM(crt.pk_raw.p, sizeof ec_spki_head, ec_spki_head, sizeof ec_spki_head, label);
+		pin_of(crt.pk_raw.p, crt.pk_raw.len, pin);
+		T_EQ_STR(pin, want, label);
+		/* One byte more or less is another key. */
+		pin_of(crt.pk_raw.p, crt.pk_raw.len - 1, pin);
+		T_CHECK(strcmp(pin, want) != 0 && strlen(pin) == TLS_PIN_LEN, label);
+		/* The whole certificate is not the key. */
+		pin_of(crt.raw.p, crt.raw.len, pin);
+		T_CHECK(strcmp(pin, want) != 0, label);
+	}
+	mbedtls_x509_crt_free(&crt);
+}
+
+/* Known answers: base64(SHA-256("")) and base64(SHA-256("abc")). */
+static void test_known(void)
+{
+	char pin[TLS_PIN_LEN + 1];
+
+	pin_of((const unsigned char *)"", 0, pin);
+	T_EQ_STR(pin, "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=", "pin of nothing");
+	pin_of((const unsigned char *)"abc", 3, pin);
+	T_EQ_STR(pin, "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=", "pin of \"abc\"");
+}
+
+#define P1 "sha256//" CA_PIN
+#define P2 "sha256//" PIN_PIN
+#define P8 P1 ";" P2 ";" P1 ";" P2 ";" P1 ";" P2 ";" P1 ";" P2
+
+struct row {
+	const char *label;
+	const char *in;
+	int max;
+	int rc;               /* count or TLS_ERR_CONFIG */
+	const char *want[2];  /* the first pins */
+};
+
+static const struct row rows[] = {
+	{ "one pin", P1, TLS_MAX_PINS, 1, { CA_PIN } },
+	{ "two pins", P1 ";" P2, TLS_MAX_PINS, 2, { CA_PIN, PIN_PIN } },
+	{ "TLS_MAX_PINS pins", P8, TLS_MAX_PINS, TLS_MAX_PINS, { CA_PIN, PIN_PIN } },
+	{ "one more than TLS_MAX_PINS", P8 ";" P1, TLS_MAX_PINS, TLS_ERR_CONFIG, { NULL } },
+	{ "two pins, room for one", P1 ";" P2, 1, TLS_ERR_CONFIG, { NULL } },
+	{ "empty", "", TLS_MAX_PINS, TLS_ERR_CONFIG, { NULL } },
+	{ "a lone ';'", ";", TLS_MAX_PINS, TLS_ERR_CONFIG, { NULL } },
+	{ "empty item between pins", P1 ";;" P2, TLS_MAX_PINS, TLS_ERR_CONFIG, { NULL } },
+	{ "leading ';'", ";" P1, TLS_MAX_PINS, TLS_ERR_CONFIG, { NULL } },
+	{ "prefix sha1//", "sha1//" CA_PIN, TLS_MAX_PINS, TLS_ERR_CONFIG, { NULL } },
+	{ "prefix SHA256//", "SHA256//" CA_PIN, TLS_MAX_PINS, TLS_ERR_CONFIG, { NULL } },
+	{ "prefix sha256/", "sha256/" CA_PIN "A", TLS_MAX_PINS, TLS_ERR_CONFIG, { NULL } },
+	{ "no prefix", CA_PIN "AAAAAAAA", TLS_MAX_PINS, TLS_ERR_CONFIG, { NULL } },
+	{ "43 characters", "sha256//PRQbfmCsuA3uxBstUz2LgIgNrsx+aNupy0i04LdVEN=", TLS_MAX_PINS,
+	  TLS_ERR_CONFIG, { NULL } },
+	{ "45 characters", "sha256//PRQbfmCsuA3uxBstUz2LgIgNrsx+aNupy0i04LdVEN8==", TLS_MAX_PINS,
+	  TLS_ERR_CONFIG, { NULL } },
+	{ "44 characters without the final '='", "sha256//PRQbfmCsuA3uxBstUz2LgIgNrsx+aNupy0i04LdVEN8A",
+	  TLS_MAX_PINS, TLS_ERR_CONFIG, { NULL } },
+	{ "second pin bad", P1 ";sha256//short=", TLS_MAX_PINS, TLS_ERR_CONFIG, { NULL } },
+	{ "blank before a pin", " " P1, TLS_MAX_PINS, TLS_ERR_CONFIG, { NULL } },
+	{ "blank after ';'", P1 "; " P2, TLS_MAX_PINS, TLS_ERR_CONFIG, { NULL } },
+	{ "prefix alone", "sha256//", TLS_MAX_PINS, TLS_ERR_CONFIG, { NULL } },
+};
+
+static void test_parse(void)
+{
+	size_t r;
+	int i;
+
+	for (r = 0; r < sizeof rows / sizeof rows[0]; r++) {
+		const struct row *w = &rows[r];
+		size_t n = strlen(w->in);
+		char *in = malloc(n + 1);
+		/* Exactly max entries on the heap: ASan sees a write past them. */
+		char (*pins)[TLS_PIN_LEN + 1] = malloc((size_t)w->max * sizeof *pins);
+		int rc;
+
+		if (!in || !pins) {
+			perror("malloc");
+			exit(2);
+		}
+		memcpy(in, w->in, n + 1);
+		rc = tls_parse_pins(in, pins, w->max);
+		T_EQ_INT(rc, w->rc, w->label);
+		for (i = 0; rc > 0 && i < rc && i < 2 && w->want[i]; i++)
+			T_EQ_STR(pins[i], w->want[i], w->label);
+		for (i = 0; rc > 0 && i < rc; i++)
+			T_EQ_INT(strlen(pins[i]), TLS_PIN_LEN, w->label);
+		free(pins);
+		free(in);
+	}
+}
+
+int main(void)
+{
+	test_known();
+	test_cert_pin(ca_pem, sizeof ca_pem, CA_SPKI_OFF, CA_PIN, "CA certificate's key");
+	test_cert_pin(pin_pem, sizeof pin_pem, PIN_SPKI_OFF, PIN_PIN, "PIN certificate's key");
+	test_parse();
+	return t_done();
+}
