@@ -32,6 +32,7 @@ static char *through(const char *const *sec, int nsec, const char *data, size_t 
 	lseek(fileno(f), 0, SEEK_SET);
 	out = malloc((size_t)sz + 1);
 	got = (size_t)read(fileno(f), out, (size_t)sz);
+	out[got] = 0;
 	fclose(f);
 	*outlen = got;
 	return out;

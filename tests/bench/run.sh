@@ -1,6 +1,7 @@
 #!/bin/bash
 # run.sh: atlwho side by side with curl, Go net/http (and Python urllib and
-# node https when present) against a loopback nginx, in one run. Not a test:
+# node https when present) against a loopback nginx, in one run: wall and CPU
+# time, peak RSS, instruction counts, and atlwho's stripped size. Not a test:
 # it asserts nothing about time; it prints a markdown table (stdout and
 # build/bench/results.md). Called by `make bench`.
 #
@@ -38,8 +39,7 @@ say() { printf 'bench: %s\n' "$*" >&2; }
 commas() { printf '%s' "$1" | sed -e ':a' -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|[^0-9]\)/\1,\2\3/; ta'; }
 die() { printf 'run.sh: %s\n' "$*" >&2; exit 1; }
 
-[ -n "${EPOCHREALTIME:-}" ] || die "needs bash 5 (EPOCHREALTIME)"
-for c in curl go openssl nginx /usr/bin/time awk; do
+for c in cc curl go openssl nginx /usr/bin/time awk; do
 	command -v "$c" >/dev/null 2>&1 || die "missing $c (vendor/deps.sh build static test bench)"
 done
 [ -r "$SYS_BUNDLE" ] || die "missing $SYS_BUNDLE (ca-certificates)"
@@ -60,6 +60,8 @@ say "building the Go client"
 	GOENV=off GOFLAGS= GO111MODULE=off GOPROXY=off CGO_ENABLED=0 \
 	go build -trimpath -ldflags='-s -w' -o "$OUT/client-go" client.go) || die "go build failed"
 GOCLIENT=$OUT/client-go
+TIMER=$OUT/timer
+cc -O2 -o "$TIMER" "$ROOT/tests/bench/timer.c" || die "cannot build tests/bench/timer.c"
 
 # --- throw-away PKI: an ECDSA P-256 CA and an RSA-2048 CA, one leaf each ---
 say "making certificates"
@@ -184,26 +186,22 @@ for s in $SCENARIOS; do
 	done
 done
 
-# --- wall time: the clients alternate within each iteration, order rotated ---
+# --- time: the clients alternate within each iteration, order rotated ---
+# timer.c records wall time and the child's CPU time (user+system, all its
+# threads) for each run: "wall_us cpu_us exit", one line per run.
 FAILS=0
 for s in $SCENARIOS; do
 	say "timing $s ($RUNS runs of:${ACTIVE[$s]})"
 	read -r -a list <<<"${ACTIVE[$s]}"
 	k=${#list[@]}
-	for c in "${list[@]}"; do : >"$OUT/runs/$s-$c.us"; done
+	for c in "${list[@]}"; do : >"$OUT/runs/$s-$c.t"; done
 	for ((i = 0; i < RUNS; i++)); do
 		for ((j = 0; j < k; j++)); do
 			c=${list[$(((i + j) % k))]}
 			set_cmd "$c" "$s"
 			rc=0
-			# bash 5's clock variable: no fork around the command, microseconds
-			t0=${EPOCHREALTIME/./}
-			"${CMD[@]}" >/dev/null 2>>"$OUT/runs/errors.log" || rc=$?
-			t1=${EPOCHREALTIME/./}
-			if [ "$rc" = 0 ]; then
-				echo $((t1 - t0)) >>"$OUT/runs/$s-$c.us"
-			else
-				echo NA >>"$OUT/runs/$s-$c.us"
+			"$TIMER" "$OUT/runs/$s-$c.t" "${CMD[@]}" >/dev/null 2>>"$OUT/runs/errors.log" || rc=$?
+			if [ "$rc" != 0 ]; then
 				FAILS=$((FAILS + 1))
 				echo "$s $c run $i: exit $rc" >>"$OUT/runs/errors.log"
 			fi
@@ -258,18 +256,19 @@ else
 fi
 
 # --- the table ---
-# stats FILE -> "median p10 p90 n" in ms (nearest-rank percentiles)
+# stats FILE COL -> "median p10 p90 n" in ms over the successful runs (nearest-rank percentiles)
 stats() {
-	grep -v NA "$1" | sort -n | awk '{ v[NR] = $1 } END {
+	awk -v c="$2" '$3 == 0 { print $c }' "$1" | sort -n | awk '{ v[NR] = $1 } END {
 		if (NR == 0) { print "n/a n/a n/a 0"; exit }
 		m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-		lo = v[int(0.1 * NR + 0.999999) > 0 ? int(0.1 * NR + 0.999999) : 1]
-		hi = v[int(0.9 * NR + 0.999999)]
-		printf "%.2f %.2f %.2f %d\n", m / 1000, lo / 1000, hi / 1000, NR }'
+		lo = int(0.1 * NR + 0.999999); if (lo < 1) lo = 1
+		hi = int(0.9 * NR + 0.999999)
+		printf "%.2f %.2f %.2f %d\n", m / 1000, v[lo] / 1000, v[hi] / 1000, NR }'
 }
-# ratio A B -> median over iterations of A_i / B_i
+# ratio A B COL -> median over iterations i of A_i / B_i (both runs successful)
 ratio() {
-	paste "$1" "$2" | awk '$1 != "NA" && $2 != "NA" && $2 > 0 { print $1 / $2 }' | sort -g | awk '{ v[NR] = $1 } END {
+	paste -d ' ' "$1" "$2" | awk -v c="$3" '$3 == 0 && $6 == 0 && $(c + 3) > 0 { print $c / $(c + 3) }' |
+		sort -g | awk '{ v[NR] = $1 } END {
 		if (NR == 0) { print "n/a"; exit }
 		m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
 		printf "%.2f\n", m }'
@@ -293,36 +292,43 @@ RES=$OUT/results.md
 	echo "Server: $(nginx -v 2>&1 | sed 's/^nginx version: //') ($(openssl version | awk '{ print $1, $2 }')) on 127.0.0.1;" \
 		"reply: 1,174 bytes of JSON, (4): $(commas "$BIGSZ") bytes. atlwho stripped static x86-64 (musl): **$(commas "$SIZE") bytes**."
 	echo
-	echo "| scenario | client | median ms | p10..p90 ms | atlwho/peer (pairwise median) | peak RSS KB | instructions (callgrind Ir) |"
-	echo "|---|---|---:|---:|---:|---:|---:|"
+	echo "| scenario | client | wall median ms | wall p10..p90 ms | atlwho/peer wall | CPU median ms | atlwho/peer CPU | peak RSS KB | instructions (Ir) |"
+	echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
 	for s in $SCENARIOS; do
 		for c in ${ACTIVE[$s]}; do
-			read -r med lo hi n <<<"$(stats "$OUT/runs/$s-$c.us")"
-			r="--"
-			[ "$c" != atlwho ] && r=$(ratio "$OUT/runs/$s-atlwho.us" "$OUT/runs/$s-$c.us")
+			f=$OUT/runs/$s-$c.t a=$OUT/runs/$s-atlwho.t
+			read -r med lo hi n <<<"$(stats "$f" 1)"
+			read -r cpu _ <<<"$(stats "$f" 2)"
+			rw="--" rc="--"
+			if [ "$c" != atlwho ]; then
+				rw=$(ratio "$a" "$f" 1)
+				rc=$(ratio "$a" "$f" 2)
+			fi
 			nn=""
 			[ "$n" != "$RUNS" ] && nn=" ($n of $RUNS ok)"
 			ir=${IR[$s-$c]:-n/a}
 			case $ir in *[!0-9]*) ;; *) ir=$(commas "$ir") ;; esac
-			printf '| %s | %s | %s%s | %s..%s | %s | %s | %s |\n' "$(scen_name "$s")" "$(label "$c")" \
-				"$med" "$nn" "$lo" "$hi" "$r" "$(commas "${RSS[$s-$c]}")" "$ir"
+			printf '| %s | %s | %s%s | %s..%s | %s | %s | %s | %s | %s |\n' "$(scen_name "$s")" "$(label "$c")" \
+				"$med" "$nn" "$lo" "$hi" "$rw" "$cpu" "$rc" "$(commas "${RSS[$s-$c]}")" "$ir"
 		done
 	done
 	echo
-	printf 'Throughput on (4), median: '
+	printf 'Throughput on (4), median wall: '
 	sep=""
 	for c in ${ACTIVE[s4]}; do
-		read -r med _ <<<"$(stats "$OUT/runs/s4-$c.us")"
+		read -r med _ <<<"$(stats "$OUT/runs/s4-$c.t" 1)"
 		printf '%s%s %s MB/s' "$sep" "$c" "$(awk -v b="$BIGSZ" -v m="$med" 'BEGIN { if (m > 0) printf "%.0f", b / m / 1000; else print "n/a" }')"
 		sep=", "
 	done
 	echo "."
 	echo
-	echo "Wall time of the whole process (start to exit) measured by the script around each command; clients alternate" \
-		"within each iteration, order rotated. Ratio: median of atlwho's time / the peer's time in the same iteration." \
+	echo "$RUNS runs per client and scenario; the clients alternate within each iteration, order rotated." \
+		"Wall: fork to exit of the whole process (tests/bench/timer.c); CPU: its user+system time, all threads." \
+		"atlwho/peer: median over iterations of atlwho's time / the peer's time in the same iteration (< 1: atlwho is faster)." \
 		"Peak RSS: \`/usr/bin/time -f %M\`, highest of 3 runs. Instructions: one \`valgrind --tool=callgrind" \
 		"--trace-children=no\` run (Go with GODEBUG=asyncpreemptoff=1; curl, Python and node include their dynamic" \
-		"loading; n/a: valgrind could not run it within ${VG_TIMEOUT} s)."
+		"loading; n/a: valgrind could not run it within ${VG_TIMEOUT} s). Machine load during the run:" \
+		"$(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min); wall times on a busy machine include waiting for a CPU."
 	[ "$FAILS" -gt 0 ] && echo "$FAILS timed runs failed and are left out (build/bench/runs/errors.log)."
 	true
 } | tee "$RES"
