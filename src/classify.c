@@ -169,7 +169,7 @@ void classify(const struct cl_input *in, struct cl_result *r)
 		set(r, EX_UNEXPECTED, "not-found");
 		snprintf(r->msg, sizeof r->msg, "HTTP 404: no Jira or Confluence REST API answers at this "
 		    "base URL; the context path may be missing (/jira, /confluence, or /wiki for Confluence Cloud)");
-	} else if (s >= 300 && s < 400) {
+	} else if (s == 301 || s == 302 || s == 303 || s == 307 || s == 308) {
 		const char *loc = in->location_hint && *in->location_hint ? in->location_hint : H(in, location);
 		set(r, EX_UNEXPECTED, "redirect");
 		if (*loc)

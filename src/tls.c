@@ -629,7 +629,8 @@ int tls_handshake(struct tls_conn *c, int fd, const char *host, int64_t deadline
 		snprintf(err, errcap, "%s did not answer with valid TLS (is it plain http?)", host);
 		break;
 	default:
-		snprintf(err, errcap, "TLS handshake with %s failed (mbedTLS error -0x%04x)", host, (unsigned)-r);
+		snprintf(err, errcap, "TLS handshake with %s failed: malformed or unsupported TLS from the server "
+		    "(mbedTLS error -0x%04x)", host, (unsigned)-r);
 		break;
 	}
 	return TLS_ERR_HANDSHAKE;

@@ -154,6 +154,8 @@ static const struct row rows[] = {
 	{ "503 with Retry-After", 503, 0, NULL, NULL, NULL, NULL, "Wed, 21 Oct 2026 07:28:00 GMT",
 	  NULL, NULL, NULL, NULL, 7, "unavailable", { "HTTP 503", "Retry-After: Wed, 21 Oct 2026 07:28:00 GMT" },
 	  { NULL }, "" },
+	{ "304 is not a redirect", 304, 0, NOH, NULL, NULL,
+	  7, "http-status", { "unexpected HTTP status 304" }, { "redirect" }, "" },
 	{ "500", 500, 0, CT(JSON_CT), NULL, "{\"errorMessages\":[\"oops\"]}",
 	  7, "http-status", { "500" }, { NULL }, "" },
 	{ "502", 502, 0, NOH, NULL, NULL, 7, "http-status", { "502" }, { NULL }, "" },
