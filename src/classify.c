@@ -1,8 +1,8 @@
 /* classify.c: the reply classification of atlwho (see classify.h); the
  * rules follow what Jira and Confluence really answer (shared REPLIES.md). */
+#include "fmt.h"
 #include "classify.h"
 
-#include <stdio.h>
 #include <string.h>
 
 void cl_copy_clean(char *dst, size_t cap, const char *src, size_t n)
@@ -60,7 +60,7 @@ static void add_request_id(const struct cl_input *in, struct cl_result *r)
 	size_t n = strlen(r->msg);
 
 	if (*id && n + 1 < sizeof r->msg)
-		snprintf(r->msg + n, sizeof r->msg - n, " (request ID %s)", id);
+		fmt_snprintf(r->msg + n, sizeof r->msg - n, " (request ID %s)", id);
 }
 
 static void set(struct cl_result *r, int code, const char *reason)
@@ -71,12 +71,15 @@ static void set(struct cl_result *r, int code, const char *reason)
 
 static void login_url(const char *denied, char *dst, size_t cap)
 {
-	const char *p = strstr(denied, "login-url=");
+	static const char key[] = "login-url=";
+	const char *p = denied;
 
 	dst[0] = 0;
-	if (p) {
+	while (*p && memcmp(p, key, sizeof key - 1) != 0) /* memcmp stops at the first difference */
+		p++;
+	if (*p) {
 		size_t n;
-		p += strlen("login-url=");
+		p += sizeof key - 1;
 		n = strcspn(p, "; \t");
 		cl_copy_clean(dst, cap, p, n);
 	}
@@ -89,38 +92,38 @@ static void classify_success(const struct cl_input *in, struct cl_result *r)
 	char what[24]; /* "HTTP 200 with" for a reply, "the file is" for --from-file */
 
 	if (in->h)
-		snprintf(what, sizeof what, "HTTP %d with", in->status);
+		fmt_snprintf(what, sizeof what, "HTTP %d with", in->status);
 	else
-		snprintf(what, sizeof what, "the file is");
+		fmt_snprintf(what, sizeof what, "the file is");
 
 	if (strcmp(H(in, ausername), "anonymous") == 0) {
 		set(r, EX_REJECTED, "anonymous");
-		snprintf(r->msg, sizeof r->msg, "the server answered as the anonymous user "
+		fmt_snprintf(r->msg, sizeof r->msg, "the server answered as the anonymous user "
 		    "(X-AUSERNAME: anonymous): the token was not accepted");
 		return;
 	}
 	if ((in->h && media_is(ct, "text/html")) || in->body_html) {
 		set(r, EX_UNEXPECTED, "html");
-		snprintf(r->msg, sizeof r->msg, "%s an HTML page instead of JSON: "
+		fmt_snprintf(r->msg, sizeof r->msg, "%s an HTML page instead of JSON: "
 		    "a login or single sign-on page answered, not the REST API", what);
 		return;
 	}
 	if (!in->body_len_nonzero) {
 		set(r, EX_UNEXPECTED, "no-user");
-		snprintf(r->msg, sizeof r->msg, "%s an empty body: no user object", what);
+		fmt_snprintf(r->msg, sizeof r->msg, "%s an empty body: no user object", what);
 		return;
 	}
 	if (in->js_result != JS_OK) {
 		char e[160];
 		js_errmsg(js, e, sizeof e);
 		set(r, EX_UNEXPECTED, "malformed-json");
-		snprintf(r->msg, sizeof r->msg, "the reply is not valid JSON: %s", e);
+		fmt_snprintf(r->msg, sizeof r->msg, "the reply is not valid JSON: %s", e);
 		return;
 	}
 	if (js->f[JS_TYPE].present && js->f[JS_TYPE].len == 9 &&
 	    memcmp(js->f[JS_TYPE].buf, "anonymous", 9) == 0) {
 		set(r, EX_REJECTED, "anonymous");
-		snprintf(r->msg, sizeof r->msg, "Confluence answered as the anonymous user "
+		fmt_snprintf(r->msg, sizeof r->msg, "Confluence answered as the anonymous user "
 		    "(\"type\":\"anonymous\"): the token was not accepted%s",
 		    in->bearer ? " (a wrong or disabled personal access token)" : "");
 		return;
@@ -128,16 +131,16 @@ static void classify_success(const struct cl_input *in, struct cl_result *r)
 	if (!js->toplevel_object || !(js->f[JS_NAME].present || js->f[JS_USERNAME].present ||
 	    js->f[JS_ACCOUNTID].present)) {
 		set(r, EX_UNEXPECTED, "no-user");
-		snprintf(r->msg, sizeof r->msg, "the reply has no user fields (name, username or accountId)");
+		fmt_snprintf(r->msg, sizeof r->msg, "the reply has no user fields (name, username or accountId)");
 		return;
 	}
 	if (js->active == 0) {
 		set(r, EX_INACTIVE, "inactive");
-		snprintf(r->msg, sizeof r->msg, "authenticated, but the account is inactive");
+		fmt_snprintf(r->msg, sizeof r->msg, "authenticated, but the account is inactive");
 		return;
 	}
 	set(r, EX_AUTH_OK, "ok");
-	snprintf(r->msg, sizeof r->msg, "authenticated");
+	fmt_snprintf(r->msg, sizeof r->msg, "authenticated");
 }
 
 void classify(const struct cl_input *in, struct cl_result *r)
@@ -153,41 +156,41 @@ void classify(const struct cl_input *in, struct cl_result *r)
 	if (s == 403 && ieq_prefix(denied, "CAPTCHA_CHALLENGE")) {
 		set(r, EX_CAPTCHA, "captcha");
 		login_url(denied, r->login_url, sizeof r->login_url);
-		snprintf(r->msg, sizeof r->msg, "CAPTCHA lockout: the account is locked until someone "
+		fmt_snprintf(r->msg, sizeof r->msg, "CAPTCHA lockout: the account is locked until someone "
 		    "logs in through the web page%s%s; atlwho will not retry",
 		    r->login_url[0] ? " at " : "", r->login_url);
 	} else if (s == 401 || s == 403) {
 		set(r, EX_REJECTED, "rejected");
-		snprintf(r->msg, sizeof r->msg, "credentials rejected (HTTP %d%s%s)", s,
+		fmt_snprintf(r->msg, sizeof r->msg, "credentials rejected (HTTP %d%s%s)", s,
 		    *seraph ? ", X-Seraph-LoginReason: " : "", seraph);
 		if (in->cloud && in->bearer) {
 			size_t n = strlen(r->msg);
-			snprintf(r->msg + n, sizeof r->msg - n, "; Atlassian Cloud API tokens need "
+			fmt_snprintf(r->msg + n, sizeof r->msg - n, "; Atlassian Cloud API tokens need "
 			    "Basic auth: add -u EMAIL");
 		}
 	} else if (s == 404) {
 		set(r, EX_UNEXPECTED, "not-found");
-		snprintf(r->msg, sizeof r->msg, "HTTP 404: no Jira or Confluence REST API answers at this "
+		fmt_snprintf(r->msg, sizeof r->msg, "HTTP 404: no Jira or Confluence REST API answers at this "
 		    "base URL; the context path may be missing (/jira, /confluence, or /wiki for Confluence Cloud)");
 	} else if (s == 301 || s == 302 || s == 303 || s == 307 || s == 308) {
 		const char *loc = in->location_hint && *in->location_hint ? in->location_hint : H(in, location);
 		set(r, EX_UNEXPECTED, "redirect");
 		if (*loc)
-			snprintf(r->msg, sizeof r->msg, "HTTP %d redirect to %s not followed: use that URL "
+			fmt_snprintf(r->msg, sizeof r->msg, "HTTP %d redirect to %s not followed: use that URL "
 			    "as BASE_URL, or -L to follow redirects on the same server", s, loc);
 		else
-			snprintf(r->msg, sizeof r->msg, "HTTP %d redirect without a Location", s);
+			fmt_snprintf(r->msg, sizeof r->msg, "HTTP %d redirect without a Location", s);
 	} else if (s == 429 || s == 503) {
 		const char *ra = H(in, retry_after);
 		set(r, EX_UNEXPECTED, s == 429 ? "rate-limited" : "unavailable");
-		snprintf(r->msg, sizeof r->msg, "HTTP %d: %s%s%s", s,
+		fmt_snprintf(r->msg, sizeof r->msg, "HTTP %d: %s%s%s", s,
 		    s == 429 ? "rate limited" : "service unavailable",
 		    *ra ? "; Retry-After: " : "", ra);
 	} else if (s >= 200 && s < 300) {
 		classify_success(in, r);
 	} else {
 		set(r, EX_UNEXPECTED, "http-status");
-		snprintf(r->msg, sizeof r->msg, "unexpected HTTP status %d", s);
+		fmt_snprintf(r->msg, sizeof r->msg, "unexpected HTTP status %d", s);
 	}
 	if (r->exit != EX_AUTH_OK && r->exit != EX_INACTIVE)
 		add_request_id(in, r);

@@ -1,9 +1,9 @@
 /* cli.c: option parsing for atlwho, getopt_long style ("--opt=value",
  * "--opt value", "--" ends options); every number range-checked. */
+#include "fmt.h"
 #include "cli.h"
 
-#include <getopt.h>
-#include <stdio.h>
+#include <getopt.h> /* struct option only: parsing is ours */
 #include <string.h>
 
 const char cli_usage[] =
@@ -131,162 +131,203 @@ static int parse_int(const char *s, int lo, int hi, int *out)
 
 static int bad(char *err, size_t cap, const char *opt, const char *val, const char *want)
 {
-	snprintf(err, cap, "%s '%s': %s (try 'atlwho --help')", opt, val, want);
+	fmt_snprintf(err, cap, "%s '%s': %s (try 'atlwho --help')", opt, val, want);
 	return -1;
 }
 
-/* getopt_long accepts unambiguous abbreviations ("--token" for
- * "--token-file"): refuse them, so that a token typed after a guessed
- * option name is never taken for a file name and echoed in an error. */
-static int exact_long_names(int argc, char **argv, char *err, size_t errcap)
+/* Applies one option c with its value a (NULL for flags): 0, or -1 with a
+ * message in err. */
+static int apply(struct cli_opts *o, int c, const char *a, char *err, size_t errcap)
 {
-	int i;
-
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i], *eq;
-		size_t n;
-		const struct option *lo;
-		if (strcmp(a, "--") == 0)
-			return 0;
-		if (a[0] != '-' || a[1] != '-')
-			continue;
-		eq = strchr(a + 2, '=');
-		n = eq ? (size_t)(eq - (a + 2)) : strlen(a + 2);
-		for (lo = cli_long; lo->name; lo++)
-			if (strlen(lo->name) == n && memcmp(lo->name, a + 2, n) == 0)
-				break;
-		if (!lo->name) {
-			if (n == 5 && memcmp(a + 2, "token", 5) == 0)
-				snprintf(err, errcap, "there is no --token option: a token on the command line "
-				    "shows in ps and shell history; use --token-file FILE or ATLWHO_TOKEN");
-			else
-				snprintf(err, errcap, "unknown option '--%.*s' (try 'atlwho --help')",
-				    (int)(n > 40 ? 40 : n), a + 2);
-			return -1;
-		}
-		if (lo->has_arg == no_argument && eq) {
-			snprintf(err, errcap, "option '--%s' takes no value (try 'atlwho --help')", lo->name);
-			return -1;
-		}
-		if (lo->has_arg == required_argument && !eq)
-			i++; /* skip its value: it may look like an option */
+	switch (c) {
+	case 'p':
+		if (strcmp(a, "jira") == 0)
+			o->product = CLI_JIRA;
+		else if (strcmp(a, "confluence") == 0)
+			o->product = CLI_CONFLUENCE;
+		else if (strcmp(a, "auto") == 0)
+			o->product = CLI_AUTO;
+		else
+			return bad(err, errcap, "--product", a, "expected jira, confluence or auto");
+		break;
+	case O_PATH:
+		if (a[0] != '/')
+			return bad(err, errcap, "--path", a, "must start with /");
+		o->path = a;
+		break;
+	case 'u': o->user = a; break;
+	case O_TOKEN_FILE: o->token_file = a; break;
+	case O_FORMAT:
+		if (strcmp(a, "text") == 0)
+			o->format = CLI_TEXT;
+		else if (strcmp(a, "json") == 0)
+			o->format = CLI_JSON;
+		else if (strcmp(a, "env") == 0)
+			o->format = CLI_ENV;
+		else
+			return bad(err, errcap, "--format", a, "expected text, json or env");
+		break;
+	case 'j': o->format = CLI_JSON; break;
+	case 'i': o->include = 1; break;
+	case O_RAW: o->raw = 1; break;
+	case 'q': o->quiet = 1; break;
+	case 'v': o->verbose = 1; break;
+	case O_CACERT: o->cacert = a; break;
+	case O_CAPATH: o->capath = a; break;
+	case O_PIN: o->pins = a; break;
+	case O_CERT: o->cert = a; break;
+	case O_KEY: o->key = a; break;
+	case 'k': o->insecure = 1; break;
+	case O_TLS_MIN:
+		if (strcmp(a, "1.2") == 0)
+			o->tls13_only = 0;
+		else if (strcmp(a, "1.3") == 0)
+			o->tls13_only = 1;
+		else
+			return bad(err, errcap, "--tls-min", a, "expected 1.2 or 1.3");
+		break;
+	case 'x': o->proxy = a; break;
+	case O_NOPROXY: o->noproxy = a; break;
+	case 'L': o->follow = 1; break;
+	case O_MAX_REDIRS:
+		if (parse_int(a, 0, CLI_REDIRS_MAX, &o->max_redirs))
+			return bad(err, errcap, "--max-redirs", a, "expected 0 to 50");
+		break;
+	case '4': o->family = 4; break;
+	case '6': o->family = 6; break;
+	case O_CONNECT_TIMEOUT:
+		if (cli_seconds(a, CLI_TIME_MAX_MS, &o->connect_ms))
+			return bad(err, errcap, "--connect-timeout", a, "expected seconds, 0.001 to 86400");
+		break;
+	case 'm':
+		if (cli_seconds(a, CLI_TIME_MAX_MS, &o->max_ms))
+			return bad(err, errcap, "--max-time", a, "expected seconds, 0.001 to 86400");
+		break;
+	case O_RETRY:
+		if (parse_int(a, 0, CLI_RETRY_MAX, &o->retry))
+			return bad(err, errcap, "--retry", a, "expected 0 to 100");
+		break;
+	case O_FROM_FILE: o->from_file = a; break;
+	case 'h': o->help = 1; break;
+	case 'V': o->version = 1; break;
 	}
 	return 0;
 }
 
+static const char cli_short[] = "p:u:jiqvkx:L46m:hV";
+
+/* Long options must be spelt in full: getopt_long's unambiguous prefixes
+ * ("--token" for "--token-file") would take a token typed after a guessed
+ * option name for a file name and echo it in an error. */
+static const struct option *find_long(const char *name, size_t n)
+{
+	const struct option *lo;
+
+	for (lo = cli_long; lo->name; lo++)
+		if (strlen(lo->name) == n && memcmp(lo->name, name, n) == 0)
+			return lo;
+	return NULL;
+}
+
+/* getopt_long conventions without getopt (whose error printing drags
+ * stdio into the static binary): clustered short flags, "-xVALUE" and
+ * "-x VALUE", "--opt=value" and "--opt value", options after operands,
+ * "--" ends options. */
 int cli_parse(struct cli_opts *o, int argc, char **argv, char *err, size_t errcap)
 {
-	int c, idx;
-
-	if (exact_long_names(argc, argv, err, errcap) != 0)
-		return -1;
+	const char *first = NULL;
+	int i, nops = 0, only_operands = 0;
 
 	memset(o, 0, sizeof *o);
 	o->max_redirs = 5;
 	o->connect_ms = 10000;
 	o->max_ms = 30000;
-	opterr = 0;
-	optind = 0; /* 0, not 1: glibc and musl then reset their internal scan state too */
-	while ((c = getopt_long(argc, argv, ":p:u:jiqvkx:L46m:hV", cli_long, &idx)) != -1) {
-		const char *a = optarg;
-		switch (c) {
-		case 'p':
-			if (strcmp(a, "jira") == 0)
-				o->product = CLI_JIRA;
-			else if (strcmp(a, "confluence") == 0)
-				o->product = CLI_CONFLUENCE;
-			else if (strcmp(a, "auto") == 0)
-				o->product = CLI_AUTO;
-			else
-				return bad(err, errcap, "--product", a, "expected jira, confluence or auto");
-			break;
-		case O_PATH:
-			if (a[0] != '/')
-				return bad(err, errcap, "--path", a, "must start with /");
-			o->path = a;
-			break;
-		case 'u': o->user = a; break;
-		case O_TOKEN_FILE: o->token_file = a; break;
-		case O_FORMAT:
-			if (strcmp(a, "text") == 0)
-				o->format = CLI_TEXT;
-			else if (strcmp(a, "json") == 0)
-				o->format = CLI_JSON;
-			else if (strcmp(a, "env") == 0)
-				o->format = CLI_ENV;
-			else
-				return bad(err, errcap, "--format", a, "expected text, json or env");
-			break;
-		case 'j': o->format = CLI_JSON; break;
-		case 'i': o->include = 1; break;
-		case O_RAW: o->raw = 1; break;
-		case 'q': o->quiet = 1; break;
-		case 'v': o->verbose = 1; break;
-		case O_CACERT: o->cacert = a; break;
-		case O_CAPATH: o->capath = a; break;
-		case O_PIN: o->pins = a; break;
-		case O_CERT: o->cert = a; break;
-		case O_KEY: o->key = a; break;
-		case 'k': o->insecure = 1; break;
-		case O_TLS_MIN:
-			if (strcmp(a, "1.2") == 0)
-				o->tls13_only = 0;
-			else if (strcmp(a, "1.3") == 0)
-				o->tls13_only = 1;
-			else
-				return bad(err, errcap, "--tls-min", a, "expected 1.2 or 1.3");
-			break;
-		case 'x': o->proxy = a; break;
-		case O_NOPROXY: o->noproxy = a; break;
-		case 'L': o->follow = 1; break;
-		case O_MAX_REDIRS:
-			if (parse_int(a, 0, CLI_REDIRS_MAX, &o->max_redirs))
-				return bad(err, errcap, "--max-redirs", a, "expected 0 to 50");
-			break;
-		case '4': o->family = 4; break;
-		case '6': o->family = 6; break;
-		case O_CONNECT_TIMEOUT:
-			if (cli_seconds(a, CLI_TIME_MAX_MS, &o->connect_ms))
-				return bad(err, errcap, "--connect-timeout", a, "expected seconds, 0.001 to 86400");
-			break;
-		case 'm':
-			if (cli_seconds(a, CLI_TIME_MAX_MS, &o->max_ms))
-				return bad(err, errcap, "--max-time", a, "expected seconds, 0.001 to 86400");
-			break;
-		case O_RETRY:
-			if (parse_int(a, 0, CLI_RETRY_MAX, &o->retry))
-				return bad(err, errcap, "--retry", a, "expected 0 to 100");
-			break;
-		case O_FROM_FILE: o->from_file = a; break;
-		case 'h': o->help = 1; return 0;
-		case 'V': o->version = 1; return 0;
-		case ':':
-			snprintf(err, errcap, "option '%s' needs a value (try 'atlwho --help')", argv[optind - 1]);
-			return -1;
-		default:
-			if (optopt > 0 && optopt < 256)
-				snprintf(err, errcap, "unknown option '-%c' (try 'atlwho --help')", optopt);
-			else
-				snprintf(err, errcap, "unknown option '%s' (try 'atlwho --help')", argv[optind - 1]);
-			return -1;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (only_operands || a[0] != '-' || a[1] == 0) {
+			if (nops++ == 0)
+				first = a;
+			continue;
+		}
+		if (a[1] == '-' && a[2] == 0) {
+			only_operands = 1;
+			continue;
+		}
+		if (a[1] == '-') {
+			const char *name = a + 2, *eq = strchr(name, '=');
+			size_t n = eq ? (size_t)(eq - name) : strlen(name);
+			const struct option *lo = find_long(name, n);
+			const char *val = NULL;
+			if (!lo) {
+				if (n == 5 && memcmp(name, "token", 5) == 0)
+					fmt_snprintf(err, errcap, "there is no --token option: a token on the command line "
+					    "shows in ps and shell history; use --token-file FILE or ATLWHO_TOKEN");
+				else
+					fmt_snprintf(err, errcap, "unknown option '--%.*s' (try 'atlwho --help')",
+					    (int)(n > 40 ? 40 : n), name);
+				return -1;
+			}
+			if (lo->has_arg == no_argument && eq) {
+				fmt_snprintf(err, errcap, "option '--%s' takes no value (try 'atlwho --help')", lo->name);
+				return -1;
+			}
+			if (lo->has_arg == required_argument) {
+				if (eq)
+					val = eq + 1;
+				else if (i + 1 < argc)
+					val = argv[++i];
+				else {
+					fmt_snprintf(err, errcap, "option '--%s' needs a value (try 'atlwho --help')", lo->name);
+					return -1;
+				}
+			}
+			if (apply(o, lo->val, val, err, errcap) != 0)
+				return -1;
+			if (o->help || o->version)
+				return 0;
+			continue;
+		}
+		for (a++; *a; a++) {
+			const char *spec = strchr(cli_short, *a), *val = NULL;
+			if (*a == ':' || !spec) {
+				fmt_snprintf(err, errcap, "unknown option '-%c' (try 'atlwho --help')",
+				    (*a >= 0x21 && *a < 0x7f) ? *a : '?');
+				return -1;
+			}
+			if (spec[1] == ':') {
+				if (a[1])
+					val = a + 1;
+				else if (i + 1 < argc)
+					val = argv[++i];
+				else {
+					fmt_snprintf(err, errcap, "option '-%c' needs a value (try 'atlwho --help')", *a);
+					return -1;
+				}
+			}
+			if (apply(o, *a, val, err, errcap) != 0)
+				return -1;
+			if (o->help || o->version)
+				return 0;
+			if (val)
+				break;
 		}
 	}
 	if (o->raw + o->quiet + (o->format != CLI_TEXT) > 1) {
-		snprintf(err, errcap, "--raw, --quiet and --format json/env exclude each other");
+		fmt_snprintf(err, errcap, "--raw, --quiet and --format json/env exclude each other");
 		return -1;
 	}
 	if (o->from_file) {
-		if (optind != argc) {
-			snprintf(err, errcap, "--from-file takes no BASE_URL (try 'atlwho --help')");
+		if (nops != 0) {
+			fmt_snprintf(err, errcap, "--from-file takes no BASE_URL (try 'atlwho --help')");
 			return -1;
 		}
 		return 0;
 	}
-	if (optind + 1 != argc) {
-		snprintf(err, errcap, optind == argc ? "missing BASE_URL (try 'atlwho --help')" :
+	if (nops != 1) {
+		fmt_snprintf(err, errcap, nops == 0 ? "missing BASE_URL (try 'atlwho --help')" :
 		    "one BASE_URL only (try 'atlwho --help')");
 		return -1;
 	}
-	o->base = argv[optind];
+	o->base = first;
 	return 0;
 }

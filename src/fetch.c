@@ -1,8 +1,8 @@
 /* fetch.c: one HTTP/1.1 exchange (RFC 9112) over a socket, an HTTP proxy
  * tunnel (RFC 9110 section 9.3.6) and TLS, bounded by one deadline. */
+#include "fmt.h"
 #include "fetch.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "sys.h"
@@ -58,7 +58,7 @@ static int read_response(struct conn *c, struct http_resp *r, struct fetch_res *
 			pr = http_resp_feed(r, buf, (size_t)n, &used);
 			if (pr == HTTP_DONE) {
 				if (is_connect && used != (size_t)n) {
-					snprintf(res->msg, sizeof res->msg, "%s sent bytes after its CONNECT reply", what);
+					fmt_snprintf(res->msg, sizeof res->msg, "%s sent bytes after its CONNECT reply", what);
 					return FETCH_E_PROXY;
 				}
 				return FETCH_OK;
@@ -70,16 +70,17 @@ static int read_response(struct conn *c, struct http_resp *r, struct fetch_res *
 			if (pr == HTTP_DONE)
 				return FETCH_OK;
 		} else if (n == SYS_ERR_TIMEOUT) {
-			snprintf(res->msg, sizeof res->msg, "timed out waiting for %s's reply%s", what,
+			res->timed_out = 1;
+			fmt_snprintf(res->msg, sizeof res->msg, "timed out waiting for %s's reply%s", what,
 			    res->got_bytes ? " (it stopped in the middle)" : "");
 			return FETCH_E_NET;
 		} else {
 			if (!res->got_bytes) {
-				snprintf(res->msg, sizeof res->msg, "%s closed or reset the connection before replying%s%s",
+				fmt_snprintf(res->msg, sizeof res->msg, "%s closed or reset the connection before replying%s%s",
 				    what, n == SYS_ERR_IO ? ": " : "", n == SYS_ERR_IO ? sys_errstr() : "");
 				return FETCH_E_NET;
 			}
-			snprintf(res->msg, sizeof res->msg, "the reply from %s was cut short (%s)", what,
+			fmt_snprintf(res->msg, sizeof res->msg, "the reply from %s was cut short (%s)", what,
 			    n == SYS_ERR_IO ? sys_errstr() : "TLS error");
 			return FETCH_E_HTTP;
 		}
@@ -88,7 +89,7 @@ static int read_response(struct conn *c, struct http_resp *r, struct fetch_res *
 		{
 			char d[256];
 			http_resp_describe(r, d, sizeof d);
-			snprintf(res->msg, sizeof res->msg, "bad HTTP reply from %s: %s", what, d);
+			fmt_snprintf(res->msg, sizeof res->msg, "bad HTTP reply from %s: %s", what, d);
 		}
 		return FETCH_E_HTTP;
 	}
@@ -108,14 +109,14 @@ static int proxy_connect(struct conn *c, const struct fetch_req *q, const struct
 	rq.version = q->version;
 	rq.proxy_authorization = q->proxy->auth;
 	if (http_req_build(&rq, HTTP_REQ_CONNECT, req, sizeof req, &olen) != HTTP_OK) {
-		snprintf(res->msg, sizeof res->msg, "cannot build the CONNECT request");
+		fmt_snprintf(res->msg, sizeof res->msg, "cannot build the CONNECT request");
 		return FETCH_E_CONFIG;
 	}
 	logf_(h, "proxy: CONNECT tunnel requested");
 	e = sys_send_all(c->fd, req, olen, c->deadline);
 	sys_wipe(req, sizeof req);
 	if (e < 0) {
-		snprintf(res->msg, sizeof res->msg, "proxy %s: sending CONNECT failed", q->proxy->host);
+		fmt_snprintf(res->msg, sizeof res->msg, "proxy %s: sending CONNECT failed", q->proxy->host);
 		return FETCH_E_PROXY;
 	}
 	http_resp_init(&r, HTTP_F_CONNECT);
@@ -124,13 +125,13 @@ static int proxy_connect(struct conn *c, const struct fetch_req *q, const struct
 	if (e == FETCH_E_NET || e == FETCH_E_HTTP) {
 		char m[FETCH_ERR_MAX];
 		memcpy(m, res->msg, sizeof m);
-		snprintf(res->msg, sizeof res->msg, "proxy %.253s port %u: %.300s", q->proxy->host, q->proxy->port, m);
-		return e == FETCH_E_NET && strstr(m, "timed out") ? FETCH_E_NET : FETCH_E_PROXY;
+		fmt_snprintf(res->msg, sizeof res->msg, "proxy %.253s port %u: %.300s", q->proxy->host, q->proxy->port, m);
+		return e == FETCH_E_NET && res->timed_out ? FETCH_E_NET : FETCH_E_PROXY;
 	}
 	if (e != FETCH_OK)
 		return e;
 	if (r.status < 200 || r.status > 299) {
-		snprintf(res->msg, sizeof res->msg, "proxy %s port %u refused the CONNECT tunnel: HTTP %d%s",
+		fmt_snprintf(res->msg, sizeof res->msg, "proxy %s port %u refused the CONNECT tunnel: HTTP %d%s",
 		    q->proxy->host, q->proxy->port, r.status,
 		    r.status == 407 ? (q->proxy->auth ? " (proxy credentials rejected)" :
 		    " (proxy authentication required: put user:password in the proxy URL)") : "");
@@ -148,12 +149,12 @@ static void log_tls(const struct fetch_hooks *h, const struct fetch_res *res)
 
 	if (!h || !h->log)
 		return;
-	snprintf(m, sizeof m, "%s, cipher %s", res->tls_version, res->tls_cipher);
+	fmt_snprintf(m, sizeof m, "%s, cipher %s", res->tls_version, res->tls_cipher);
 	logf_(h, m);
 	if (in->subject[0]) {
-		snprintf(m, sizeof m, "server certificate: subject %.250s; issuer %.250s", in->subject, in->issuer);
+		fmt_snprintf(m, sizeof m, "server certificate: subject %.250s; issuer %.250s", in->subject, in->issuer);
 		logf_(h, m);
-		snprintf(m, sizeof m, "server certificate: valid %s to %s; names %.250s; key sha256//%s",
+		fmt_snprintf(m, sizeof m, "server certificate: valid %s to %s; names %.250s; key sha256//%s",
 		    in->not_before, in->not_after, in->names, in->pin);
 		logf_(h, m);
 	}
@@ -163,7 +164,7 @@ static void log_tls(const struct fetch_hooks *h, const struct fetch_res *res)
 		logf_(h, "pin-only trust: the public key pin authenticated the server; "
 		    "chain, host name and validity dates were not checked");
 	else if (res->trust_src) {
-		snprintf(m, sizeof m, "trust: %u CA certificate(s) parsed from %.400s (only the issuer's)",
+		fmt_snprintf(m, sizeof m, "trust: %u CA certificate(s) parsed from %.400s (only the issuer's)",
 		    res->ca_loaded, res->trust_src);
 		logf_(h, m);
 	}
@@ -200,7 +201,7 @@ int fetch(const struct fetch_req *q, const struct fetch_hooks *h,
 		if (q->proxy) {
 			char m[FETCH_ERR_MAX];
 			memcpy(m, res->msg, sizeof m);
-			snprintf(res->msg, sizeof res->msg, "proxy: %.600s", m);
+			fmt_snprintf(res->msg, sizeof res->msg, "proxy: %.600s", m);
 		}
 		tls_free(&tc);
 		return res->err = q->proxy ? FETCH_E_PROXY : FETCH_E_NET;
@@ -219,8 +220,8 @@ int fetch(const struct fetch_req *q, const struct fetch_hooks *h,
 			goto out;
 		}
 		c.tls = &tc;
-		snprintf(res->tls_version, sizeof res->tls_version, "%s", tls_version(&tc));
-		snprintf(res->tls_cipher, sizeof res->tls_cipher, "%s", tls_cipher(&tc));
+		fmt_snprintf(res->tls_version, sizeof res->tls_version, "%s", tls_version(&tc));
+		fmt_snprintf(res->tls_cipher, sizeof res->tls_cipher, "%s", tls_cipher(&tc));
 		res->insecure_used = q->tls->insecure;
 		res->t.tls_done = sys_now_ms();
 		log_tls(h, res);
@@ -236,7 +237,7 @@ int fetch(const struct fetch_req *q, const struct fetch_hooks *h,
 	e = http_req_build(&rq, flags, req, sizeof req, &olen);
 	if (e != HTTP_OK) {
 		sys_wipe(req, sizeof req);
-		snprintf(res->msg, sizeof res->msg, e == HTTP_E_BUFSMALL ? "the request is too long" :
+		fmt_snprintf(res->msg, sizeof res->msg, e == HTTP_E_BUFSMALL ? "the request is too long" :
 		    "the request would carry a bad byte (check -u and the token)");
 		e = FETCH_E_CONFIG;
 		goto out;
@@ -248,7 +249,7 @@ int fetch(const struct fetch_req *q, const struct fetch_hooks *h,
 		goto out;
 	}
 	if (e != 0) {
-		snprintf(res->msg, sizeof res->msg, e == SYS_ERR_TIMEOUT ? "timed out sending the request" :
+		fmt_snprintf(res->msg, sizeof res->msg, e == SYS_ERR_TIMEOUT ? "timed out sending the request" :
 		    "sending the request failed");
 		e = FETCH_E_NET;
 		goto out;

@@ -55,6 +55,7 @@ struct fetch_res {
 	int err;                       /* FETCH_OK or FETCH_E_* */
 	char msg[FETCH_ERR_MAX];
 	int got_bytes;                 /* any reply byte arrived */
+	int timed_out;                 /* the error was the deadline */
 	struct fetch_times t;
 	char tls_version[16], tls_cipher[64];
 	struct tls_info tls_info;

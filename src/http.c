@@ -1,9 +1,9 @@
 /* http.c: HTTP/1.1 request builder and incremental response parser for atlwho.
  * RFC 9112 (message syntax and framing), RFC 9110 (semantics). No I/O here. */
+#include "fmt.h"
 #include "http.h"
 
 #include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 /* Parser states. The head states come first: every byte in them counts
@@ -172,9 +172,9 @@ static void sb_fmt(struct sb *b, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	if (b->len < b->cap)
-		n = vsnprintf(b->buf + b->len, b->cap - b->len, fmt, ap);
+		n = fmt_vsnprintf(b->buf + b->len, b->cap - b->len, fmt, ap);
 	else
-		n = vsnprintf(NULL, 0, fmt, ap);
+		n = fmt_vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
 	if (n > 0)
 		b->len += (size_t)n;

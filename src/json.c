@@ -1,8 +1,8 @@
 /* json.c: streaming, constant-memory JSON validator keeping the top-level
  * identity fields of a Jira/Confluence user reply (RFC 8259, RFC 3629). */
+#include "fmt.h"
 #include "json.h"
 
-#include <stdio.h>
 #include <string.h>
 
 /* Parser states. Every state consumes whole bytes, so a chunk boundary can
@@ -762,25 +762,25 @@ size_t js_errmsg(const struct js_scanner *s, char *dst, size_t cap)
 	if (cap == 0)
 		dst = NULL;
 	if (!s->err) {
-		n = snprintf(dst, cap, "ok");
+		n = fmt_snprintf(dst, cap, "ok");
 		return n < 0 ? 0 : (size_t)n;
 	}
 	if (s->err_byte < 0) {
-		n = snprintf(dst, cap, "input ended %s at byte %llu",
+		n = fmt_snprintf(dst, cap, "input ended %s at byte %llu",
 		    s->err_what, (unsigned long long)s->err_off);
 		return n < 0 ? 0 : (size_t)n;
 	}
 	if (s->err_byte >= 0x20 && s->err_byte < 0x7F)
-		snprintf(what, sizeof(what), "'%c'", s->err_byte);
+		fmt_snprintf(what, sizeof(what), "'%c'", s->err_byte);
 	else
-		snprintf(what, sizeof(what), "byte 0x%02X", s->err_byte);
+		fmt_snprintf(what, sizeof(what), "byte 0x%02X", s->err_byte);
 	if (s->err == JS_ERR_NUMBER)
 		prefix = "invalid number: ";
 	else if (s->err == JS_ERR_ESCAPE)
 		prefix = "invalid escape: ";
 	else if (s->err == JS_ERR_UTF8)
 		prefix = "invalid UTF-8: ";
-	n = snprintf(dst, cap, "%sunexpected %s at byte %llu (%s)", prefix,
+	n = fmt_snprintf(dst, cap, "%sunexpected %s at byte %llu (%s)", prefix,
 	    what, (unsigned long long)s->err_off, s->err_what);
 	return n < 0 ? 0 : (size_t)n;
 }

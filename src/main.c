@@ -1,11 +1,11 @@
 /* main.c: atlwho, does this Jira or Confluence token work, and whose is it?
  * Glue only: options, token, the check loop (product, redirects, retries),
  * the report, and the only place that turns errors into exit codes. */
-#include <stdio.h>
 #include <string.h>
 
 #include <mbedtls/build_info.h>
 
+#include "fmt.h"
 #include "b64.h"
 #include "classify.h"
 #include "cli.h"
@@ -207,7 +207,7 @@ static long read_token(struct run *R, char *tok, size_t cap)
 		}
 		if (r < 0) {
 			char m[300];
-			snprintf(m, sizeof m, "--token-file %.200s: %s", o->token_file, sys_errstr());
+			fmt_snprintf(m, sizeof m, "--token-file %.200s: %s", o->token_file, sys_errstr());
 			err_line(R, NULL, m);
 			return -1;
 		}
@@ -247,7 +247,7 @@ static int build_auth(struct run *R, const char *tok, size_t tlen, char *auth, s
 	size_t ulen, n;
 
 	if (!user) {
-		snprintf(auth, cap, "Bearer %s", tok);
+		fmt_snprintf(auth, cap, "Bearer %s", tok);
 		return 0;
 	}
 	ulen = strlen(user);
@@ -288,18 +288,18 @@ static int pick_proxy(struct run *R, const struct url *u, struct px *px,
 	purl = px_select(&env, u->https, u->host, &from);
 	if (!purl || !*purl) {
 		if (from && o->verbose) {
-			snprintf(err, sizeof err, "no proxy for %.200s (%s)", u->host, from);
+			fmt_snprintf(err, sizeof err, "no proxy for %.200s (%s)", u->host, from);
 			vlog(R, err);
 		}
 		return 0;
 	}
 	if (px_parse(px, purl, err, sizeof err) != PX_OK) {
 		char m[320];
-		snprintf(m, sizeof m, "%s: %.250s", from ? from : "proxy", err);
+		fmt_snprintf(m, sizeof m, "%s: %.250s", from ? from : "proxy", err);
 		err_line(R, NULL, m);
 		return -1;
 	}
-	snprintf(fp->host, sizeof fp->host, "%s", px->host);
+	fmt_snprintf(fp->host, sizeof fp->host, "%s", px->host);
 	fp->port = px->port;
 	fp->auth = NULL;
 	if (px->has_auth) {
@@ -310,7 +310,7 @@ static int pick_proxy(struct run *R, const struct url *u, struct px *px,
 		fp->auth = auth;
 	}
 	if (o->verbose) {
-		snprintf(err, sizeof err, "proxy %.200s port %u (from %s)%s", px->host, px->port,
+		fmt_snprintf(err, sizeof err, "proxy %.200s port %u (from %s)%s", px->host, px->port,
 		    from ? from : "?", px->has_auth ? " with Basic credentials" : "");
 		vlog(R, err);
 	}
@@ -392,7 +392,7 @@ static void say_times(struct run *R, const struct fetch_res *res)
 
 	if (!R->o->verbose)
 		return;
-	snprintf(m, sizeof m, "times: resolve %lld ms, connect %lld ms, TLS %lld ms, first byte %lld ms, total %lld ms",
+	fmt_snprintf(m, sizeof m, "times: resolve %lld ms, connect %lld ms, TLS %lld ms, first byte %lld ms, total %lld ms",
 	    (long long)(t->resolved ? t->resolved - t->start : -1),
 	    (long long)(t->connected ? t->connected - t->start : -1),
 	    (long long)(t->tls_done ? t->tls_done - t->start : -1),
@@ -449,7 +449,7 @@ static int report_classified(struct run *R, const struct cl_result *cl, const st
 		for (i = 0; i < JS_NFIELDS; i++)
 			if (R->js.f[i].truncated) {
 				char m[120];
-				snprintf(m, sizeof m, "%s was longer than %d bytes and is shown cut", js_field_key(i), JS_FIELD_MAX);
+				fmt_snprintf(m, sizeof m, "%s was longer than %d bytes and is shown cut", js_field_key(i), JS_FIELD_MAX);
 				err_line(R, "warning: ", m);
 			}
 	}
@@ -467,7 +467,7 @@ static int from_file(struct run *R)
 
 	if (fd < 0) {
 		char m[300];
-		snprintf(m, sizeof m, "--from-file %.200s: %s", path, sys_errstr());
+		fmt_snprintf(m, sizeof m, "--from-file %.200s: %s", path, sys_errstr());
 		return report_failure(R, EX_USAGE, m, NULL, NULL, NULL, 0);
 	}
 	js_init(&R->js);
@@ -477,7 +477,7 @@ static int from_file(struct run *R)
 		sys_close(fd);
 	if (n < 0) {
 		char m[300];
-		snprintf(m, sizeof m, "--from-file %.200s: %s", path, sys_errstr());
+		fmt_snprintf(m, sizeof m, "--from-file %.200s: %s", path, sys_errstr());
 		return report_failure(R, EX_USAGE, m, NULL, NULL, NULL, 0);
 	}
 	memset(&in, 0, sizeof in);
@@ -566,7 +566,7 @@ static int check(struct run *R, const char *auth, const struct url *base)
 		if (o->verbose) {
 			char u[URL_HOST_MAX + URL_PATH_MAX + 32];
 			url_format(&cur, u, sizeof u);
-			snprintf(m, sizeof m, "GET %.900s%s", u, use_proxy ? " via proxy" : "");
+			fmt_snprintf(m, sizeof m, "GET %.900s%s", u, use_proxy ? " via proxy" : "");
 			vlog(R, m);
 		}
 		js_init(&R->js);
@@ -581,7 +581,7 @@ static int check(struct run *R, const char *auth, const struct url *base)
 			if (code == EX_NETWORK && !res.t.connected && retries < o->retry &&
 			    sys_now_ms() + backoff < deadline) {
 				retries++;
-				snprintf(m, sizeof m, "%s; retrying in %ld ms (%d of %d)", res.msg, backoff, retries, o->retry);
+				fmt_snprintf(m, sizeof m, "%s; retrying in %ld ms (%d of %d)", res.msg, backoff, retries, o->retry);
 				err_line(R, "warning: ", m);
 				sys_sleep_ms(backoff);
 				backoff = backoff * 2 > RETRY_CAP_MS ? RETRY_CAP_MS : backoff * 2;
@@ -603,12 +603,12 @@ static int check(struct run *R, const char *auth, const struct url *base)
 			struct url next;
 			char target[CL_LOCATION_MAX];
 			if (url_resolve(&next, &cur, h.location, strlen(h.location), m, sizeof m) != URL_OK) {
-				snprintf(target, sizeof target, "%s", h.location);
+				fmt_snprintf(target, sizeof target, "%s", h.location);
 			} else {
 				url_format(&next, target, sizeof target);
 				if (o->follow && redirect_allowed(base, &next) && redirs < o->max_redirs) {
 					redirs++;
-					snprintf(m, sizeof m, "following redirect %d to %.900s", redirs, target);
+					fmt_snprintf(m, sizeof m, "following redirect %d to %.900s", redirs, target);
 					vlog(R, m);
 					cur = next;
 					continue;
@@ -622,7 +622,7 @@ static int check(struct run *R, const char *auth, const struct url *base)
 			classify(&in, &cl);
 			if (o->follow) {
 				size_t n = strlen(cl.msg);
-				snprintf(cl.msg + n, sizeof cl.msg - n, "%s", redirs >= o->max_redirs ?
+				fmt_snprintf(cl.msg + n, sizeof cl.msg - n, "%s", redirs >= o->max_redirs ?
 				    " (--max-redirs reached)" : " (-L follows only the same origin, or http to https on the same host)");
 			}
 			return report_classified(R, &cl, &h, product, resp.status);
@@ -633,7 +633,7 @@ static int check(struct run *R, const char *auth, const struct url *base)
 				wait = backoff;
 			if (sys_now_ms() + wait < deadline) {
 				retries++;
-				snprintf(m, sizeof m, "HTTP %d; retrying in %ld ms (%d of %d)", resp.status, wait, retries, o->retry);
+				fmt_snprintf(m, sizeof m, "HTTP %d; retrying in %ld ms (%d of %d)", resp.status, wait, retries, o->retry);
 				err_line(R, "warning: ", m);
 				sys_sleep_ms(wait);
 				backoff = backoff * 2 > RETRY_CAP_MS ? RETRY_CAP_MS : backoff * 2;

@@ -1,9 +1,9 @@
 /* proxy.c: HTTP proxy URLs, no_proxy matching and proxy choice, as curl does.
  * RFC 9110 section 9.3.6 (CONNECT), RFC 7617 (Basic), RFC 3986 section 2.1. */
+#include "fmt.h"
 #include "proxy.h"
 
 #include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "b64.h"
@@ -15,7 +15,7 @@ static void seterr(char *err, size_t cap, const char *fmt, ...)
 	if (!err || cap == 0)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(err, cap, fmt, ap);
+	fmt_vsnprintf(err, cap, fmt, ap);
 	va_end(ap);
 }
 
@@ -132,7 +132,10 @@ int px_parse(struct px *p, const char *s, char *err, size_t errcap)
 		}
 	}
 	auth = s;
-	q = strstr(s, "://");
+	for (q = s; *q && !(q[0] == ':' && q[1] == '/' && q[2] == '/'); q++)
+		; /* strstr would link 1.3 KB of two-way search for one 3-byte needle */
+	if (!*q)
+		q = NULL;
 	/* Only a real scheme counts: in "user:pa://ss@host" the "://" is
 	 * part of the password. */
 	for (i = 0; q && i < (size_t)(q - s); i++) {

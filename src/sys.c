@@ -1,5 +1,6 @@
 /* sys.c: the only module that makes system calls (sockets, poll, files,
  * clocks, getrandom, prctl). Everything else is pure and testable. */
+#include "fmt.h"
 #include "sys.h"
 
 #include <dirent.h>
@@ -8,10 +9,8 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <arpa/inet.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -93,14 +92,37 @@ static int wait_fd(int fd, short events, int64_t deadline)
 	}
 }
 
+/* Address text for messages (RFC 5952 form: longest zero run as "::");
+ * not inet_ntop, which pulls libc's printf machinery into a static binary. */
 static void addr_text(const struct sockaddr *sa, char *dst, size_t cap)
 {
-	const void *a = sa->sa_family == AF_INET6 ?
-	    (const void *)&((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr :
-	    (const void *)&((const struct sockaddr_in *)(const void *)sa)->sin_addr;
-
-	if (!inet_ntop(sa->sa_family, a, dst, (socklen_t)cap))
-		snprintf(dst, cap, "?");
+	if (sa->sa_family == AF_INET6) {
+		const unsigned char *a = ((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr.s6_addr;
+		unsigned g[8];
+		int i, best = -1, blen = 1, run = 0;
+		size_t o = 0;
+		for (i = 0; i < 8; i++) {
+			g[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
+			run = g[i] ? 0 : run + 1;
+			if (run > blen) {
+				blen = run;
+				best = i - run + 1;
+			}
+		}
+		for (i = 0; i < 8 && o < cap; i++) {
+			if (i == best) {
+				o += (size_t)fmt_snprintf(dst + o, cap - o, "::");
+				i += blen - 1;
+				continue;
+			}
+			o += (size_t)fmt_snprintf(dst + o, cap - o, "%s%x",
+			    (i && i != best + blen) ? ":" : "", g[i]);
+		}
+	} else {
+		const unsigned char *a = (const unsigned char *)
+		    &((const struct sockaddr_in *)(const void *)sa)->sin_addr;
+		fmt_snprintf(dst, cap, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+	}
 }
 
 /* One non-blocking connect attempt, bounded by until. */
@@ -154,7 +176,7 @@ int sys_connect(const char *host, unsigned port, int family, int connect_ms,
 	hints.ai_family = family == 4 ? AF_INET : family == 6 ? AF_INET6 : AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_ADDRCONFIG | AI_NUMERICSERV;
-	snprintf(portstr, sizeof portstr, "%u", port);
+	fmt_snprintf(portstr, sizeof portstr, "%u", port);
 	r = getaddrinfo(host, portstr, &hints, &res);
 	if (r == EAI_NONAME || r == EAI_FAMILY) {
 		/* AI_ADDRCONFIG hides ::1 on hosts with only loopback IPv6; retry without. */
@@ -162,7 +184,7 @@ int sys_connect(const char *host, unsigned port, int family, int connect_ms,
 		r = getaddrinfo(host, portstr, &hints, &res);
 	}
 	if (r != 0) {
-		snprintf(err, errcap, "cannot resolve host '%s': %s", host,
+		fmt_snprintf(err, errcap, "cannot resolve host '%s': %s", host,
 		    r == EAI_SYSTEM ? strerror(errno) : gai_strerror(r));
 		return SYS_ERR_RESOLVE;
 	}
@@ -173,13 +195,13 @@ int sys_connect(const char *host, unsigned port, int family, int connect_ms,
 	for (ai = res; ai; ai = ai->ai_next) {
 		addr_text(ai->ai_addr, addr, sizeof addr);
 		if (log) {
-			snprintf(msg, sizeof msg, "trying %s port %u", addr, port);
+			fmt_snprintf(msg, sizeof msg, "trying %s port %u", addr, port);
 			log(logctx, msg);
 		}
 		fd = connect_one(ai, conn_deadline, &last);
 		if (fd >= 0) {
 			if (log) {
-				snprintf(msg, sizeof msg, "connected to %s port %u", addr, port);
+				fmt_snprintf(msg, sizeof msg, "connected to %s port %u", addr, port);
 				log(logctx, msg);
 			}
 			break;
@@ -187,7 +209,7 @@ int sys_connect(const char *host, unsigned port, int family, int connect_ms,
 		if (last == ETIMEDOUT)
 			timedout = 1;
 		if (log) {
-			snprintf(msg, sizeof msg, "%s port %u: %s", addr, port, strerror(last));
+			fmt_snprintf(msg, sizeof msg, "%s port %u: %s", addr, port, strerror(last));
 			log(logctx, msg);
 		}
 		if (sys_now_ms() >= conn_deadline)
@@ -197,10 +219,10 @@ int sys_connect(const char *host, unsigned port, int family, int connect_ms,
 	if (fd >= 0)
 		return fd;
 	if (timedout || sys_now_ms() >= conn_deadline) {
-		snprintf(err, errcap, "connection to %s port %u timed out", host, port);
+		fmt_snprintf(err, errcap, "connection to %s port %u timed out", host, port);
 		return SYS_ERR_TIMEOUT;
 	}
-	snprintf(err, errcap, "cannot connect to %s port %u: %s", host, port, strerror(last));
+	fmt_snprintf(err, errcap, "cannot connect to %s port %u: %s", host, port, strerror(last));
 	return SYS_ERR_CONNECT;
 }
 

@@ -1,9 +1,9 @@
 /* url.c: http(s) base URLs, redirect targets and Host values for atlwho.
  * RFC 3986 (syntax; section 5 for Location), RFC 9110 sections 4.2 and 7.2. */
+#include "fmt.h"
 #include "url.h"
 
 #include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 /* 63: the longest DNS label (RFC 1035 section 2.3.4). */
@@ -19,7 +19,7 @@ static void seterr(char *err, size_t cap, const char *fmt, ...)
 	if (!err || cap == 0)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(err, cap, fmt, ap);
+	fmt_vsnprintf(err, cap, fmt, ap);
 	va_end(ap);
 }
 
@@ -818,7 +818,7 @@ size_t url_hostport(const struct url *u, int always_port, char *buf, size_t cap)
 	if (always_port || u->port != def) {
 		char num[8];
 
-		snprintf(num, sizeof(num), ":%u", u->port & 0xffffu);
+		fmt_snprintf(num, sizeof(num), ":%u", u->port & 0xffffu);
 		sb_str(&b, num);
 	}
 	return sb_end(&b);

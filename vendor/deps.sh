@@ -4,7 +4,7 @@
 # system; otherwise prints the exact command to run and fails. Quick (no
 # apt-get at all) when nothing is missing.
 #
-# usage: vendor/deps.sh GROUP...   groups: build static test fuzz lint bench cross
+# usage: vendor/deps.sh GROUP...   groups: build static test fuzz lint bench cross boot
 set -eu
 
 # "command-or-file package" pairs per group. A path is checked with -e.
@@ -16,6 +16,7 @@ lint="cppcheck:cppcheck clang-tidy:clang-tidy valgrind:valgrind"
 bench="curl:curl go:golang-go /usr/bin/time:time"
 # musl for the targets comes through multiarch (musl-dev:arm64/armhf ship
 # /usr/lib/<triplet>/musl-gcc.specs); /bin/busybox must be the static one.
+boot="qemu-system-x86_64:qemu-system-x86 dpkg-deb:dpkg apt-get:apt"
 cross="aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu arm-linux-gnueabihf-gcc:gcc-arm-linux-gnueabihf qemu-aarch64-static:qemu-user-static qemu-arm-static:qemu-user-static /bin/busybox:busybox-static faketime:faketime cpio:cpio gzip:gzip /usr/lib/aarch64-linux-musl/musl-gcc.specs:musl-dev:arm64 /usr/lib/arm-linux-musleabihf/musl-gcc.specs:musl-dev:armhf"
 
 missing=""

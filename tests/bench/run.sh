@@ -9,7 +9,7 @@
 #   BENCH_RUNS=N        timed runs per scenario and client (default 30; 3 = smoke run)
 #   BENCH_PORT=P        first of the two loopback ports (default 18443)
 #   BENCH_EXTRA=0       leave out the Python and node rows
-#   BENCH_CALLGRIND=0   skip the instruction counts
+#   BENCH_CALLGRIND=0   skip the instruction counts and the heap profile (valgrind)
 #   BENCH_VG_TIMEOUT=S  bound on each callgrind run (default 120 s)
 #   BENCH_VG_EXTRA=0    do not count Python's and node's instructions
 #   BENCH_BIG_BYTES=N   size of the big reply (default 20000000)
@@ -56,8 +56,10 @@ SIZE=$(wc -c <"$ATLWHO")
 
 # --- the Go peer: standard library only, static, nothing written to $HOME ---
 say "building the Go client"
-(cd "$ROOT/tests/bench" && env GOCACHE="$OUT/go/cache" GOPATH="$OUT/go/path" GOMODCACHE="$OUT/go/path/pkg/mod" \
-	GOENV=off GOFLAGS= GO111MODULE=off GOPROXY=off CGO_ENABLED=0 \
+mkdir -p "$OUT/go/home"
+(cd "$ROOT/tests/bench" && env HOME="$OUT/go/home" XDG_CONFIG_HOME="$OUT/go/home" XDG_CACHE_HOME="$OUT/go/home" \
+	GOCACHE="$OUT/go/cache" GOPATH="$OUT/go/path" GOMODCACHE="$OUT/go/path/pkg/mod" \
+	GOENV=off GOFLAGS= GO111MODULE=off GOPROXY=off GOTOOLCHAIN=local GOTELEMETRY=off CGO_ENABLED=0 \
 	go build -trimpath -ldflags='-s -w' -o "$OUT/client-go" client.go) || die "go build failed"
 GOCLIENT=$OUT/client-go
 TIMER=$OUT/timer
@@ -161,7 +163,7 @@ set_cmd() {
 	[ "${3:-0}" = 1 ] && bin=$ATLWHO_SYMS
 	case $1 in
 	atlwho) CMD=("$bin" --cacert "$ca" "$base") ;;
-	curl) CMD=(curl -sS -o /dev/null --cacert "$ca" -H "Authorization: Bearer $ATLWHO_TOKEN" "$url") ;;
+	curl) CMD=(curl -q -sS -o /dev/null --cacert "$ca" -H "Authorization: Bearer $ATLWHO_TOKEN" "$url") ;; # -q: no ~/.curlrc
 	go) CMD=("$GOCLIENT" -cacert "$ca" "$url") ;;
 	python) CMD=("$PY" "$ROOT/tests/bench/client.py" "$ca" "$url") ;;
 	node) CMD=("$NODE" "$ROOT/tests/bench/client.js" "$ca" "$url") ;;
@@ -170,7 +172,7 @@ set_cmd() {
 
 # Every client must get the reply before anything is timed: a fast failure is no result.
 say "checking every client once"
-declare -A ACTIVE
+declare -A ACTIVE=()
 for s in $SCENARIOS; do
 	ACTIVE[$s]=""
 	for c in $CLIENTS; do
@@ -209,27 +211,49 @@ for s in $SCENARIOS; do
 	done
 done
 
-# --- peak RSS: /usr/bin/time, the highest of three runs ---
+# --- peak RSS: /usr/bin/time, 5 runs; the highest is the figure, the lowest shows
+# the spread (file-backed pages: what the kernel maps around each fault varies) ---
 say "peak RSS"
-declare -A RSS
+declare -A RSS=()
 for s in $SCENARIOS; do
 	for c in ${ACTIVE[$s]}; do
 		set_cmd "$c" "$s"
-		best=0
-		for _ in 1 2 3; do
+		hi=0 lo=0
+		for _ in 1 2 3 4 5; do
 			if /usr/bin/time -f %M -o "$OUT/runs/rss.tmp" "${CMD[@]}" >/dev/null 2>&1; then
 				v=$(tail -n 1 "$OUT/runs/rss.tmp")
-				[ "$v" -gt "$best" ] && best=$v
+				[ "$v" -gt "$hi" ] && hi=$v
+				{ [ "$lo" = 0 ] || [ "$v" -lt "$lo" ]; } && lo=$v
 			fi
 		done
-		RSS[$s-$c]=$([ "$best" -gt 0 ] && echo "$best" || echo n/a)
+		if [ "$hi" -gt 0 ]; then
+			RSS[$s-$c]="$(commas "$hi") ($(commas "$lo"))"
+		else
+			RSS[$s-$c]=n/a
+		fi
 	done
 done
 
+# --- atlwho's peak heap: valgrind massif on the glibc build (massif cannot see
+# the static binary's musl malloc); useful bytes plus allocator overhead ---
+declare -A HEAP=()
+if [ "$CALLGRIND" = 1 ] && command -v valgrind >/dev/null 2>&1 &&
+	make --no-print-directory atlwho >"$OUT/make-host.log" 2>&1; then
+	for s in $SCENARIOS; do
+		set_cmd atlwho "$s"
+		CMD[0]=$ROOT/atlwho
+		f=$OUT/callgrind/massif-$s.out
+		if timeout "$VG_TIMEOUT" valgrind --tool=massif --massif-out-file="$f" "${CMD[@]}" >/dev/null 2>&1; then
+			HEAP[$s]=$(awk -F= '/^mem_heap_B=/ { u = $2 } /^mem_heap_extra_B=/ { if (u + $2 > m) { m = u + $2; mu = u } }
+				END { printf "%.1f KB (%.1f KB requested)", m / 1024, mu / 1024 }' "$f")
+		fi
+	done
+fi
+
 # --- instructions: one callgrind run each, bounded; repeatable where time is not ---
-declare -A IR
+declare -A IR=()
 if [ "$CALLGRIND" = 1 ] && command -v valgrind >/dev/null 2>&1; then
-	declare -A VG_BROKEN
+	declare -A VG_BROKEN=()
 	for s in $SCENARIOS; do
 		for c in ${ACTIVE[$s]}; do
 			IR[$s-$c]=n/a
@@ -292,7 +316,7 @@ RES=$OUT/results.md
 	echo "Server: $(nginx -v 2>&1 | sed 's/^nginx version: //') ($(openssl version | awk '{ print $1, $2 }')) on 127.0.0.1;" \
 		"reply: 1,174 bytes of JSON, (4): $(commas "$BIGSZ") bytes. atlwho stripped static x86-64 (musl): **$(commas "$SIZE") bytes**."
 	echo
-	echo "| scenario | client | wall median ms | wall p10..p90 ms | atlwho/peer wall | CPU median ms | atlwho/peer CPU | peak RSS KB | instructions (Ir) |"
+	echo "| scenario | client | wall median ms | wall p10..p90 ms | atlwho/peer wall | CPU median ms | atlwho/peer CPU | peak RSS KB (lowest) | instructions (Ir) |"
 	echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
 	for s in $SCENARIOS; do
 		for c in ${ACTIVE[$s]}; do
@@ -309,10 +333,20 @@ RES=$OUT/results.md
 			ir=${IR[$s-$c]:-n/a}
 			case $ir in *[!0-9]*) ;; *) ir=$(commas "$ir") ;; esac
 			printf '| %s | %s | %s%s | %s..%s | %s | %s | %s | %s | %s |\n' "$(scen_name "$s")" "$(label "$c")" \
-				"$med" "$nn" "$lo" "$hi" "$rw" "$cpu" "$rc" "$(commas "${RSS[$s-$c]}")" "$ir"
+				"$med" "$nn" "$lo" "$hi" "$rw" "$cpu" "$rc" "${RSS[$s-$c]}" "$ir"
 		done
 	done
 	echo
+	if [ "${#HEAP[@]}" -gt 0 ]; then
+		printf 'atlwho peak heap (massif, glibc build):'
+		sep=" "
+		for s in $SCENARIOS; do
+			printf '%s(%s) %s' "$sep" "${s#s}" "${HEAP[$s]:-n/a}"
+			sep="; "
+		done
+		echo "."
+		echo
+	fi
 	printf 'Throughput on (4), median wall: '
 	sep=""
 	for c in ${ACTIVE[s4]}; do
@@ -325,7 +359,7 @@ RES=$OUT/results.md
 	echo "$RUNS runs per client and scenario; the clients alternate within each iteration, order rotated." \
 		"Wall: fork to exit of the whole process (tests/bench/timer.c); CPU: its user+system time, all threads." \
 		"atlwho/peer: median over iterations of atlwho's time / the peer's time in the same iteration (< 1: atlwho is faster)." \
-		"Peak RSS: \`/usr/bin/time -f %M\`, highest of 3 runs. Instructions: one \`valgrind --tool=callgrind" \
+		"Peak RSS: \`/usr/bin/time -f %M\`, highest (lowest) of 5 runs. Instructions: one \`valgrind --tool=callgrind" \
 		"--trace-children=no\` run (Go with GODEBUG=asyncpreemptoff=1; curl, Python and node include their dynamic" \
 		"loading; n/a: valgrind could not run it within ${VG_TIMEOUT} s). Machine load during the run:" \
 		"$(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min); wall times on a busy machine include waiting for a CPU."
