@@ -48,9 +48,10 @@ ifeq ($(STATIC),1)
   HOST_ARCH := $(patsubst armv7%,armv7,$(shell uname -m))
   EMU ?= $(if $(filter $(ARCH),$(HOST_ARCH)),,$(EMU_$(ARCH)))
   STRIP ?= $(CROSS_COMPILE)strip
-  # Size: no unwind tables (C needs none: -37 KB), code and read-only data
-  # in one segment (-4 KB page padding).
-  OPT_AUTO := -Os -fno-asynchronous-unwind-tables -fno-unwind-tables $(LTO)
+  # Size: -Oz (same instruction counts as -Os here, measured with callgrind),
+  # no unwind tables (C needs none: -37 KB), code and read-only data in one
+  # segment (-4 KB page padding).
+  OPT_AUTO := -Oz -fno-asynchronous-unwind-tables -fno-unwind-tables $(LTO)
   PIE_C :=
   PIE_L := -static -Wl,-z,noseparate-code
 else ifeq ($(SAN),1)

@@ -11,20 +11,19 @@ void pem_init(struct pem_scanner *s, pem_cert_fn fn, void *ctx)
 	s->ctx = ctx;
 }
 
-static int b64_val(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
+/* Base64 value + 1 of each byte; 0 for bytes outside the alphabet. A table,
+ * not comparisons: CA searches decode the head of every bundle entry. */
+static const unsigned char b64_tab[256] = {
+	['A'] = 1, ['B'] = 2, ['C'] = 3, ['D'] = 4, ['E'] = 5, ['F'] = 6, ['G'] = 7, ['H'] = 8,
+	['I'] = 9, ['J'] = 10, ['K'] = 11, ['L'] = 12, ['M'] = 13, ['N'] = 14, ['O'] = 15, ['P']
+	= 16, ['Q'] = 17, ['R'] = 18, ['S'] = 19, ['T'] = 20, ['U'] = 21, ['V'] = 22, ['W'] =
+	23, ['X'] = 24, ['Y'] = 25, ['Z'] = 26, ['a'] = 27, ['b'] = 28, ['c'] = 29, ['d'] = 30,
+	['e'] = 31, ['f'] = 32, ['g'] = 33, ['h'] = 34, ['i'] = 35, ['j'] = 36, ['k'] = 37,
+	['l'] = 38, ['m'] = 39, ['n'] = 40, ['o'] = 41, ['p'] = 42, ['q'] = 43, ['r'] = 44,
+	['s'] = 45, ['t'] = 46, ['u'] = 47, ['v'] = 48, ['w'] = 49, ['x'] = 50, ['y'] = 51,
+	['z'] = 52, ['0'] = 53, ['1'] = 54, ['2'] = 55, ['3'] = 56, ['4'] = 57, ['5'] = 58,
+	['6'] = 59, ['7'] = 60, ['8'] = 61, ['9'] = 62, ['+'] = 63, ['/'] = 64
+};
 
 static void put_der(struct pem_scanner *s, unsigned char b)
 {
@@ -40,6 +39,8 @@ static void body_line(struct pem_scanner *s, const char *l, size_t n)
 {
 	size_t i;
 
+	if (s->decided == PEM_PEEK_SKIP)
+		return;
 	for (i = 0; i < n && !s->bad; i++) {
 		unsigned char c = (unsigned char)l[i];
 		int v;
@@ -49,16 +50,20 @@ static void body_line(struct pem_scanner *s, const char *l, size_t n)
 			s->pad++;
 			continue;
 		}
-		v = b64_val(c);
+		v = b64_tab[c] - 1;
 		if (v < 0 || s->pad) {
 			s->bad = 1; /* a header line ("Proc-Type:") or junk */
 			return;
 		}
 		s->acc = (s->acc << 6) | (unsigned long)v;
 		if (++s->acc_n == 4) {
-			put_der(s, (unsigned char)(s->acc >> 16));
-			put_der(s, (unsigned char)(s->acc >> 8));
-			put_der(s, (unsigned char)s->acc);
+			if (s->der_len + 3 > PEM_DER_MAX) {
+				s->bad = 1;
+				return;
+			}
+			s->der[s->der_len++] = (unsigned char)(s->acc >> 16);
+			s->der[s->der_len++] = (unsigned char)(s->acc >> 8);
+			s->der[s->der_len++] = (unsigned char)s->acc;
 			s->acc = 0;
 			s->acc_n = 0;
 		}
@@ -92,6 +97,7 @@ static int end_line(struct pem_scanner *s)
 	    line_is(l, n, "-----BEGIN TRUSTED CERTIFICATE-----")) {
 		s->in_cert = 1;
 		s->bad = 0;
+		s->decided = s->peek ? PEM_PEEK_MORE : PEM_PEEK_KEEP;
 		s->der_len = 0;
 		s->acc = 0;
 		s->acc_n = 0;
@@ -106,10 +112,12 @@ static int end_line(struct pem_scanner *s)
 			put_der(s, (unsigned char)(s->acc >> 2));
 		} else if (s->acc_n != 0 || s->pad != 0)
 			s->bad = 1;
-		if (!s->bad && s->der_len > 0)
+		if (!s->bad && s->der_len > 0 && s->decided != PEM_PEEK_SKIP)
 			r = s->fn(s->ctx, s->der, s->der_len);
 	} else if (s->in_cert) {
 		body_line(s, l, n);
+		if (s->decided == PEM_PEEK_MORE && !s->bad)
+			s->decided = s->peek(s->ctx, s->der, s->der_len);
 	}
 	s->line_len = 0;
 	s->line_overflow = 0;
@@ -121,8 +129,25 @@ int pem_feed(struct pem_scanner *s, const void *buf, size_t len)
 	const char *p = buf, *end = p + len;
 
 	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t take = (size_t)((nl ? nl : end) - p);
+		const char *nl;
+		size_t take;
+		if (s->skip_line) {
+			nl = memchr(p, '\n', (size_t)(end - p));
+			if (!nl)
+				return 0;
+			p = nl + 1;
+			s->skip_line = 0;
+			continue;
+		}
+		/* Only "-----" lines matter outside a block or in a skipped one:
+		 * pass the others over without copying (most of a CA bundle). */
+		if (s->line_len == 0 && !s->line_overflow && *p != '-' &&
+		    (!s->in_cert || s->decided == PEM_PEEK_SKIP)) {
+			s->skip_line = 1;
+			continue;
+		}
+		nl = memchr(p, '\n', (size_t)(end - p));
+		take = (size_t)((nl ? nl : end) - p);
 		if (!s->line_overflow) {
 			if (s->line_len + take > PEM_LINE_MAX + 1)
 				s->line_overflow = 1;
@@ -143,6 +168,7 @@ int pem_feed(struct pem_scanner *s, const void *buf, size_t len)
 
 int pem_finish(struct pem_scanner *s)
 {
+	s->skip_line = 0;
 	if (s->line_len > 0 || s->line_overflow)
 		return end_line(s);
 	return 0;
@@ -179,7 +205,8 @@ static int der_tlv(const unsigned char **p, const unsigned char *end,
 	return 0;
 }
 
-int der_cert_names(const unsigned char *der, size_t len,
+/* Shared walk; partial: the two outer SEQUENCEs may extend past len. */
+static int names_walk(const unsigned char *der, size_t len, int partial,
     const unsigned char **issuer, size_t *ilen,
     const unsigned char **subject, size_t *slen)
 {
@@ -188,20 +215,40 @@ int der_cert_names(const unsigned char *der, size_t len,
 	size_t n;
 	int i;
 
-	if (der_tlv(&p, end, &tag, &c, &n) || tag != 0x30)  /* Certificate */
-		return -1;
-	p = c;
-	end = c + n;
-	if (der_tlv(&p, end, &tag, &tbs, &n) || tag != 0x30) /* TBSCertificate */
-		return -1;
-	p = tbs;
-	tend = tbs + n;
+	for (i = 0; i < 2; i++) { /* Certificate, then TBSCertificate */
+		const unsigned char *q = p;
+		if (partial) {
+			size_t hl, k;
+			if (end - q < 2)
+				return 1;
+			if (q[0] != 0x30)
+				return -1;
+			hl = 2;
+			if (q[1] & 0x80) {
+				k = q[1] & 0x7f;
+				if (k == 0 || k > 4)
+					return -1;
+				hl += k;
+			}
+			if ((size_t)(end - q) < hl)
+				return 1;
+			p = q + hl;
+			continue;
+		}
+		if (der_tlv(&q, end, &tag, &c, &n) || tag != 0x30)
+			return -1;
+		p = c;
+		end = c + n;
+	}
+	tbs = p;
+	tend = end;
+	(void)tbs;
 	if (p < tend && *p == 0xa0 && der_tlv(&p, tend, &tag, &c, &n)) /* [0] version */
-		return -1;
+		return partial ? 1 : -1;
 	for (i = 0; i < 4; i++) { /* serial, signature, issuer, validity */
 		start = p;
 		if (der_tlv(&p, tend, &tag, &c, &n))
-			return -1;
+			return partial ? 1 : -1;
 		if (i == 2) {
 			if (tag != 0x30)
 				return -1;
@@ -210,9 +257,25 @@ int der_cert_names(const unsigned char *der, size_t len,
 		}
 	}
 	start = p;
-	if (der_tlv(&p, tend, &tag, &c, &n) || tag != 0x30) /* subject */
+	if (der_tlv(&p, tend, &tag, &c, &n))
+		return partial ? 1 : -1;
+	if (tag != 0x30) /* subject */
 		return -1;
 	*subject = start;
 	*slen = (size_t)(p - start);
 	return 0;
+}
+
+int der_cert_names(const unsigned char *der, size_t len,
+    const unsigned char **issuer, size_t *ilen,
+    const unsigned char **subject, size_t *slen)
+{
+	return names_walk(der, len, 0, issuer, ilen, subject, slen) == 0 ? 0 : -1;
+}
+
+int der_cert_names_prefix(const unsigned char *der, size_t len,
+    const unsigned char **issuer, size_t *ilen,
+    const unsigned char **subject, size_t *slen)
+{
+	return names_walk(der, len, 1, issuer, ilen, subject, slen);
 }

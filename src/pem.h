@@ -15,13 +15,25 @@
  * to continue, non-zero to stop the scan (pem_feed then returns it). */
 typedef int (*pem_cert_fn)(void *ctx, const unsigned char *der, size_t len);
 
+/* Optional early look at a block's first decoded bytes: returns
+ * PEM_PEEK_MORE (undecided, call again), PEM_PEEK_KEEP (decode it whole and
+ * call pem_cert_fn) or PEM_PEEK_SKIP (not wanted: stop decoding it). Lets a
+ * CA search read only each certificate's first few hundred bytes. */
+#define PEM_PEEK_MORE 0
+#define PEM_PEEK_KEEP 1
+#define PEM_PEEK_SKIP 2
+typedef int (*pem_peek_fn)(void *ctx, const unsigned char *der, size_t len);
+
 struct pem_scanner {
 	pem_cert_fn fn;
+	pem_peek_fn peek;      /* NULL: every block is kept */
 	void *ctx;
+	int decided;           /* PEM_PEEK_* for the current block */
 	int in_cert;           /* between BEGIN and END CERTIFICATE */
 	int bad;               /* current block is unusable (too big, bad base64) */
 	size_t line_len;       /* bytes of the current line kept in line[] */
 	int line_overflow;     /* current line longer than PEM_LINE_MAX */
+	int skip_line;         /* current line cannot matter: passed over unread */
 	unsigned long acc;     /* base64 accumulator */
 	int acc_n, pad;
 	size_t der_len;
@@ -38,6 +50,12 @@ int pem_finish(struct pem_scanner *s);
 /* Finds the subject Name (full TLV) and issuer Name of a DER certificate.
  * Returns 0 and sets the slices, or -1 if the DER is not a certificate. */
 int der_cert_names(const unsigned char *der, size_t len,
+    const unsigned char **issuer, size_t *ilen,
+    const unsigned char **subject, size_t *slen);
+/* The same on the first len bytes of a certificate: the outer Certificate
+ * and TBSCertificate may run past len. Returns 0 (found), 1 (need more
+ * bytes) or -1 (not a certificate). */
+int der_cert_names_prefix(const unsigned char *der, size_t len,
     const unsigned char **issuer, size_t *ilen,
     const unsigned char **subject, size_t *slen);
 

@@ -124,6 +124,23 @@ static void unreadable(struct tls_trust *t, const char *path)
 	fmt_snprintf(t->unreadable_why, sizeof t->unreadable_why, "%s", sys_errstr());
 }
 
+/* Decides from a certificate's first bytes whether it can be the issuer:
+ * most of a bundle is then skipped without base64-decoding it. */
+static int ca_peek(void *ctx, const unsigned char *der, size_t len)
+{
+	struct ca_search *cs = ctx;
+	const unsigned char *iss, *subj;
+	size_t ilen, slen;
+	int r = der_cert_names_prefix(der, len, &iss, &ilen, &subj, &slen);
+
+	if (r == 1)
+		return PEM_PEEK_MORE;
+	if (r != 0)
+		return PEM_PEEK_SKIP;
+	return slen == cs->child->issuer_raw.len && memcmp(subj, cs->child->issuer_raw.p, slen) == 0 ?
+	    PEM_PEEK_KEEP : PEM_PEEK_SKIP;
+}
+
 static void scan_file(struct ca_search *cs, const char *path)
 {
 	struct pem_scanner ps;
@@ -136,6 +153,7 @@ static void scan_file(struct ca_search *cs, const char *path)
 		return;
 	}
 	pem_init(&ps, ca_match, cs);
+	ps.peek = ca_peek;
 	while ((n = sys_read(fd, buf, sizeof buf)) > 0)
 		if (pem_feed(&ps, buf, (size_t)n))
 			break;

@@ -755,11 +755,97 @@ static void test_scan_then_names(void)
 	T_EQ_INT(c.ok, 4, "names found in each");
 }
 
+/* der_cert_names_prefix: on every prefix of a real certificate it says
+ * "need more" (1) until the subject is complete, then finds the same slices
+ * as the full walk; never reads past len (exact-size heap copies). */
+static void test_names_prefix(void)
+{
+	static const int bs[] = { B_CA, B_LEAF, B_PIN };
+	size_t k, n;
+
+	for (k = 0; k < sizeof bs / sizeof bs[0]; k++) {
+		const unsigned char *fi, *fs, *pi, *ps;
+		size_t fil, fsl, pil, psl, end;
+		int bad = 0;
+		T_EQ_INT(der_cert_names(blob[bs[k]], blob_n[bs[k]], &fi, &fil, &fs, &fsl), 0, "full walk");
+		end = (size_t)(fs - blob[bs[k]]) + fsl;
+		for (n = 0; n <= blob_n[bs[k]]; n++) {
+			unsigned char *c = xmalloc(n ? n : 1);
+			int r;
+			memcpy(c, blob[bs[k]], n);
+			r = der_cert_names_prefix(c, n, &pi, &pil, &ps, &psl);
+			if (n < end && r != 1)
+				bad++;
+			if (n >= end && (r != 0 || psl != fsl || (size_t)(ps - c) != (size_t)(fs - blob[bs[k]]) ||
+			    pil != fil || (size_t)(pi - c) != (size_t)(fi - blob[bs[k]])))
+				bad++;
+			free(c);
+		}
+		T_EQ_INT(bad, 0, "prefix walk: 'need more' before the subject ends, the full answer after");
+	}
+	{
+		static const unsigned char notcert[] = { 0x31, 0x03, 0x02, 0x01, 0x00 };
+		const unsigned char *a, *b;
+		size_t al, bl;
+		T_EQ_INT(der_cert_names_prefix(notcert, sizeof notcert, &a, &al, &b, &bl), -1,
+		    "prefix walk: a SET is not a certificate");
+	}
+}
+
+/* The peek hook: blocks it skips are not decoded and never delivered. */
+struct peek_ctx { int peeks, want; struct got g; };
+
+static int peek_want(void *ctx, const unsigned char *der, size_t len)
+{
+	struct peek_ctx *pc = ctx;
+	const unsigned char *i, *s;
+	size_t il, sl;
+	int r = der_cert_names_prefix(der, len, &i, &il, &s, &sl);
+
+	pc->peeks++;
+	if (r == 1)
+		return PEM_PEEK_MORE;
+	if (r != 0)
+		return PEM_PEEK_SKIP;
+	/* want the block whose subject equals LEAF's issuer (the CA) */
+	return sl == 44 && memcmp(s, blob[B_LEAF] + 23, 44) == 0 ? PEM_PEEK_KEEP : PEM_PEEK_SKIP;
+}
+
+static int peek_collect(void *ctx, const unsigned char *der, size_t len)
+{
+	return collect(&((struct peek_ctx *)ctx)->g, der, len);
+}
+
+static void test_peek(void)
+{
+	static const char bundle[] = LEAF_PEM PIN_PEM CA_PEM LEAF_PEM KEY_PEM CA_PEM;
+	size_t step;
+
+	for (step = 1; step <= sizeof bundle; step = step < 8 ? step + 1 : step * 3) {
+		struct pem_scanner sc;
+		struct peek_ctx pc;
+		size_t i;
+		memset(&pc, 0, sizeof pc);
+		pem_init(&sc, peek_collect, &pc);
+		sc.peek = peek_want;
+		for (i = 0; i < sizeof bundle - 1; i += step)
+			feed_copy(&sc, bundle + i, sizeof bundle - 1 - i < step ? sizeof bundle - 1 - i : step);
+		pem_finish(&sc);
+		T_EQ_INT(pc.g.n, 2, "peek: only the two CA blocks are delivered");
+		T_CHECK(pc.g.n >= 1 && pc.g.len[0] == blob_n[B_CA] && memcmp(pc.g.der[0], blob[B_CA], blob_n[B_CA]) == 0,
+		    "peek: the delivered block is the CA's DER, whole");
+		T_CHECK(pc.peeks > 0, "peek: the hook was consulted");
+		got_free(&pc.g);
+	}
+}
+
 int main(void)
 {
 	int i;
 
 	blobs_init();
+	test_names_prefix();
+	test_peek();
 	test_rows();
 	test_resume_after_stop();
 	test_names_real();
