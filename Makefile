@@ -223,7 +223,7 @@ install: atlwho
 	install -m 644 src/atlwho.1 $(DESTDIR)$(MANDIR)/man1/atlwho.1
 
 clean:
-	rm -rf build atlwho atlwho-static-*
+	rm -rf build atlwho atlwho-static-* atlwho-initramfs.cpio.gz
 
 # --- embedded targets: every static build, tests under emulation, initramfs ---
 STATIC_ARCHS := x86_64 aarch64 armv7

@@ -191,6 +191,7 @@ int fetch(const struct fetch_req *q, const struct fetch_hooks *h,
 	c.deadline = q->deadline;
 	if (https && tls_prepare(&tc, q->tls, res->msg, sizeof res->msg) != 0) {
 		tls_free(&tc);
+		res->t.done = sys_now_ms();
 		return res->err = FETCH_E_CONFIG;
 	}
 	if (q->proxy)
@@ -204,6 +205,7 @@ int fetch(const struct fetch_req *q, const struct fetch_hooks *h,
 			fmt_snprintf(res->msg, sizeof res->msg, "proxy: %.600s", m);
 		}
 		tls_free(&tc);
+		res->t.done = sys_now_ms();
 		return res->err = q->proxy ? FETCH_E_PROXY : FETCH_E_NET;
 	}
 	res->t.connected = sys_now_ms();

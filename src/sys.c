@@ -17,6 +17,7 @@
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -415,8 +416,51 @@ void sys_set_rng_deadline(int64_t deadline_ms)
 	rng_deadline = deadline_ms;
 }
 
-/* Poll interval while the kernel's pool is not ready in early boot. */
-#define SYS_RNG_POLL_MS 50
+static volatile sig_atomic_t rng_alarm;
+static int rng_failed;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	rng_alarm = 1;
+}
+
+/* Early boot: the pool is not ready and GRND_NONBLOCK says EAGAIN. Polling
+ * does not help (the kernel credits entropy to a waiting reader), so block
+ * in getrandom, interrupted by a one-shot SIGALRM at the deadline
+ * (installed without SA_RESTART, so the call returns EINTR). */
+static ssize_t getrandom_until(void *p, size_t n, int64_t deadline)
+{
+	struct sigaction sa, old;
+	struct itimerval it, oit;
+	int64_t left = deadline - sys_now_ms();
+	ssize_t r;
+
+	if (deadline == 0)
+		return getrandom(p, n, 0);
+	if (left <= 0) {
+		errno = EAGAIN;
+		return -1;
+	}
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_alarm;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, &old);
+	memset(&it, 0, sizeof it);
+	it.it_value.tv_sec = (time_t)(left / 1000);
+	it.it_value.tv_usec = (suseconds_t)(left % 1000 * 1000);
+	rng_alarm = 0;
+	setitimer(ITIMER_REAL, &it, &oit);
+	do
+		r = getrandom(p, n, 0);
+	while (r < 0 && errno == EINTR && !rng_alarm);
+	memset(&it, 0, sizeof it);
+	setitimer(ITIMER_REAL, &it, NULL);
+	sigaction(SIGALRM, &old, NULL);
+	if (r < 0 && rng_alarm)
+		errno = EAGAIN;
+	return r;
+}
 
 int sys_random(void *buf, size_t n)
 {
@@ -424,6 +468,8 @@ int sys_random(void *buf, size_t n)
 
 	while (n > 0) {
 		ssize_t r = getrandom(p, n, GRND_NONBLOCK);
+		if (r < 0 && errno == EAGAIN)
+			r = getrandom_until(p, n, rng_deadline);
 		if (r > 0) {
 			p += r;
 			n -= (size_t)r;
@@ -431,17 +477,16 @@ int sys_random(void *buf, size_t n)
 		}
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r < 0 && errno == EAGAIN) {
-			struct timespec ts = { 0, SYS_RNG_POLL_MS * 1000000L };
-			if (rng_deadline && sys_now_ms() >= rng_deadline)
-				return SYS_ERR_ENTROPY;
-			nanosleep(&ts, NULL);
-			continue;
-		}
 		sys_last_errno = r < 0 ? errno : EIO;
+		rng_failed = 1;
 		return SYS_ERR_ENTROPY;
 	}
 	return 0;
+}
+
+int sys_random_failed(void)
+{
+	return rng_failed;
 }
 
 /* mbedTLS's PSA RNG, configured with MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG:

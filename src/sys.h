@@ -58,6 +58,8 @@ int sys_each_dirent(const char *dir, void (*fn)(void *ctx, const char *name), vo
  * sys_set_rng_deadline (early boot), then fails with SYS_ERR_ENTROPY. */
 void sys_set_rng_deadline(int64_t deadline_ms);
 int sys_random(void *buf, size_t n);
+/* 1 once sys_random has failed (the kernel's pool was not ready in time). */
+int sys_random_failed(void);
 
 /* The errno text of the last SYS_ERR_IO. */
 const char *sys_errstr(void);

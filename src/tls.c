@@ -623,6 +623,11 @@ int tls_handshake(struct tls_conn *c, int fd, const char *host, int64_t deadline
 	while (r == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR_SSL_WANT_WRITE);
 	if (r == 0)
 		return 0;
+	if (sys_random_failed()) {
+		fmt_snprintf(err, errcap, "the kernel's random number generator was not ready before the deadline "
+		    "(early boot: wait for it, or give a longer --max-time)");
+		return TLS_ERR_HANDSHAKE;
+	}
 	if (c->net_err == SYS_ERR_TIMEOUT) {
 		fmt_snprintf(err, errcap, "timed out during the TLS handshake with %s", host);
 		return TLS_ERR_NET;

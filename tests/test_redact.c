@@ -2,6 +2,7 @@
  * echoes, no registered secret (token, Basic credentials) reaches stdout or
  * stderr: checked for secrets split across writes and across buffer wraps,
  * against a reference replacement computed here, with every chunk size. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,9 +122,9 @@ int main(void)
 		memcpy(big + i + 20, basic, strlen(basic) - 3);
 	}
 	{
-		unsigned long x = 42;
+		uint64_t x = 42;
 		for (i = 0; i < 500; i++) {
-			x = x * 6364136223846793005UL + 1442695040888963407UL;
+			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
 			size_t at = (size_t)(x >> 33) % (n - 64);
 			const char *s = (x >> 20) & 1 ? tok : basic;
 			memcpy(big + at, s, strlen(s));

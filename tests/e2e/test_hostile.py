@@ -533,8 +533,8 @@ def rss_under(kib):
     """Peak RSS bound. A small check peaks near 2.2 MiB (glibc PIE build); the body is
     streamed, so a 50 MB one must not add more than a few hundred KiB."""
     def f(c):
-        if VALGRIND:
-            return
+        if VALGRIND or os.environ.get("ATLWHO_EMU"):
+            return  # under valgrind or qemu-user the RSS is theirs, not atlwho's
         lim = kib
         if _san_build():
             # ASan's shadow memory and quarantine add ~8 MiB; a buffered 50 MB
@@ -1547,6 +1547,8 @@ def run_limits(pk):
     """Returns (skip reason or None, [(case name, fails), ...])."""
     if VALGRIND:
         return "ATLWHO_VALGRIND=1: valgrind needs far more address space and descriptors", []
+    if os.environ.get("ATLWHO_EMU"):
+        return "ATLWHO_EMU=%s: qemu-user itself cannot start under these limits" % os.environ["ATLWHO_EMU"], []
     san = sanitizer_build()
     if san:
         return san + ": ASan reserves terabytes of address space", []
