@@ -118,15 +118,18 @@ $(B)/mbedtls/%.o: $(MSRC)/library/%.c vendor/mbedtls/atlwho_config.h $(FLAGS_STA
 	@mkdir -p $(@D)
 	@$(CC) $(MBED_CFLAGS) $(CFLAGS) -c $< -o $@
 
-# The object list depends on the unpacked tree, so build it in a sub-make.
+# The object list depends on the unpacked tree, which may not exist when
+# this make starts (make caches directory listings): list, compile and
+# archive in a sub-make that starts after the unpacking.
 $(MLIB): vendor/mbedtls/atlwho_config.h $(FLAGS_STAMP) | $(MSRC)/include/mbedtls/ssl.h
 	@echo "building mbedTLS $(MBEDTLS_VERSION) ($(V), $(CC))"
-	@$(MAKE) --no-print-directory $(if $(filter 1,$(STATIC)),STATIC=1 ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE)) SAN=$(SAN) V=$(V) mbedtls-objs
-	@rm -f $@
-	@$(CROSS_COMPILE)$(if $(LTO),gcc-ar,ar) rcs $@ $(MBED_OBJS)
+	@$(MAKE) --no-print-directory $(if $(filter 1,$(STATIC)),STATIC=1 ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE)) SAN=$(SAN) V=$(V) mbedtls-archive
 
-.PHONY: mbedtls-objs
-mbedtls-objs: $(MBED_OBJS)
+.PHONY: mbedtls-archive
+mbedtls-archive: $(MBED_OBJS)
+	@test -n "$(MBED_OBJS)" || { echo "no mbedTLS sources under $(MSRC)/library"; exit 1; }
+	@rm -f $(MLIB)
+	@$(CROSS_COMPILE)$(if $(LTO),gcc-ar,ar) rcs $(MLIB) $(MBED_OBJS)
 
 # --- our code ---
 $(B)/obj/%.o: src/%.c $(HDRS) vendor/mbedtls/atlwho_config.h $(FLAGS_STAMP) | $(MSRC)/include/mbedtls/ssl.h
