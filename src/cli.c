@@ -139,6 +139,8 @@ static int bad(char *err, size_t cap, const char *opt, const char *val, const ch
  * message in err. */
 static int apply(struct cli_opts *o, int c, const char *a, char *err, size_t errcap)
 {
+	if (!a)
+		a = ""; /* flags get no value; the table guarantees one for the rest */
 	switch (c) {
 	case 'p':
 		if (strcmp(a, "jira") == 0)

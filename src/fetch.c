@@ -7,6 +7,10 @@
 
 #include "sys.h"
 
+/* conn_read's error for a TLS record failure after the handshake (bad MAC,
+ * unexpected message): beside the SYS_ERR_* codes, distinct from all. */
+#define CONN_ERR_TLS (-100)
+
 struct conn {
 	int fd;
 	struct tls_conn *tls;          /* NULL: plain */
@@ -19,7 +23,7 @@ static long conn_read(struct conn *c, void *buf, size_t n)
 		long r = tls_read(c->tls, buf, n);
 		if (r == TLS_ERR_NET)
 			return c->tls->net_err ? c->tls->net_err : SYS_ERR_IO;
-		return r < 0 ? SYS_ERR_IO - 100 : r; /* TLS protocol error */
+		return r < 0 ? CONN_ERR_TLS : r;
 	}
 	return sys_recv(c->fd, buf, n, c->deadline);
 }

@@ -101,9 +101,10 @@ static void addr_text(const struct sockaddr *sa, char *dst, size_t cap)
 		const unsigned char *a = ((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr.s6_addr;
 		unsigned g[8];
 		int i, best = -1, blen = 1, run = 0;
-		size_t o = 0;
+		size_t o = 0, k;
 		for (i = 0; i < 8; i++) {
-			g[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
+			k = 2 * (size_t)i;
+			g[i] = (unsigned)a[k] << 8 | a[k + 1];
 			run = g[i] ? 0 : run + 1;
 			if (run > blen) {
 				blen = run;
