@@ -170,6 +170,17 @@ int fmt_snprintf(char *dst, size_t cap, const char *f, ...)
 	return n;
 }
 
+void fmt_err(char *err, size_t cap, const char *f, ...)
+{
+	va_list ap;
+
+	if (!err || cap == 0)
+		return;
+	va_start(ap, f);
+	fmt_vsnprintf(err, cap, f, ap);
+	va_end(ap);
+}
+
 struct tm *fmt_gmtime(int64_t t, struct tm *tm)
 {
 	int64_t days = t / 86400, rem = t % 86400, era, doe, yoe, y, doy, mp;

@@ -20,6 +20,10 @@ int fmt_snprintf(char *dst, size_t cap, const char *f, ...)
 int fmt_vsnprintf(char *dst, size_t cap, const char *f, va_list ap)
     __attribute__((format(printf, 3, 0)));
 
+/* An error message into err (cap bytes); nothing if err is NULL or cap 0. */
+void fmt_err(char *err, size_t cap, const char *f, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* UTC calendar fields for seconds since the epoch (proleptic Gregorian,
  * any year from -292277022657 to 292277026596 fits). Fills year, mon, mday,
  * hour, min, sec, wday and yday of tm; returns tm. */

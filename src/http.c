@@ -1,5 +1,6 @@
 /* http.c: HTTP/1.1 request builder and incremental response parser for atlwho.
  * RFC 9112 (message syntax and framing), RFC 9110 (semantics). No I/O here. */
+#include "ascii.h"
 #include "fmt.h"
 #include "http.h"
 
@@ -53,26 +54,12 @@ static const struct kept_def kept_defs[HTTP_H_COUNT] = {
 	[HTTP_H_LOCATION] = { "Location", 0 },
 };
 
-static int is_digit(unsigned char c)
-{
-	return c >= '0' && c <= '9';
-}
 
-static int hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* RFC 9110 section 5.6.2 tchar. */
 static int is_tchar(unsigned char c)
 {
-	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c))
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || ascii_digit(c))
 		return 1;
 	return c != 0 && strchr("!#$%&'*+-.^_`|~", c) != NULL;
 }
@@ -88,10 +75,6 @@ static int is_ws(unsigned char c)
 	return c == ' ' || c == '\t';
 }
 
-static unsigned char lower(unsigned char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + ('a' - 'A')) : c;
-}
 
 /* Exact ASCII case-insensitive match of a slice against a C string. */
 static int name_is(const char *s, size_t n, const char *want)
@@ -99,7 +82,7 @@ static int name_is(const char *s, size_t n, const char *want)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (want[i] == '\0' || lower((unsigned char)s[i]) != lower((unsigned char)want[i]))
+		if (want[i] == '\0' || ascii_lower((unsigned char)s[i]) != ascii_lower((unsigned char)want[i]))
 			return 0;
 	return want[n] == '\0';
 }
@@ -385,7 +368,7 @@ static int content_length(struct http_resp *r, const char *v, size_t n)
 		for (k = 0; k < tlen; k++) {
 			unsigned d;
 
-			if (!is_digit((unsigned char)tok[k]))
+			if (!ascii_digit((unsigned char)tok[k]))
 				return fail(r, HTTP_E_CONTENT_LENGTH, "not a number", -1);
 			d = (unsigned)(tok[k] - '0');
 			if (x > (UINT64_MAX - d) / 10)
@@ -628,7 +611,7 @@ static int status_byte(struct http_resp *r, unsigned char c)
 		if (c != (unsigned char)prefix[p])
 			return fail(r, HTTP_E_STATUS_LINE, "does not start with \"HTTP/\"", c);
 	} else if (p == 5) {
-		if (!is_digit(c))
+		if (!ascii_digit(c))
 			return fail(r, HTTP_E_STATUS_LINE, "no version number", c);
 		if (c != '1')
 			return fail(r, HTTP_E_VERSION, NULL, c);
@@ -636,14 +619,14 @@ static int status_byte(struct http_resp *r, unsigned char c)
 		if (c != '.')
 			return fail(r, HTTP_E_VERSION, NULL, c);
 	} else if (p == 7) {
-		if (!is_digit(c))
+		if (!ascii_digit(c))
 			return fail(r, HTTP_E_VERSION, NULL, c);
 		r->minor = c - '0';
 	} else if (p == 8) {
 		if (c != ' ')
 			return fail(r, HTTP_E_STATUS_LINE, "expected one space after the version", c);
 	} else if (p <= 11) {
-		if (!is_digit(c))
+		if (!ascii_digit(c))
 			return fail(r, HTTP_E_STATUS, "not three digits", c);
 		/* RFC 9110 section 15: codes run from 100; 600..999 are
 		 * well-formed and left to the caller (treat as 5xx). */
@@ -651,7 +634,7 @@ static int status_byte(struct http_resp *r, unsigned char c)
 			return fail(r, HTTP_E_STATUS, "below 100", c);
 		r->status = r->status * 10 + (c - '0');
 	} else if (p == 12 && c != '\r' && c != ' ') {
-		return fail(r, HTTP_E_STATUS, is_digit(c) ? "not three digits" :
+		return fail(r, HTTP_E_STATUS, ascii_digit(c) ? "not three digits" :
 		    "expected a space after the status code", c);
 	} else if (c == '\r') {
 		/* An empty reason with its SP missing ("HTTP/1.1 200\r\n") is
@@ -690,7 +673,7 @@ static int chunk_line_byte(struct http_resp *r, unsigned char c)
 		return fail(r, HTTP_E_CHUNK_SIZE, "longer than 1024 bytes", -1);
 	switch (r->state) {
 	case S_CSIZE:
-		h = hexval(c);
+		h = ascii_hexval(c);
 		if (h >= 0) {
 			if (r->remaining > (UINT64_MAX >> 4))
 				return fail(r, HTTP_E_CHUNK_OVERFLOW, NULL, c);

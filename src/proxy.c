@@ -1,46 +1,22 @@
 /* proxy.c: HTTP proxy URLs, no_proxy matching and proxy choice, as curl does.
  * RFC 9110 section 9.3.6 (CONNECT), RFC 7617 (Basic), RFC 3986 section 2.1. */
+#include "ascii.h"
 #include "fmt.h"
 #include "proxy.h"
 
-#include <stdarg.h>
 #include <string.h>
 
 #include "b64.h"
 
-static void seterr(char *err, size_t cap, const char *fmt, ...)
-{
-	va_list ap;
 
-	if (!err || cap == 0)
-		return;
-	va_start(ap, fmt);
-	fmt_vsnprintf(err, cap, fmt, ap);
-	va_end(ap);
-}
 
-static int hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static unsigned char lower(unsigned char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + ('a' - 'A')) : c;
-}
 
 static int ieq(const char *a, const char *b, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (lower((unsigned char)a[i]) != lower((unsigned char)b[i]))
+		if (ascii_lower((unsigned char)a[i]) != ascii_lower((unsigned char)b[i]))
 			return 0;
 	return 1;
 }
@@ -79,28 +55,28 @@ static int decode(char *dst, size_t max, size_t *dlen, const char *s, size_t n, 
 			int hi, lo;
 
 			if (i + 2 >= n) {
-				seterr(err, errcap, "proxy %s has an incomplete %%-escape", what);
+				fmt_err(err, errcap, "proxy %s has an incomplete %%-escape", what);
 				return PX_E_CRED;
 			}
-			hi = hexval((unsigned char)s[i + 1]);
-			lo = hexval((unsigned char)s[i + 2]);
+			hi = ascii_hexval((unsigned char)s[i + 1]);
+			lo = ascii_hexval((unsigned char)s[i + 2]);
 			if (hi < 0 || lo < 0) {
-				seterr(err, errcap, "proxy %s has a bad %%-escape", what);
+				fmt_err(err, errcap, "proxy %s has a bad %%-escape", what);
 				return PX_E_CRED;
 			}
 			c = (unsigned char)(hi << 4 | lo);
 			i += 2;
 		}
 		if (c < 0x20 || c == 0x7f) {
-			seterr(err, errcap, "proxy %s contains a control character", what);
+			fmt_err(err, errcap, "proxy %s contains a control character", what);
 			return PX_E_CRED;
 		}
 		if (is_user && c == ':') {
-			seterr(err, errcap, "proxy user name contains ':', which Basic authentication cannot carry");
+			fmt_err(err, errcap, "proxy user name contains ':', which Basic authentication cannot carry");
 			return PX_E_CRED;
 		}
 		if (o == max) {
-			seterr(err, errcap, "proxy %s longer than %zu bytes", what, max);
+			fmt_err(err, errcap, "proxy %s longer than %zu bytes", what, max);
 			return PX_E_CRED;
 		}
 		dst[o++] = (char)c;
@@ -119,7 +95,7 @@ int px_parse(struct px *p, const char *s, char *err, size_t errcap)
 
 	px_wipe(p);
 	if (!s || !*s) {
-		seterr(err, errcap, "empty proxy");
+		fmt_err(err, errcap, "empty proxy");
 		return PX_E_SYNTAX;
 	}
 	n = strlen(s);
@@ -127,7 +103,7 @@ int px_parse(struct px *p, const char *s, char *err, size_t errcap)
 		unsigned char c = (unsigned char)s[i];
 
 		if (c <= 0x20 || c >= 0x7f || c == '\\') {
-			seterr(err, errcap, "proxy URL has byte 0x%02x at offset %zu", c, i);
+			fmt_err(err, errcap, "proxy URL has byte 0x%02x at offset %zu", c, i);
 			return PX_E_SYNTAX;
 		}
 	}
@@ -151,16 +127,16 @@ int px_parse(struct px *p, const char *s, char *err, size_t errcap)
 		size_t sl = (size_t)(q - s);
 
 		if (sl == 5 && ieq(s, "https", 5)) {
-			seterr(err, errcap, "https:// proxies are not supported: use http:// (the connection"
+			fmt_err(err, errcap, "https:// proxies are not supported: use http:// (the connection"
 			    " to the server is still TLS inside the tunnel)");
 			return PX_E_SCHEME;
 		}
 		if (sl >= 5 && ieq(s, "socks", 5)) {
-			seterr(err, errcap, "SOCKS proxies are not supported: use an http:// proxy");
+			fmt_err(err, errcap, "SOCKS proxies are not supported: use an http:// proxy");
 			return PX_E_SCHEME;
 		}
 		if (sl != 4 || !ieq(s, "http", 4)) {
-			seterr(err, errcap, "unsupported proxy scheme '%.*s': use http://",
+			fmt_err(err, errcap, "unsupported proxy scheme '%.*s': use http://",
 			    sl > 16 ? 16 : (int)sl, s);
 			return PX_E_SCHEME;
 		}
@@ -172,10 +148,10 @@ int px_parse(struct px *p, const char *s, char *err, size_t errcap)
 	/* A proxy URL names a host; curl ignores a path, we allow only "/". */
 	if (*end && strcmp(end, "/") != 0) {
 		if (strchr(end, '@'))
-			seterr(err, errcap, "a '/', '?' or '#' in the proxy user or password must be"
+			fmt_err(err, errcap, "a '/', '?' or '#' in the proxy user or password must be"
 			    " %%-encoded (%%2F, %%3F, %%23)");
 		else
-			seterr(err, errcap, "a proxy URL has no path, query or fragment");
+			fmt_err(err, errcap, "a proxy URL has no path, query or fragment");
 		return PX_E_SYNTAX;
 	}
 	if (at) {
@@ -193,7 +169,7 @@ int px_parse(struct px *p, const char *s, char *err, size_t errcap)
 		auth = at + 1;
 	}
 	if (end == auth) {
-		seterr(err, errcap, "proxy URL has no host");
+		fmt_err(err, errcap, "proxy URL has no host");
 		rc = PX_E_HOST;
 		goto fail;
 	}
@@ -203,7 +179,7 @@ int px_parse(struct px *p, const char *s, char *err, size_t errcap)
 		/* url.c quotes the text it refuses; if a userinfo may have
 		 * been misread as the host, say less. */
 		if (strchr(s, '@'))
-			seterr(err, errcap, rc == PX_E_PORT ? "bad proxy port" :
+			fmt_err(err, errcap, rc == PX_E_PORT ? "bad proxy port" :
 			    "bad proxy host (a '/', '?' or '#' in the password must be %%-encoded)");
 		goto fail;
 	}

@@ -1,9 +1,9 @@
 /* url.c: http(s) base URLs, redirect targets and Host values for atlwho.
  * RFC 3986 (syntax; section 5 for Location), RFC 9110 sections 4.2 and 7.2. */
+#include "ascii.h"
 #include "fmt.h"
 #include "url.h"
 
-#include <stdarg.h>
 #include <string.h>
 
 /* 63: the longest DNS label (RFC 1035 section 2.3.4). */
@@ -12,48 +12,16 @@
  * scheme, "//", a host, a port and a full request-target. */
 #define URL_REF_MAX (URL_PATH_MAX + URL_HOST_MAX + 32)
 
-static void seterr(char *err, size_t cap, const char *fmt, ...)
-{
-	va_list ap;
 
-	if (!err || cap == 0)
-		return;
-	va_start(ap, fmt);
-	fmt_vsnprintf(err, cap, fmt, ap);
-	va_end(ap);
-}
 
-static int is_alpha(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
 
-static int is_digit(unsigned char c)
-{
-	return c >= '0' && c <= '9';
-}
 
-static int hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static unsigned char lower(unsigned char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + ('a' - 'A')) : c;
-}
 
 /* RFC 3986 section 2.3 unreserved, 2.2 sub-delims, and the two extra pchar
  * characters of section 3.3. '%' is checked separately. */
 static int is_pchar(unsigned char c)
 {
-	if (is_alpha(c) || is_digit(c))
+	if (ascii_alpha(c) || ascii_digit(c))
 		return 1;
 	return c != 0 && strchr("-._~!$&'()*+,;=:@", c) != NULL;
 }
@@ -109,7 +77,7 @@ int url_ipv4_parse(const char *s, size_t n, unsigned char out[4])
 				return 0;
 			i++;
 		}
-		while (i < n && is_digit((unsigned char)s[i]) && digits < 4) {
+		while (i < n && ascii_digit((unsigned char)s[i]) && digits < 4) {
 			v = v * 10 + (unsigned)(s[i] - '0');
 			i++;
 			digits++;
@@ -162,7 +130,7 @@ int url_ipv6_parse(const char *s, size_t n, unsigned char out[16])
 		if (j == i || j - i > 4 || nw == 8)
 			return 0;
 		for (d = i; d < j; d++) {
-			int h = hexval((unsigned char)s[d]);
+			int h = ascii_hexval((unsigned char)s[d]);
 
 			if (h < 0)
 				return 0;
@@ -207,11 +175,11 @@ static int check_hostname(const char *s, size_t n, char *err, size_t errcap)
 	unsigned char v4[4];
 
 	if (n == 0) {
-		seterr(err, errcap, "empty host name");
+		fmt_err(err, errcap, "empty host name");
 		return URL_E_HOST;
 	}
 	if (n > URL_HOST_MAX) {
-		seterr(err, errcap, "host name longer than %d bytes", URL_HOST_MAX);
+		fmt_err(err, errcap, "host name longer than %d bytes", URL_HOST_MAX);
 		return URL_E_TOOLONG;
 	}
 	for (i = 0; i < n; i++) {
@@ -219,7 +187,7 @@ static int check_hostname(const char *s, size_t n, char *err, size_t errcap)
 
 		if (c == '.') {
 			if (label == 0 && !(i == n - 1 && i > 0)) {
-				seterr(err, errcap, "empty label in host name");
+				fmt_err(err, errcap, "empty label in host name");
 				return URL_E_HOST;
 			}
 			label = 0;
@@ -227,29 +195,29 @@ static int check_hostname(const char *s, size_t n, char *err, size_t errcap)
 				last = i + 1;
 			continue;
 		}
-		if (!is_alpha(c) && !is_digit(c) && c != '-' && c != '_') {
+		if (!ascii_alpha(c) && !ascii_digit(c) && c != '-' && c != '_') {
 			if (c > 0x20 && c < 0x7f)
-				seterr(err, errcap, "character '%c' not allowed in a host name", c);
+				fmt_err(err, errcap, "character '%c' not allowed in a host name", c);
 			else
-				seterr(err, errcap, "byte 0x%02x not allowed in a host name", c);
+				fmt_err(err, errcap, "byte 0x%02x not allowed in a host name", c);
 			return URL_E_HOST;
 		}
 		if (++label > URL_LABEL_MAX) {
-			seterr(err, errcap, "host name label longer than %d bytes", URL_LABEL_MAX);
+			fmt_err(err, errcap, "host name label longer than %d bytes", URL_LABEL_MAX);
 			return URL_E_HOST;
 		}
 	}
 	if (s[n - 1] == '.')
 		end = n - 1;
 	for (i = last; i < end; i++)
-		if (!is_digit((unsigned char)s[i]))
+		if (!ascii_digit((unsigned char)s[i]))
 			numeric = 0;
-	hexlike = end - last >= 2 && s[last] == '0' && lower((unsigned char)s[last + 1]) == 'x';
+	hexlike = end - last >= 2 && s[last] == '0' && ascii_lower((unsigned char)s[last + 1]) == 'x';
 	for (i = last + 2; hexlike && i < end; i++)
-		if (hexval((unsigned char)s[i]) < 0)
+		if (ascii_hexval((unsigned char)s[i]) < 0)
 			hexlike = 0;
 	if ((numeric || hexlike) && !url_ipv4_parse(s, n, v4)) {
-		seterr(err, errcap, "'%.*s' is not a valid IPv4 address (use four decimal numbers 0-255)",
+		fmt_err(err, errcap, "'%.*s' is not a valid IPv4 address (use four decimal numbers 0-255)",
 		    (int)n, s);
 		return URL_E_HOST;
 	}
@@ -271,22 +239,22 @@ int url_parse_hostport(const char *s, size_t n, char host[URL_HOST_MAX + 1],
 		size_t rest;
 
 		if (!close) {
-			seterr(err, errcap, "IPv6 address without closing ']'");
+			fmt_err(err, errcap, "IPv6 address without closing ']'");
 			return URL_E_HOST;
 		}
 		h = s + 1;
 		hlen = (size_t)(close - h);
 		if (memchr(h, '%', hlen)) {
-			seterr(err, errcap, "IPv6 zone ids ('%%...') are not supported");
+			fmt_err(err, errcap, "IPv6 zone ids ('%%...') are not supported");
 			return URL_E_HOST;
 		}
 		if (!url_ipv6_parse(h, hlen, a6)) {
-			seterr(err, errcap, "'%.*s' is not a valid IPv6 address", (int)hlen, h);
+			fmt_err(err, errcap, "'%.*s' is not a valid IPv6 address", (int)hlen, h);
 			return URL_E_HOST;
 		}
 		rest = n - (size_t)(close + 1 - s);
 		if (rest > 0 && close[1] != ':') {
-			seterr(err, errcap, "unexpected character after ']'");
+			fmt_err(err, errcap, "unexpected character after ']'");
 			return URL_E_HOST;
 		}
 		if (rest > 0)
@@ -299,7 +267,7 @@ int url_parse_hostport(const char *s, size_t n, char host[URL_HOST_MAX + 1],
 		h = s;
 		hlen = colon ? (size_t)(colon - s) : n;
 		if (colon && memchr(colon + 1, ':', n - hlen - 1)) {
-			seterr(err, errcap, "an IPv6 address must be written in brackets: [%.*s]",
+			fmt_err(err, errcap, "an IPv6 address must be written in brackets: [%.*s]",
 			    (int)n, s);
 			return URL_E_HOST;
 		}
@@ -314,12 +282,12 @@ int url_parse_hostport(const char *s, size_t n, char host[URL_HOST_MAX + 1],
 		unsigned v = 0;
 
 		if (plen == 0) {
-			seterr(err, errcap, "empty port after ':'");
+			fmt_err(err, errcap, "empty port after ':'");
 			return URL_E_PORT;
 		}
 		for (i = 0; i < plen; i++) {
-			if (!is_digit((unsigned char)p[i])) {
-				seterr(err, errcap, "port '%.*s' is not a number", (int)plen, p);
+			if (!ascii_digit((unsigned char)p[i])) {
+				fmt_err(err, errcap, "port '%.*s' is not a number", (int)plen, p);
 				return URL_E_PORT;
 			}
 		}
@@ -328,13 +296,13 @@ int url_parse_hostport(const char *s, size_t n, char host[URL_HOST_MAX + 1],
 			for (i = 0; i < plen; i++)
 				v = v * 10 + (unsigned)(p[i] - '0');
 		if (v < 1 || v > 65535) {
-			seterr(err, errcap, "port '%.*s' is not in 1..65535", (int)plen, p);
+			fmt_err(err, errcap, "port '%.*s' is not in 1..65535", (int)plen, p);
 			return URL_E_PORT;
 		}
 		*port = v;
 	}
 	for (i = 0; i < hlen; i++)
-		host[i] = (char)lower((unsigned char)h[i]);
+		host[i] = (char)ascii_lower((unsigned char)h[i]);
 	host[hlen] = '\0';
 	return URL_OK;
 }
@@ -395,11 +363,11 @@ static int check_path(const char *s, size_t n, int query_ok, size_t off,
 
 		if (c == '%') {
 			if (i + 2 >= n) {
-				seterr(err, errcap, "incomplete %%-escape at offset %zu", off + i);
+				fmt_err(err, errcap, "incomplete %%-escape at offset %zu", off + i);
 				return URL_E_PATH;
 			}
-			if (hexval((unsigned char)s[i + 1]) < 0 || hexval((unsigned char)s[i + 2]) < 0) {
-				seterr(err, errcap, "bad %%-escape at offset %zu", off + i);
+			if (ascii_hexval((unsigned char)s[i + 1]) < 0 || ascii_hexval((unsigned char)s[i + 2]) < 0) {
+				fmt_err(err, errcap, "bad %%-escape at offset %zu", off + i);
 				return URL_E_PATH;
 			}
 			i += 2;
@@ -412,17 +380,17 @@ static int check_path(const char *s, size_t n, int query_ok, size_t off,
 		if (c == '/' || is_pchar(c) || (inquery && c == '?'))
 			continue;
 		if (c == '?' || c == '#') {
-			seterr(err, errcap, "a base URL cannot have a query or fragment ('%c' at offset %zu):"
+			fmt_err(err, errcap, "a base URL cannot have a query or fragment ('%c' at offset %zu):"
 			    " give only scheme, host, port and context path", c, off + i);
 			return URL_E_QUERY;
 		}
 		if (c == ' ')
-			seterr(err, errcap, "space at offset %zu (write it as %%20)", off + i);
+			fmt_err(err, errcap, "space at offset %zu (write it as %%20)", off + i);
 		else if (c < 0x20 || c >= 0x7f)
-			seterr(err, errcap, "byte 0x%02x at offset %zu: control and non-ASCII bytes must be %%-encoded",
+			fmt_err(err, errcap, "byte 0x%02x at offset %zu: control and non-ASCII bytes must be %%-encoded",
 			    c, off + i);
 		else
-			seterr(err, errcap, "character '%c' not allowed in a URL path (offset %zu)", c, off + i);
+			fmt_err(err, errcap, "character '%c' not allowed in a URL path (offset %zu)", c, off + i);
 		return URL_E_PATH;
 	}
 	return URL_OK;
@@ -434,14 +402,14 @@ static size_t scheme_len(const char *s, size_t n)
 {
 	size_t i;
 
-	if (n == 0 || !is_alpha((unsigned char)s[0]))
+	if (n == 0 || !ascii_alpha((unsigned char)s[0]))
 		return 0;
 	for (i = 1; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
 		if (c == ':')
 			return i;
-		if (!is_alpha(c) && !is_digit(c) && c != '+' && c != '-' && c != '.')
+		if (!ascii_alpha(c) && !ascii_digit(c) && c != '+' && c != '-' && c != '.')
 			return 0;
 	}
 	return 0;
@@ -452,7 +420,7 @@ static int ascii_ieq(const char *a, const char *b, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (lower((unsigned char)a[i]) != lower((unsigned char)b[i]))
+		if (ascii_lower((unsigned char)a[i]) != ascii_lower((unsigned char)b[i]))
 			return 0;
 	return 1;
 }
@@ -468,7 +436,7 @@ static int which_scheme(const char *s, size_t n, int *https, char *err, size_t e
 		*https = 1;
 		return URL_OK;
 	}
-	seterr(err, errcap, "unsupported scheme '%.*s': atlwho speaks only http:// and https://",
+	fmt_err(err, errcap, "unsupported scheme '%.*s': atlwho speaks only http:// and https://",
 	    n > 32 ? 32 : (int)n, s);
 	return URL_E_SCHEME;
 }
@@ -481,7 +449,7 @@ static int parse_authority(struct url *u, const char *s, size_t n, char *err, si
 	int rc;
 
 	if (memchr(s, '@', n)) {
-		seterr(err, errcap, "credentials in the URL are refused: give the user with -u and the"
+		fmt_err(err, errcap, "credentials in the URL are refused: give the user with -u and the"
 		    " token with --token-file or ATLWHO_TOKEN");
 		return URL_E_USERINFO;
 	}
@@ -501,22 +469,22 @@ static int check_bytes(const char *s, size_t n, char *err, size_t errcap)
 		unsigned char c = (unsigned char)s[i];
 
 		if (c == ' ') {
-			seterr(err, errcap, "space at offset %zu", i);
+			fmt_err(err, errcap, "space at offset %zu", i);
 			return URL_E_SYNTAX;
 		}
 		if (c < 0x20 || c == 0x7f) {
-			seterr(err, errcap, "control byte 0x%02x at offset %zu", c, i);
+			fmt_err(err, errcap, "control byte 0x%02x at offset %zu", c, i);
 			return URL_E_SYNTAX;
 		}
 		if (c >= 0x80) {
-			seterr(err, errcap, "non-ASCII byte 0x%02x at offset %zu: write host names in their"
+			fmt_err(err, errcap, "non-ASCII byte 0x%02x at offset %zu: write host names in their"
 			    " xn-- form and %%-encode paths", c, i);
 			return URL_E_SYNTAX;
 		}
 		/* WHATWG parsers read '\' as '/', RFC 3986 ones do not:
 		 * refusing it keeps every reader on the same host. */
 		if (c == '\\') {
-			seterr(err, errcap, "backslash at offset %zu", i);
+			fmt_err(err, errcap, "backslash at offset %zu", i);
 			return URL_E_SYNTAX;
 		}
 	}
@@ -531,7 +499,7 @@ int url_parse(struct url *u, const char *s, char *err, size_t errcap)
 
 	memset(u, 0, sizeof(*u));
 	if (!s) {
-		seterr(err, errcap, "no URL");
+		fmt_err(err, errcap, "no URL");
 		return URL_E_SYNTAX;
 	}
 	n = strlen(s);
@@ -541,13 +509,13 @@ int url_parse(struct url *u, const char *s, char *err, size_t errcap)
 	sl = scheme_len(s, n);
 	if (sl > 0 && (n - sl < 3 || memcmp(s + sl, "://", 3) != 0) &&
 	    which_scheme(s, sl, &u->https, NULL, 0) == URL_OK) {
-		seterr(err, errcap, "expected '//' after '%.*s:'", (int)sl, s);
+		fmt_err(err, errcap, "expected '//' after '%.*s:'", (int)sl, s);
 		rc = URL_E_SYNTAX;
 		goto fail;
 	}
 	/* "jira.example.com:8443" has a "scheme" too: say what is missing. */
 	if (sl == 0 || n - sl < 3 || memcmp(s + sl, "://", 3) != 0) {
-		seterr(err, errcap, "the URL must start with https:// or http://");
+		fmt_err(err, errcap, "the URL must start with https:// or http://");
 		rc = URL_E_SCHEME;
 		goto fail;
 	}
@@ -558,7 +526,7 @@ int url_parse(struct url *u, const char *s, char *err, size_t errcap)
 	for (b = a; b < n && s[b] != '/' && s[b] != '?' && s[b] != '#'; b++)
 		;
 	if (b == a) {
-		seterr(err, errcap, "empty host name");
+		fmt_err(err, errcap, "empty host name");
 		rc = URL_E_HOST;
 		goto fail;
 	}
@@ -567,7 +535,7 @@ int url_parse(struct url *u, const char *s, char *err, size_t errcap)
 		/* "https://user:pa/ss@host": the authority we parsed may be
 		 * part of a password, so do not quote it back. */
 		if (rc != URL_E_USERINFO && memchr(s + b, '@', n - b))
-			seterr(err, errcap, "bad host or port; credentials in the URL are refused anyway:"
+			fmt_err(err, errcap, "bad host or port; credentials in the URL are refused anyway:"
 			    " give the user with -u and the token with --token-file or ATLWHO_TOKEN");
 		goto fail;
 	}
@@ -576,7 +544,7 @@ int url_parse(struct url *u, const char *s, char *err, size_t errcap)
 	if (rc != URL_OK)
 		goto fail;
 	if (plen > URL_PATH_MAX) {
-		seterr(err, errcap, "path longer than %d bytes", URL_PATH_MAX);
+		fmt_err(err, errcap, "path longer than %d bytes", URL_PATH_MAX);
 		rc = URL_E_TOOLONG;
 		goto fail;
 	}
@@ -598,7 +566,7 @@ int url_append(struct url *u, const char *suffix, char *err, size_t errcap)
 	int rc;
 
 	if (n == 0 || suffix[0] != '/') {
-		seterr(err, errcap, "the path must start with '/'");
+		fmt_err(err, errcap, "the path must start with '/'");
 		return URL_E_PATH;
 	}
 	rc = check_bytes(suffix, n, err, errcap);
@@ -607,7 +575,7 @@ int url_append(struct url *u, const char *suffix, char *err, size_t errcap)
 	if (rc != URL_OK)
 		return rc == URL_E_SYNTAX ? URL_E_PATH : rc;
 	if (n > URL_PATH_MAX - have) {
-		seterr(err, errcap, "path longer than %d bytes", URL_PATH_MAX);
+		fmt_err(err, errcap, "path longer than %d bytes", URL_PATH_MAX);
 		return URL_E_TOOLONG;
 	}
 	memcpy(u->path + have, suffix, n + 1);
@@ -635,16 +603,16 @@ static int clean_ref(char *ref, size_t *rlen, const char *loc, size_t len,
 		if (c == '#')
 			break;
 		if (c == ' ' || c < 0x20 || c == 0x7f || c == '\\') {
-			seterr(err, errcap, "redirect target has byte 0x%02x at offset %zu", c, i);
+			fmt_err(err, errcap, "redirect target has byte 0x%02x at offset %zu", c, i);
 			return URL_E_SYNTAX;
 		}
-		if (c == '%' && (i + 2 >= len || hexval((unsigned char)loc[i + 1]) < 0 ||
-		    hexval((unsigned char)loc[i + 2]) < 0)) {
-			seterr(err, errcap, "redirect target has a bad %%-escape at offset %zu", i);
+		if (c == '%' && (i + 2 >= len || ascii_hexval((unsigned char)loc[i + 1]) < 0 ||
+		    ascii_hexval((unsigned char)loc[i + 2]) < 0)) {
+			fmt_err(err, errcap, "redirect target has a bad %%-escape at offset %zu", i);
 			return URL_E_PATH;
 		}
 		if (o + 3 > URL_REF_MAX) {
-			seterr(err, errcap, "redirect target longer than %d bytes", URL_REF_MAX);
+			fmt_err(err, errcap, "redirect target longer than %d bytes", URL_REF_MAX);
 			return URL_E_TOOLONG;
 		}
 		if (c >= 0x80 || (i >= auth_end && is_unwise(c))) {
@@ -667,14 +635,14 @@ static int set_target(struct url *out, const char *path, size_t plen, const char
 	size_t n;
 
 	if (plen > URL_PATH_MAX) {
-		seterr(err, errcap, "redirect target longer than %d bytes", URL_PATH_MAX);
+		fmt_err(err, errcap, "redirect target longer than %d bytes", URL_PATH_MAX);
 		return URL_E_TOOLONG;
 	}
 	n = remove_dots(tmp, path, plen);
 	if (n == 0)
 		tmp[n++] = '/'; /* origin-form needs a path (RFC 9112 section 3.2.1) */
 	if (n + (hasq ? 1 + qlen : 0) > URL_PATH_MAX) {
-		seterr(err, errcap, "redirect target longer than %d bytes", URL_PATH_MAX);
+		fmt_err(err, errcap, "redirect target longer than %d bytes", URL_PATH_MAX);
 		return URL_E_TOOLONG;
 	}
 	memcpy(out->path, tmp, n);
@@ -699,7 +667,7 @@ int url_resolve(struct url *out, const struct url *base, const char *loc,
 
 	memset(out, 0, sizeof(*out));
 	if (len == 0) {
-		seterr(err, errcap, "empty redirect target");
+		fmt_err(err, errcap, "empty redirect target");
 		rc = URL_E_SYNTAX;
 		goto fail;
 	}
@@ -714,7 +682,7 @@ int url_resolve(struct url *out, const struct url *base, const char *loc,
 			goto fail;
 		i = sl + 1;
 		if (i + 2 > rlen || ref[i] != '/' || ref[i + 1] != '/') {
-			seterr(err, errcap, "redirect to '%.*s:' without '//host'", (int)sl, ref);
+			fmt_err(err, errcap, "redirect to '%.*s:' without '//host'", (int)sl, ref);
 			rc = URL_E_SYNTAX;
 			goto fail;
 		}
@@ -725,12 +693,12 @@ int url_resolve(struct url *out, const struct url *base, const char *loc,
 		for (b = a; b < rlen && ref[b] != '/' && ref[b] != '?'; b++)
 			;
 		if (b == a) {
-			seterr(err, errcap, "redirect target has an empty host");
+			fmt_err(err, errcap, "redirect target has an empty host");
 			rc = URL_E_HOST;
 			goto fail;
 		}
 		if (memchr(ref + a, '@', b - a)) {
-			seterr(err, errcap, "redirect target carries credentials (user@host): refused");
+			fmt_err(err, errcap, "redirect target carries credentials (user@host): refused");
 			rc = URL_E_USERINFO;
 			goto fail;
 		}
@@ -781,7 +749,7 @@ int url_resolve(struct url *out, const struct url *base, const char *loc,
 			else
 				memcpy(merged, bp, m);
 			if (plen > URL_PATH_MAX - m) {
-				seterr(err, errcap, "redirect target longer than %d bytes", URL_PATH_MAX);
+				fmt_err(err, errcap, "redirect target longer than %d bytes", URL_PATH_MAX);
 				rc = URL_E_TOOLONG;
 				goto fail;
 			}

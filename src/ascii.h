@@ -1,0 +1,33 @@
+/* ascii.h: byte classes for protocol text (URLs, HTTP, proxy URLs), locale-
+ * free and on unsigned bytes (never <ctype.h> on plain char: STYLE.md). */
+#ifndef ATLWHO_ASCII_H
+#define ATLWHO_ASCII_H
+
+static inline int ascii_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static inline int ascii_alpha(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* The value of a hex digit, or -1. */
+static inline int ascii_hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static inline unsigned char ascii_lower(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + ('a' - 'A')) : c;
+}
+
+#endif
