@@ -77,7 +77,8 @@ int fmt_snprintf(char *dst, size_t cap, const char *f, ...); /* src/fmt.h */
 #define MBEDTLS_SSL_PROTO_TLS1_3         /* TLS 1.3 */
 #define MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_EPHEMERAL_ENABLED /* TLS 1.3 (EC)DHE handshakes */
 #define MBEDTLS_SSL_TLS1_3_COMPATIBILITY_MODE /* middlebox compatibility: corporate proxies break without it */
-#define MBEDTLS_SSL_SESSION_TICKETS      /* TLS 1.3 servers send NewSessionTicket; parsed, never reused */
+/* No MBEDTLS_SSL_SESSION_TICKETS: one request per run never resumes; without
+ * it mbedTLS ignores TLS 1.3 NewSessionTicket messages (ssl_msg.c), -2 KB. */
 #define MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA_ENABLED /* TLS 1.2 with ECDSA certificates */
 #define MBEDTLS_KEY_EXCHANGE_ECDHE_RSA_ENABLED   /* TLS 1.2 with RSA certificates */
 #define MBEDTLS_SSL_SERVER_NAME_INDICATION /* SNI: virtual hosts and CDNs need it */
