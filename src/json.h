@@ -7,6 +7,9 @@
 #include <stdint.h>
 
 /*
+ * Use on its own: compile json.c with fmt.c (js_errmsg's formatter); no other
+ * dependency, no I/O, no allocation.
+ *
  * Contract
  * - The caller owns struct js_scanner (about 2 KB; its only pointer is to a
  *   static string, so it may live anywhere and be copied). js_init() cannot

@@ -366,3 +366,17 @@ RES=$OUT/results.md
 	[ "$FAILS" -gt 0 ] && echo "$FAILS timed runs failed and are left out (build/bench/runs/errors.log)."
 	true
 } | tee "$RES"
+
+# The JSON scanner alone (issue target: >= 300 MB/s at -O2, peak memory the
+# same for a 20 KB and a 20 MB document).
+say "JSON scanner alone (tests/bench/bench_json.c, -O2)"
+cc -std=c11 -D_DEFAULT_SOURCE -O2 -Isrc -o "$OUT/bench_json" tests/bench/bench_json.c src/json.c src/fmt.c ||
+	die "cannot build tests/bench/bench_json.c"
+{
+	echo
+	echo "JSON scanner alone (\`cc -O2 tests/bench/bench_json.c src/json.c src/fmt.c\`, best of 5, 16 KiB feeds):"
+	echo
+	echo '```'
+	"$OUT/bench_json"
+	echo '```'
+} | tee -a "$RES"
