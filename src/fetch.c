@@ -118,7 +118,7 @@ static int proxy_connect(struct conn *c, const struct fetch_req *q, const struct
 	}
 	logf_(h, "proxy: CONNECT tunnel requested");
 	e = sys_send_all(c->fd, req, olen, c->deadline);
-	sys_wipe(req, sizeof req);
+	sys_wipe(req, olen); /* only what was written: untouched stack stays unmapped */
 	if (e < 0) {
 		fmt_snprintf(res->msg, sizeof res->msg, "proxy %s: sending CONNECT failed", q->proxy->host);
 		return FETCH_E_PROXY;
@@ -249,7 +249,7 @@ int fetch(const struct fetch_req *q, const struct fetch_hooks *h,
 		goto out;
 	}
 	e = conn_write(&c, req, olen);
-	sys_wipe(req, sizeof req);
+	sys_wipe(req, olen);
 	if (e != 0 && c.tls && tls_alert_text(c.tls, res->msg, sizeof res->msg)) {
 		e = FETCH_E_TLS;
 		goto out;

@@ -1,6 +1,7 @@
 /* main.c: atlwho, does this Jira or Confluence token work, and whose is it?
  * Glue only: options, token, the check loop (product, redirects, retries),
  * the report, and the only place that turns errors into exit codes. */
+#include <stdint.h>
 #include <string.h>
 
 #include <mbedtls/build_info.h>
@@ -227,6 +228,9 @@ static long read_token(struct run *R, char *tok, size_t cap)
 			return -1;
 		}
 		memcpy(tok, e, n);
+		/* Wipe the environment's copy in place: /proc/PID/environ of this
+		 * process then no longer shows the token to its other readers. */
+		sys_wipe((char *)(uintptr_t)e, n);
 	}
 	tok[n] = 0;
 	if (n == 0) {
@@ -261,7 +265,7 @@ static int build_auth(struct run *R, const char *tok, size_t tlen, char *auth, s
 	memcpy(auth, "Basic ", 6);
 	n = b64_encode(auth + 6, cap - 7, pair, ulen + 1 + tlen);
 	auth[6 + n] = 0;
-	sys_wipe(pair, sizeof pair);
+	sys_wipe(pair, ulen + 1 + tlen);
 	return 0;
 }
 
@@ -718,7 +722,7 @@ int main(int argc, char **argv)
 	code = check(&R, auth, &base);
 	rep_flush(&R.out);
 	rep_flush(&R.err);
-	sys_wipe(tok, sizeof tok);
-	sys_wipe(auth, sizeof auth);
+	sys_wipe(tok, (size_t)tlen);
+	sys_wipe(auth, strlen(auth));
 	return code;
 }
