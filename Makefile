@@ -157,7 +157,9 @@ static-one:
 	@$(SIZE_HEAD); $(call size_row,atlwho-static-$(ARCH))
 
 # --- tests ---
-# Compiled with our warnings, linked without -Werror (see the binary's link).
+# Compiled with our warnings, linked without -Werror (see the binary's link);
+# the objects are kept so that the next make does not recompile them.
+.SECONDARY: $(TEST_BINS:%=%.o)
 $(B)/tests/%.o: tests/%.c tests/t.h $(HDRS) $(FLAGS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS_AUTO) $(CPPFLAGS) -Itests $(CFLAGS_AUTO) $(CFLAGS) -c $< -o $@
