@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "ascii.h"
+
 void cl_copy_clean(char *dst, size_t cap, const char *src, size_t n)
 {
 	size_t i, o = 0;
@@ -20,15 +22,9 @@ void cl_copy_clean(char *dst, size_t cap, const char *src, size_t n)
 
 static int ieq_prefix(const char *s, const char *prefix)
 {
-	for (; *prefix; s++, prefix++) {
-		unsigned char a = (unsigned char)*s, b = (unsigned char)*prefix;
-		if (a >= 'A' && a <= 'Z')
-			a = (unsigned char)(a + 32);
-		if (b >= 'A' && b <= 'Z')
-			b = (unsigned char)(b + 32);
-		if (a != b)
+	for (; *prefix; s++, prefix++)
+		if (ascii_lower((unsigned char)*s) != ascii_lower((unsigned char)*prefix))
 			return 0;
-	}
 	return 1;
 }
 

@@ -7,6 +7,7 @@
 #include <mbedtls/build_info.h>
 
 #include "fmt.h"
+#include "ascii.h"
 #include "b64.h"
 #include "classify.h"
 #include "cli.h"
@@ -330,13 +331,9 @@ static int ends_with_ci(const char *s, const char *suffix)
 
 	if (n < m)
 		return 0;
-	for (i = 0; i < m; i++) {
-		char a = s[n - m + i], b = suffix[i];
-		if (a >= 'A' && a <= 'Z')
-			a = (char)(a + 32);
-		if (a != b)
+	for (i = 0; i < m; i++)
+		if (ascii_lower((unsigned char)s[n - m + i]) != (unsigned char)suffix[i])
 			return 0;
-	}
 	return 1;
 }
 
