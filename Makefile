@@ -167,24 +167,32 @@ $(B)/tests/%.o: tests/%.c tests/t.h $(HDRS) $(FLAGS_STAMP)
 $(B)/tests/%: $(B)/tests/%.o $(LIB_OBJS) $(MLIB)
 	$(CC) $(filter-out -Werror,$(CFLAGS_AUTO)) -w $(CFLAGS) $(LDFLAGS_AUTO) $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(MLIB)
 
+# Every suite runs through tests/suite.sh, which keeps the tally in $(TALLY);
+# `make test` ends with the total line "N passed, N failed" of all of them.
+TALLY ?= $(CURDIR)/$(B)/tally.txt
+VALGRIND_RUN_1 := valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect
+VALGRIND_RUN := $(VALGRIND_RUN_$(VALGRIND))
 unit: $(TEST_BINS)
 	@fail=0; for t in $(TEST_BINS); do \
-		echo "== $$t"; \
-		if [ "$(VALGRIND)" = 1 ]; then \
-			valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect $$t || fail=1; \
-		else $$t || fail=1; fi; \
+		echo "== $$t"; tests/suite.sh run $(TALLY) $${t##*/} $(VALGRIND_RUN) $$t || fail=1; \
 	done; \
-	for t in $(SHELL_TESTS); do echo "== $$t"; sh $$t || fail=1; done; exit $$fail
+	for t in $(SHELL_TESTS); do echo "== $$t"; tests/suite.sh run $(TALLY) $${t##*/} sh $$t || fail=1; done; exit $$fail
 
 e2e: $(B)/atlwho
 	@fail=0; for t in $(E2E); do \
 		echo "== $$t"; \
-		ATLWHO=$(CURDIR)/$(B)/atlwho ATLWHO_VALGRIND=$(VALGRIND) python3 $$t || fail=1; \
+		ATLWHO=$(CURDIR)/$(B)/atlwho ATLWHO_VALGRIND=$(VALGRIND) tests/suite.sh run $(TALLY) $${t##*/} python3 $$t || fail=1; \
 	done; exit $$fail
 
+# The sub-make keeps going past a failed suite (-k); a failure that no suite
+# counted (a build error) is counted here, so the total line never hides it.
 test:
 	@vendor/deps.sh build test
-	@$(MAKE) --no-print-directory SAN=$(SAN) VALGRIND=$(VALGRIND) unit e2e
+	@mkdir -p $(B); rm -f $(TALLY)
+	@$(MAKE) --no-print-directory -k SAN=$(SAN) VALGRIND=$(VALGRIND) TALLY=$(TALLY) unit e2e; rc=$$?; \
+	if [ $$rc != 0 ] && ! awk '$$2 > 0 { found = 1 } END { exit !found }' $(TALLY) 2>/dev/null; then \
+		echo "0 1 0 make(build)" >> $(TALLY); [ -z "$$ATLWHO_CI_TALLY" ] || echo "0 1 0 make(build)" >> "$$ATLWHO_CI_TALLY"; fi; \
+	tests/suite.sh total $(TALLY) "make test$(if $(filter 1,$(SAN)), SAN=1)$(if $(filter 1,$(VALGRIND)), VALGRIND=1)"
 
 # --- demo: a real TLS round trip against a local fake Jira and Confluence ---
 demo:
@@ -276,30 +284,36 @@ test-cross-one: static-one
 	@printf '#!/bin/sh\nexec %s "%s" "$$@"\n' "$$(command -v $(EMU))" "$(RUN_BIN)" > $(B)/atlwho-run
 	@chmod 755 $(B)/atlwho-run
 	@fail=0; for t in $(TEST_BINS); do \
-		echo "== $(ARCH): $$t$(if $(EMU), (under $(EMU)))"; $(EMU) $$t || fail=1; \
+		echo "== $(ARCH): $$t$(if $(EMU), (under $(EMU)))"; \
+		tests/suite.sh run $(TALLY) $(ARCH):$${t##*/} $(EMU) $$t || fail=1; \
 	done; \
 	for t in $(E2E); do \
 		echo "== $(ARCH): $$t"; t0=$$(date +%s); \
 		ATLWHO=$(if $(EMU),$(CURDIR)/$(B)/atlwho-run,$(RUN_BIN)) ATLWHO_BIN=$(RUN_BIN) ATLWHO_EMU=$(EMU) \
-		    python3 $$t || fail=1; \
+		    tests/suite.sh run $(TALLY) $(ARCH):$${t##*/} python3 $$t || fail=1; \
 		echo "   ($$(( $$(date +%s) - t0 )) s)"; \
 	done; exit $$fail
 
+test-cross: TALLY := $(CURDIR)/build/cross-tally.txt
 test-cross:
 	@vendor/deps.sh build static test cross
+	@mkdir -p build; rm -f $(TALLY)
 	@start=$$(date +%s); fail=0; \
 	for a in $(TEST_CROSS_ARCHS); do \
 		t0=$$(date +%s); \
-		$(MAKE) --no-print-directory STATIC=1 ARCH=$$a test-cross-one || fail=1; \
+		$(MAKE) --no-print-directory STATIC=1 ARCH=$$a TALLY=$(TALLY) test-cross-one || fail=1; \
 		echo "== $$a: $$(( $$(date +%s) - t0 )) s"; \
 	done; \
 	$(MAKE) --no-print-directory SAN=0 atlwho || fail=1; \
 	echo "== tests/cross/test_clock.py (dynamic ./atlwho under faketime)"; \
-	ATLWHO=$(CURDIR)/atlwho python3 tests/cross/test_clock.py || fail=1; \
+	ATLWHO=$(CURDIR)/atlwho tests/suite.sh run $(TALLY) test_clock.py python3 tests/cross/test_clock.py || fail=1; \
 	$(MAKE) --no-print-directory initramfs || fail=1; \
 	echo "== tests/cross/test_initramfs.sh"; \
-	sh tests/cross/test_initramfs.sh atlwho-initramfs.cpio.gz || fail=1; \
-	echo "== test-cross: $$(( $$(date +%s) - start )) s"; exit $$fail
+	tests/suite.sh run $(TALLY) test_initramfs.sh sh tests/cross/test_initramfs.sh atlwho-initramfs.cpio.gz || fail=1; \
+	echo "== test-cross: $$(( $$(date +%s) - start )) s"; \
+	if [ $$fail != 0 ] && ! awk '$$2 > 0 { found = 1 } END { exit !found }' $(TALLY); then \
+		echo "0 1 0 test-cross(build)" >> $(TALLY); [ -z "$$ATLWHO_CI_TALLY" ] || echo "0 1 0 test-cross(build)" >> "$$ATLWHO_CI_TALLY"; fi; \
+	tests/suite.sh total $(TALLY) "make test-cross"
 
 # Boots the initramfs under qemu-system-x86_64 (TCG) with Debian's cloud kernel
 # (fetched once into KERNEL_DIR by apt-get download) and runs real checks from it.
