@@ -108,20 +108,27 @@ deps:
 	@vendor/deps.sh build
 
 # --- mbedTLS: fetched, verified, unpacked once; built per variant ---
-$(MSRC)/include/mbedtls/ssl.h:
+# vendor/mbedtls.sh also applies the carried patches (vendor/mbedtls/patches/)
+# and records them in MSTAMP; it runs on every make (a no-op when the tree
+# matches the patch set) and touches MSTAMP only when it made the tree anew,
+# which then rebuilds every object.
+MSTAMP := $(MSRC)/.atlwho-patches
+$(MSTAMP): FORCE
 	@vendor/deps.sh build
-	vendor/mbedtls.sh build/src
+	@vendor/mbedtls.sh build/src
 
-mbedtls-src: $(MSRC)/include/mbedtls/ssl.h
+$(MSRC)/include/mbedtls/ssl.h: $(MSTAMP)
 
-$(B)/mbedtls/%.o: $(MSRC)/library/%.c vendor/mbedtls/atlwho_config.h $(FLAGS_STAMP) | $(MSRC)/include/mbedtls/ssl.h
+mbedtls-src: $(MSTAMP)
+
+$(B)/mbedtls/%.o: $(MSRC)/library/%.c vendor/mbedtls/atlwho_config.h $(FLAGS_STAMP) $(MSTAMP)
 	@mkdir -p $(@D)
 	@$(CC) $(MBED_CFLAGS) $(CFLAGS) -c $< -o $@
 
 # The object list depends on the unpacked tree, which may not exist when
 # this make starts (make caches directory listings): list, compile and
 # archive in a sub-make that starts after the unpacking.
-$(MLIB): vendor/mbedtls/atlwho_config.h $(FLAGS_STAMP) | $(MSRC)/include/mbedtls/ssl.h
+$(MLIB): vendor/mbedtls/atlwho_config.h $(FLAGS_STAMP) $(MSTAMP)
 	@echo "building mbedTLS $(MBEDTLS_VERSION) ($(V), $(CC))"
 	@$(MAKE) --no-print-directory $(if $(filter 1,$(STATIC)),STATIC=1 ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE)) SAN=$(SAN) V=$(V) mbedtls-archive
 
@@ -132,7 +139,7 @@ mbedtls-archive: $(MBED_OBJS)
 	@$(CROSS_COMPILE)$(if $(LTO),gcc-ar,ar) rcs $(MLIB) $(MBED_OBJS)
 
 # --- our code ---
-$(B)/obj/%.o: src/%.c $(HDRS) vendor/mbedtls/atlwho_config.h $(FLAGS_STAMP) | $(MSRC)/include/mbedtls/ssl.h
+$(B)/obj/%.o: src/%.c $(HDRS) vendor/mbedtls/atlwho_config.h $(FLAGS_STAMP) $(MSTAMP)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS_AUTO) $(CPPFLAGS) $(CFLAGS_AUTO) $(CFLAGS) -c $< -o $@
 
@@ -222,7 +229,7 @@ fuzz:
 
 # --- static analysis: cppcheck and clang-tidy (.clang-tidy), both must be clean ---
 LINT_CPPFLAGS := -std=c11 -D_DEFAULT_SOURCE -Isrc $(MCONF)
-lint: | $(MSRC)/include/mbedtls/ssl.h
+lint: $(MSTAMP)
 	@vendor/deps.sh lint
 	cppcheck --quiet --enable=warning,portability,performance --std=c11 --error-exitcode=1 \
 		--inline-suppr --suppress=missingIncludeSystem -D__GNUC__ -D__x86_64__ -Isrc src/

@@ -17,9 +17,33 @@ UPSTREAM=https://github.com/Mbed-TLS/mbedtls/releases/download/mbedtls-$VERSION/
 
 here=$(cd "$(dirname "$0")" && pwd)
 dest=${1:?usage: vendor/mbedtls.sh DEST}
-[ -f "$dest/mbedtls-$VERSION/include/mbedtls/ssl.h" ] && exit 0
+tree=$dest/mbedtls-$VERSION
+# Carried patches, applied in name order after the checksum check; the tree
+# records which ones (by content) in .atlwho-patches, and a tree made with
+# another set is unpacked again from the verified tarball kept beside it.
+patches=$(ls "$here"/mbedtls/patches/*.patch 2>/dev/null | LC_ALL=C sort || true)
+want_stamp() {
+	for p in $patches; do sha256sum "$p" | sed "s|  .*/|  |"; done
+}
+stamp_ok() {
+	[ -f "$tree/include/mbedtls/ssl.h" ] && [ -f "$tree/.atlwho-patches" ] &&
+	    [ "$(want_stamp)" = "$(cat "$tree/.atlwho-patches")" ]
+}
+stamp_ok && exit 0
 
 say() { echo "mbedtls: $*" >&2; }
+
+apply_patches() {
+	for p in $patches; do
+		if ! patch -d "$tree" -p1 --batch --forward --no-backup-if-mismatch -s < "$p" >&2; then
+			say "patch ${p##*/} does not apply to mbedTLS $VERSION: drop or refresh it (README, carried patches)"
+			rm -rf "$tree"
+			exit 1
+		fi
+		say "applied ${p##*/}"
+	done
+	want_stamp > "$tree/.atlwho-patches"
+}
 
 verify() { # file -> 0 if the checksum matches
 	got=$(sha256sum "$1" | cut -d' ' -f1)
@@ -42,10 +66,12 @@ unpack() {
 	# Keep the verified tarball beside the tree (offline rebuilds, tests).
 	[ "$1" -ef "$dest/$ORIG" ] || cp "$1" "$dest/$ORIG"
 	say "verified $ORIG (sha256 $SHA256) and unpacked it into $dest"
+	apply_patches
 }
 
-# 1. A tarball the user names, or one already placed under vendor/.
-for f in "${MBEDTLS_TARBALL:-}" "$here/$ORIG" "$here/mbedtls-$VERSION.tar.bz2"; do
+# 1. A tarball the user names, one already placed under vendor/, or the one
+#    kept beside an earlier tree (verified again: it is only a file).
+for f in "${MBEDTLS_TARBALL:-}" "$here/$ORIG" "$here/mbedtls-$VERSION.tar.bz2" "$dest/$ORIG"; do
 	[ -n "$f" ] || continue
 	if [ -f "$f" ]; then
 		verify "$f" || exit 1
