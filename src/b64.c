@@ -1,4 +1,4 @@
-/* b64.c: base64 encoder, RFC 4648 section 4.
+/* b64.c: base64 encoder and canonical-form check, RFC 4648 section 4.
  * Used for the Basic credentials and curl-style public-key pins. */
 #include "b64.h"
 
@@ -44,4 +44,36 @@ size_t b64_encode(char *dst, size_t cap, const void *src, size_t n)
 		dst[o++] = '=';
 	}
 	return o;
+}
+
+/* A character's 6-bit value, or -1 ('=' included). */
+static int b64_value(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	return c == '+' ? 62 : c == '/' ? 63 : -1;
+}
+
+long b64_decoded_len(const char *s, size_t n)
+{
+	size_t pad = 0, i;
+	int last;
+
+	if (n == 0 || n % 4 != 0)
+		return -1;
+	if (s[n - 1] == '=')
+		pad = s[n - 2] == '=' ? 2 : 1;
+	for (i = 0; i < n - pad; i++)
+		if (b64_value((unsigned char)s[i]) < 0)
+			return -1;
+	/* The bits after the last whole byte must be zero (RFC 4648 section
+	 * 3.5): "AB==" and "AA==" would otherwise both decode to one 0 byte. */
+	last = b64_value((unsigned char)s[n - pad - 1]);
+	if ((pad == 1 && (last & 3)) || (pad == 2 && (last & 15)))
+		return -1;
+	return (long)(n / 4 * 3 - pad);
 }

@@ -12,4 +12,10 @@ size_t b64_encoded_len(size_t n);
  * added), or 0 when cap < b64_encoded_len(n) and n > 0 (dst untouched). */
 size_t b64_encode(char *dst, size_t cap, const void *src, size_t n);
 
+/* The number of bytes n characters of s decode to, if s is canonical
+ * base64 (RFC 4648 section 4 alphabet, '=' padding to a multiple of 4,
+ * zero pad bits: the one spelling b64_encode gives); else -1. Checks
+ * only: used to refuse a malformed --pin before anything is sent. */
+long b64_decoded_len(const char *s, size_t n);
+
 #endif

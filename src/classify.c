@@ -139,6 +139,45 @@ static void classify_success(const struct cl_input *in, struct cl_result *r)
 	fmt_snprintf(r->msg, sizeof r->msg, "authenticated");
 }
 
+/* 1 if the body's head holds the phrase (bytes, exact case). */
+static int head_has(const struct cl_input *in, const char *phrase)
+{
+	size_t n = strlen(phrase), i;
+
+	for (i = 0; in->body_head && i + n <= in->body_head_len; i++)
+		if (memcmp(in->body_head + i, phrase, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* Front ends that finish the TLS handshake and refuse a missing or bad
+ * client certificate in HTTP: nginx answers 400 with these page titles
+ * (ssl_verify_client on); Apache answers 403 with this note when its
+ * per-location SSLVerifyClient needs TLS 1.3 post-handshake
+ * authentication, which the client did not offer. A TLS failure, exit 6:
+ * never "credentials rejected". */
+static int client_cert_page(const struct cl_input *in, struct cl_result *r)
+{
+	if (in->status == 400 && head_has(in, "No required SSL certificate was sent")) {
+		set(r, EX_TLS, "client-cert-required");
+		fmt_snprintf(r->msg, sizeof r->msg, "the server requires a client certificate and none was given "
+		    "(HTTP 400: No required SSL certificate was sent): give --cert FILE --key FILE");
+	} else if (in->status == 400 && head_has(in, "The SSL certificate error")) {
+		set(r, EX_TLS, "client-cert-rejected");
+		fmt_snprintf(r->msg, sizeof r->msg, "the server did not accept the client certificate "
+		    "(HTTP 400: The SSL certificate error): check that its issuer is one the server trusts");
+	} else if (in->status == 403 && head_has(in, "Cannot perform Post-Handshake Authentication")) {
+		set(r, EX_TLS, "client-cert-after-handshake");
+		fmt_snprintf(r->msg, sizeof r->msg, "the server asked for a client certificate after the handshake "
+		    "(HTTP 403: Cannot perform Post-Handshake Authentication): atlwho cannot answer TLS 1.3 "
+		    "post-handshake authentication; with --cert/--key, --tls-max 1.2 lets the server ask in a "
+		    "renegotiation instead");
+	} else {
+		return 0;
+	}
+	return 1;
+}
+
 void classify(const struct cl_input *in, struct cl_result *r)
 {
 	int s = in->status;
@@ -149,7 +188,9 @@ void classify(const struct cl_input *in, struct cl_result *r)
 		classify_success(in, r);
 		return;
 	}
-	if (s == 403 && ieq_prefix(denied, "CAPTCHA_CHALLENGE")) {
+	if (client_cert_page(in, r)) {
+		/* set above */
+	} else if (s == 403 && ieq_prefix(denied, "CAPTCHA_CHALLENGE")) {
 		set(r, EX_CAPTCHA, "captcha");
 		login_url(denied, r->login_url, sizeof r->login_url);
 		fmt_snprintf(r->msg, sizeof r->msg, "CAPTCHA lockout: the account is locked until someone "

@@ -22,6 +22,10 @@ enum {
 #define CL_HDR_MAX 256        /* a kept header value; longer ones are cut */
 #define CL_LOCATION_MAX 2048  /* redirect targets: URLs up to 2 KB are common */
 #define CL_MSG_MAX 1024       /* one message line */
+/* The start of an error page that classification reads: nginx's and
+ * Apache's pages name a missing client certificate within their first
+ * 400 bytes. */
+#define CL_BODY_HEAD 1024
 
 /* Headers the classification reads (bounded copies, server bytes). */
 struct cl_headers {
@@ -46,6 +50,8 @@ struct cl_input {
 	int cloud;                      /* host ends in .atlassian.net */
 	int product_confluence;         /* the endpoint asked was Confluence's */
 	const char *location_hint;      /* absolute redirect target, if resolved */
+	const char *body_head;          /* the body's first bytes (up to CL_BODY_HEAD) */
+	size_t body_head_len;
 };
 
 struct cl_result {

@@ -3,6 +3,7 @@
 #include "fmt.h"
 #include "cli.h"
 
+#include "b64.h"
 #include <getopt.h> /* struct option only: parsing is ours */
 #include <string.h>
 
@@ -27,6 +28,7 @@ const char cli_usage[] =
 "      --cert FILE --key FILE   client certificate and key (mTLS)\n"
 "  -k, --insecure           do not verify the server (says so on stderr every time)\n"
 "      --tls-min 1.2|1.3    lowest TLS version (default 1.2)\n"
+"      --tls-max 1.2|1.3    highest TLS version (default 1.3)\n"
 "  -x, --proxy URL          HTTP proxy http://[user:pass@]host:port (else https_proxy...)\n"
 "      --noproxy LIST       hosts that bypass the proxy (comma list, * for all)\n"
 "  -L, --location           follow redirects on the same origin (and http->https)\n"
@@ -44,7 +46,7 @@ const char cli_usage[] =
 
 enum {
 	O_PATH = 256, O_TOKEN_FILE, O_FORMAT, O_RAW, O_CACERT, O_CAPATH, O_PIN,
-	O_CERT, O_KEY, O_TLS_MIN, O_NOPROXY, O_MAX_REDIRS, O_CONNECT_TIMEOUT,
+	O_CERT, O_KEY, O_TLS_MIN, O_TLS_MAX, O_NOPROXY, O_MAX_REDIRS, O_CONNECT_TIMEOUT,
 	O_RETRY, O_FROM_FILE
 };
 
@@ -67,6 +69,7 @@ static const struct option cli_long[] = {
 	{ "key", required_argument, 0, O_KEY },
 	{ "insecure", no_argument, 0, 'k' },
 	{ "tls-min", required_argument, 0, O_TLS_MIN },
+	{ "tls-max", required_argument, 0, O_TLS_MAX },
 	{ "proxy", required_argument, 0, 'x' },
 	{ "noproxy", required_argument, 0, O_NOPROXY },
 	{ "location", no_argument, 0, 'L' },
@@ -135,6 +138,40 @@ static int bad(char *err, size_t cap, const char *opt, const char *val, const ch
 	return -1;
 }
 
+/* "1.2" -> 12, "1.3" -> 13, else 0. */
+static int tls_version(const char *a)
+{
+	return strcmp(a, "1.2") == 0 ? 12 : strcmp(a, "1.3") == 0 ? 13 : 0;
+}
+
+/* curl's --pinnedpubkey hash form, checked whole before anything is sent:
+ * "sha256//" and the canonical base64 of 32 bytes, up to CLI_PINS_MAX of
+ * them separated by ';'. 0, or -1 with the reason in why. */
+static int check_pins(const char *s, const char **why)
+{
+	int n = 0;
+
+	for (;;) {
+		const char *e = strchr(s, ';');
+		size_t len = e ? (size_t)(e - s) : strlen(s);
+		if (len < 8 || memcmp(s, "sha256//", 8) != 0) {
+			*why = "each pin is sha256// followed by base64 (curl's hash form; key files are not taken)";
+			return -1;
+		}
+		if (b64_decoded_len(s + 8, len - 8) != 32) {
+			*why = "the part after sha256// must be the base64 of a 32-byte SHA-256 digest (44 characters)";
+			return -1;
+		}
+		if (++n > CLI_PINS_MAX) {
+			*why = "at most 8 pins";
+			return -1;
+		}
+		if (!e)
+			return 0;
+		s = e + 1;
+	}
+}
+
 /* Applies one option c with its value a (NULL for flags): 0, or -1 with a
  * message in err. */
 static int apply(struct cli_opts *o, int c, const char *a, char *err, size_t errcap)
@@ -176,17 +213,25 @@ static int apply(struct cli_opts *o, int c, const char *a, char *err, size_t err
 	case 'v': o->verbose = 1; break;
 	case O_CACERT: o->cacert = a; break;
 	case O_CAPATH: o->capath = a; break;
-	case O_PIN: o->pins = a; break;
+	case O_PIN: {
+		const char *why;
+		if (check_pins(a, &why) != 0) {
+			fmt_snprintf(err, errcap, "--pin '%.120s%s': %s", a, strlen(a) > 120 ? "..." : "", why);
+			return -1;
+		}
+		o->pins = a;
+		break;
+	}
 	case O_CERT: o->cert = a; break;
 	case O_KEY: o->key = a; break;
 	case 'k': o->insecure = 1; break;
 	case O_TLS_MIN:
-		if (strcmp(a, "1.2") == 0)
-			o->tls13_only = 0;
-		else if (strcmp(a, "1.3") == 0)
-			o->tls13_only = 1;
-		else
+		if ((o->tls_min = tls_version(a)) == 0)
 			return bad(err, errcap, "--tls-min", a, "expected 1.2 or 1.3");
+		break;
+	case O_TLS_MAX:
+		if ((o->tls_max = tls_version(a)) == 0)
+			return bad(err, errcap, "--tls-max", a, "expected 1.2 or 1.3");
 		break;
 	case 'x': o->proxy = a; break;
 	case O_NOPROXY: o->noproxy = a; break;
@@ -244,6 +289,8 @@ int cli_parse(struct cli_opts *o, int argc, char **argv, char *err, size_t errca
 	o->max_redirs = 5;
 	o->connect_ms = 10000;
 	o->max_ms = 30000;
+	o->tls_min = 12;
+	o->tls_max = 13;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (only_operands || a[0] != '-' || a[1] == 0) {
@@ -313,6 +360,10 @@ int cli_parse(struct cli_opts *o, int argc, char **argv, char *err, size_t errca
 			if (val)
 				break;
 		}
+	}
+	if (o->tls_min > o->tls_max) {
+		fmt_snprintf(err, errcap, "--tls-min 1.3 and --tls-max 1.2 leave no TLS version");
+		return -1;
 	}
 	if (o->raw + o->quiet + (o->format != CLI_TEXT) > 1) {
 		fmt_snprintf(err, errcap, "--raw, --quiet and --format json/env exclude each other");

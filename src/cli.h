@@ -12,13 +12,15 @@ enum cli_format { CLI_TEXT, CLI_JSON, CLI_ENV };
 #define CLI_TIME_MAX_MS (86400L * 1000)  /* one day: longer is a mistake */
 #define CLI_REDIRS_MAX 50                /* curl's default cap */
 #define CLI_RETRY_MAX 100
+#define CLI_PINS_MAX 8                   /* --pin list: 8 keys cover a rotation or two */
 
 struct cli_opts {
 	enum cli_product product;
 	enum cli_format format;
 	const char *base, *path, *user, *token_file, *from_file;
 	const char *cacert, *capath, *pins, *cert, *key, *proxy, *noproxy;
-	int include, raw, quiet, verbose, insecure, tls13_only, follow, family;
+	int include, raw, quiet, verbose, insecure, follow, family;
+	int tls_min, tls_max;            /* 12 or 13: --tls-min, --tls-max */
 	int max_redirs, retry;
 	long connect_ms, max_ms;
 	int help, version;

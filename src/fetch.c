@@ -174,9 +174,33 @@ static void log_tls(const struct fetch_hooks *h, const struct fetch_res *res)
 	}
 }
 
+/* The TLS identity of the URL's host: one trailing dot stripped (the
+ * absolute form names the same host; certificates and SNI never carry it),
+ * and an IP literal kept apart from names (RFC 6066 section 3: no SNI). */
+static void tls_peer_of(const struct url *u, struct tls_peer *p, char name[TLS_NAME_MAX + 1])
+{
+	size_t n = strlen(u->host);
+
+	memset(p, 0, sizeof *p);
+	p->shown = u->host;
+	if (u->ipv6 ? url_ipv6_parse(u->host, n, p->ip) : url_ipv4_parse(u->host, n, p->ip)) {
+		p->iplen = u->ipv6 ? 16 : 4;
+		return;
+	}
+	if (n > 1 && u->host[n - 1] == '.')
+		n--;
+	if (n > TLS_NAME_MAX)
+		n = TLS_NAME_MAX; /* url.c's limit is the same: never cut */
+	memcpy(name, u->host, n);
+	name[n] = 0;
+	p->name = name;
+}
+
 int fetch(const struct fetch_req *q, const struct fetch_hooks *h,
     struct http_resp *r, struct fetch_res *res)
 {
+	struct tls_peer peer;
+	char peer_name[TLS_NAME_MAX + 1];
 	struct tls_conn tc;
 	struct conn c;
 	struct http_req rq;
@@ -216,7 +240,9 @@ int fetch(const struct fetch_req *q, const struct fetch_hooks *h,
 	if (q->proxy && https && (e = proxy_connect(&c, q, h, res)) != FETCH_OK)
 		goto out;
 	if (https) {
-		int t = tls_handshake(&tc, c.fd, q->url->host, q->deadline, res->msg, sizeof res->msg);
+		int t;
+		tls_peer_of(q->url, &peer, peer_name);
+		t = tls_handshake(&tc, c.fd, &peer, q->deadline, res->msg, sizeof res->msg);
 		res->tls_info = tc.info;
 		res->pin_only = tc.trust.pin_only;
 		res->ca_loaded = tc.trust.loaded;
@@ -250,7 +276,7 @@ int fetch(const struct fetch_req *q, const struct fetch_hooks *h,
 	}
 	e = conn_write(&c, req, olen);
 	sys_wipe(req, olen);
-	if (e != 0 && c.tls && tls_alert_text(c.tls, res->msg, sizeof res->msg)) {
+	if (e != 0 && e != SYS_ERR_TIMEOUT && c.tls && tls_explain_late(c.tls, 1, 0, res->msg, sizeof res->msg)) {
 		e = FETCH_E_TLS;
 		goto out;
 	}
@@ -268,13 +294,13 @@ int fetch(const struct fetch_req *q, const struct fetch_hooks *h,
 		r->ctx = h->ctx;
 	}
 	e = read_response(&c, r, res, q->url->host, 0);
-	if ((e == FETCH_E_HTTP || e == FETCH_E_NET) && c.tls && !res->got_bytes &&
-	    tls_alert_text(c.tls, res->msg, sizeof res->msg))
+	if ((e == FETCH_E_HTTP || e == FETCH_E_NET) && c.tls && !res->timed_out &&
+	    tls_explain_late(c.tls, 0, res->got_bytes, res->msg, sizeof res->msg))
 		e = FETCH_E_TLS;
 out:
 	res->t.done = sys_now_ms();
 	if (c.tls)
-		mbedtls_ssl_close_notify(&tc.ssl);
+		tls_close_notify(c.tls);
 	tls_free(&tc);
 	sys_close(c.fd);
 	return res->err = e;

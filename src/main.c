@@ -44,6 +44,8 @@ struct run {
 	struct http_resp *resp;
 	int status_printed;
 	int body_nonzero, body_html, body_seen_nonspace;
+	char body_head[CL_BODY_HEAD];   /* what classify may read of an error page */
+	size_t body_head_len;
 };
 
 /* One line on stderr. Messages may quote server bytes (header values,
@@ -168,6 +170,13 @@ static int on_body(void *ctx, const void *buf, size_t len)
 
 	if (len)
 		R->body_nonzero = 1;
+	if (R->body_head_len < sizeof R->body_head) {
+		size_t k = sizeof R->body_head - R->body_head_len;
+		if (k > len)
+			k = len;
+		memcpy(R->body_head + R->body_head_len, buf, k);
+		R->body_head_len += k;
+	}
 	for (i = 0; i < len && !R->body_seen_nonspace; i++) {
 		if (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n')
 			continue;
@@ -534,7 +543,8 @@ static int check(struct run *R, const char *auth, const struct url *base)
 	to.cert = o->cert;
 	to.key = o->key;
 	to.insecure = o->insecure;
-	to.tls13_only = o->tls13_only;
+	to.tls_min = o->tls_min;
+	to.tls_max = o->tls_max;
 	sys_set_rng_deadline(deadline);
 
 	memset(&hk, 0, sizeof hk);
@@ -572,6 +582,7 @@ static int check(struct run *R, const char *auth, const struct url *base)
 		}
 		js_init(&R->js);
 		R->status_printed = R->body_nonzero = R->body_html = R->body_seen_nonspace = 0;
+		R->body_head_len = 0;
 		e = fetch(&q, &hk, &resp, &res);
 		sys_wipe(pauth, sizeof pauth);
 		px_wipe(&px);
@@ -650,6 +661,8 @@ static int check(struct run *R, const char *auth, const struct url *base)
 	in.js_result = js_finish(&R->js);
 	in.body_len_nonzero = R->body_nonzero;
 	in.body_html = R->body_html;
+	in.body_head = R->body_head;
+	in.body_head_len = R->body_head_len;
 	in.bearer = o->user == NULL;
 	in.cloud = ends_with_ci(base->host, ".atlassian.net");
 	in.product_confluence = strcmp(product, "confluence") == 0;

@@ -59,16 +59,44 @@ int tls_parse_pins(const char *s, char pins[][TLS_PIN_LEN + 1], int max)
 		size_t len = e ? (size_t)(e - s) : strlen(s);
 		if (len != 8 + TLS_PIN_LEN || memcmp(s, "sha256//", 8) != 0 || n == max)
 			return TLS_ERR_CONFIG;
+		if (b64_decoded_len(s + 8, TLS_PIN_LEN) != 32)
+			return TLS_ERR_CONFIG;
 		memcpy(pins[n], s + 8, TLS_PIN_LEN);
 		pins[n][TLS_PIN_LEN] = 0;
-		if (pins[n][TLS_PIN_LEN - 1] != '=')
-			return TLS_ERR_CONFIG;
 		n++;
 		s += len;
 		if (*s == ';')
 			s++;
 	}
 	return n > 0 ? n : TLS_ERR_CONFIG;
+}
+
+/* --- alerts by name (RFC 8446 section 6, RFC 5246 section 7.2) --- */
+
+static const struct { unsigned char code; const char *name; } tls_alerts[] = {
+	{ 0, "close_notify" }, { 10, "unexpected_message" }, { 20, "bad_record_mac" },
+	{ 21, "decryption_failed" }, { 22, "record_overflow" }, { 30, "decompression_failure" },
+	{ 40, "handshake_failure" }, { 41, "no_certificate" }, { 42, "bad_certificate" },
+	{ 43, "unsupported_certificate" }, { 44, "certificate_revoked" }, { 45, "certificate_expired" },
+	{ 46, "certificate_unknown" }, { 47, "illegal_parameter" }, { 48, "unknown_ca" },
+	{ 49, "access_denied" }, { 50, "decode_error" }, { 51, "decrypt_error" },
+	{ 60, "export_restriction" }, { 70, "protocol_version" }, { 71, "insufficient_security" },
+	{ 80, "internal_error" }, { 86, "inappropriate_fallback" }, { 90, "user_canceled" },
+	{ 100, "no_renegotiation" }, { 109, "missing_extension" }, { 110, "unsupported_extension" },
+	{ 111, "certificate_unobtainable" }, { 112, "unrecognized_name" },
+	{ 113, "bad_certificate_status_response" }, { 114, "bad_certificate_hash_value" },
+	{ 115, "unknown_psk_identity" }, { 116, "certificate_required" },
+	{ 120, "no_application_protocol" },
+};
+
+const char *tls_alert_name(unsigned alert)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof tls_alerts / sizeof tls_alerts[0]; i++)
+		if (tls_alerts[i].code == alert)
+			return tls_alerts[i].name;
+	return "unknown";
 }
 
 /* --- lazy trust store: parse only certificates whose subject is the issuer --- */
@@ -269,6 +297,20 @@ static void san_names(const mbedtls_x509_crt *crt, char *dst, size_t cap)
 	}
 }
 
+/* An IP literal is checked against the iPAddress subjectAltNames only
+ * (RFC 6125 section 6.2.1; curl does the same): mbedTLS is given no host
+ * name for it, so that no SNI goes out (RFC 6066 section 3). */
+static int san_has_ip(const mbedtls_x509_crt *crt, const unsigned char *ip, size_t len)
+{
+	const mbedtls_x509_sequence *cur;
+
+	for (cur = &crt->subject_alt_names; cur && cur->buf.p; cur = cur->next)
+		if ((cur->buf.tag & MBEDTLS_ASN1_TAG_VALUE_MASK) == MBEDTLS_X509_SAN_IP_ADDRESS &&
+		    cur->buf.len == len && memcmp(cur->buf.p, ip, len) == 0)
+			return 1;
+	return 0;
+}
+
 static void sanitize(char *s)
 {
 	for (; *s; s++)
@@ -298,6 +340,8 @@ static int verify_cb(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flag
 		fmt_time(in->not_before, sizeof in->not_before, &crt->valid_from);
 		fmt_time(in->not_after, sizeof in->not_after, &crt->valid_to);
 		tls_spki_pin(crt->pk_raw.p, crt->pk_raw.len, in->pin);
+		if (c->peer && c->peer->iplen && !san_has_ip(crt, c->peer->ip, c->peer->iplen))
+			*flags |= MBEDTLS_X509_BADCERT_CN_MISMATCH;
 		if (c->npins) {
 			in->pin_checked = 1;
 			for (i = 0; i < c->npins; i++)
@@ -318,13 +362,23 @@ static int verify_cb(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flag
 
 /* --- BIO over sys.c, with the overall deadline --- */
 
+/* The first transport failure wins: a later read that salvages an alert
+ * must not replace it. */
+static void net_failed(struct tls_conn *c, int r)
+{
+	if (c->net_err)
+		return;
+	c->net_err = r;
+	fmt_snprintf(c->net_why, sizeof c->net_why, "%s", r == SYS_ERR_IO ? sys_errstr() : "timed out");
+}
+
 static int bio_send(void *ctx, const unsigned char *buf, size_t len)
 {
 	struct tls_conn *c = ctx;
 	int r = sys_send_all(c->fd, buf, len, c->deadline);
 
 	if (r < 0) {
-		c->net_err = r;
+		net_failed(c, r);
 		return MBEDTLS_ERR_SSL_INTERNAL_ERROR;
 	}
 	return (int)len;
@@ -336,7 +390,7 @@ static int bio_recv(void *ctx, unsigned char *buf, size_t len)
 	long r = sys_recv(c->fd, buf, len, c->deadline);
 
 	if (r < 0) {
-		c->net_err = (int)r;
+		net_failed(c, (int)r);
 		return MBEDTLS_ERR_SSL_INTERNAL_ERROR;
 	}
 	return (int)r;
@@ -464,6 +518,26 @@ static int find_trust(struct tls_conn *c, const struct tls_opts *o, char *err, s
 	return TLS_ERR_CONFIG;
 }
 
+/* The client's Certificate message must fit one output buffer (mbedTLS
+ * does not fragment handshake messages): 4 bytes of handshake header, a
+ * TLS 1.3 context byte, a 3-byte list length, and per certificate its
+ * 3-byte length and 2 bytes of (empty) extensions. Refused here, before
+ * anything is sent, rather than failing mid-handshake. */
+static int chain_fits(const mbedtls_x509_crt *crt, const char *path, char *err, size_t errcap)
+{
+	size_t need = 4 + 1 + 3;
+	int n = 0;
+
+	for (; crt && crt->raw.p; crt = crt->next, n++)
+		need += crt->raw.len + 5;
+	if (need <= MBEDTLS_SSL_OUT_CONTENT_LEN)
+		return 0;
+	fmt_snprintf(err, errcap, "--cert %s: the chain of %d certificates makes a %zu-byte TLS Certificate "
+	    "message; atlwho sends at most %d bytes: leave out certificates the server already has "
+	    "(its own CA)", path, n, need, MBEDTLS_SSL_OUT_CONTENT_LEN);
+	return TLS_ERR_CONFIG;
+}
+
 int tls_prepare(struct tls_conn *c, const struct tls_opts *o, char *err, size_t errcap)
 {
 	unsigned char buf[TLS_FILE_MAX];
@@ -499,8 +573,14 @@ int tls_prepare(struct tls_conn *c, const struct tls_opts *o, char *err, size_t 
 		return TLS_ERR_CONFIG;
 	}
 	mbedtls_ssl_conf_rng(&c->conf, mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE);
-	mbedtls_ssl_conf_min_tls_version(&c->conf, o->tls13_only ?
+	mbedtls_ssl_conf_min_tls_version(&c->conf, o->tls_min == 13 ?
 	    MBEDTLS_SSL_VERSION_TLS1_3 : MBEDTLS_SSL_VERSION_TLS1_2);
+	mbedtls_ssl_conf_max_tls_version(&c->conf, o->tls_max == 12 ?
+	    MBEDTLS_SSL_VERSION_TLS1_2 : MBEDTLS_SSL_VERSION_TLS1_3);
+	/* A TLS 1.2 server may renegotiate to ask for a client certificate
+	 * for one location only (Apache's per-directory SSLVerifyClient);
+	 * RFC 5746 secure renegotiation only (mbedTLS's default). */
+	mbedtls_ssl_conf_renegotiation(&c->conf, MBEDTLS_SSL_RENEGOTIATION_ENABLED);
 	set_ciphers(c);
 	mbedtls_ssl_conf_ciphersuites(&c->conf, c->ciphers);
 	mbedtls_ssl_conf_groups(&c->conf, tls_groups);
@@ -531,6 +611,8 @@ int tls_prepare(struct tls_conn *c, const struct tls_opts *o, char *err, size_t 
 			fmt_snprintf(err, errcap, "--key %s: not an unencrypted PEM or DER private key (-0x%04x)", o->key, (unsigned)-r);
 			return TLS_ERR_CONFIG;
 		}
+		if ((r = chain_fits(&c->own_cert, o->cert, err, errcap)) != 0)
+			return r;
 		if (mbedtls_ssl_conf_own_cert(&c->conf, &c->own_cert, &c->own_key) != 0) {
 			fmt_snprintf(err, errcap, "--cert/--key: cannot use this certificate and key");
 			return TLS_ERR_CONFIG;
@@ -585,86 +667,299 @@ static void explain_verify(struct tls_conn *c, const char *host, char *err, size
 	}
 }
 
-int tls_alert_text(const struct tls_conn *c, char *err, size_t errcap)
-{
-	unsigned alert;
+/* --- naming a failure by its cause --- */
 
-	if (c->last_err != MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE || !c->ssl.MBEDTLS_PRIVATE(in_msg))
-		return 0;
-	alert = c->ssl.MBEDTLS_PRIVATE(in_msg)[1];
-	if (alert == MBEDTLS_SSL_ALERT_MSG_CERT_REQUIRED ||
-	    (alert == MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE && !c->own_cert.raw.p) ||
-	    (alert == MBEDTLS_SSL_ALERT_MSG_BAD_CERT && !c->own_cert.raw.p))
-		fmt_snprintf(err, errcap, "the server refused the TLS connection (alert %u): "
-		    "it may require a client certificate (--cert/--key)", alert);
-	else if (alert == MBEDTLS_SSL_ALERT_MSG_PROTOCOL_VERSION)
-		fmt_snprintf(err, errcap, "the server refused the TLS handshake: no common TLS version "
-		    "(atlwho speaks TLS 1.2 and 1.3)");
-	else
-		fmt_snprintf(err, errcap, "the server ended the TLS connection with alert %u", alert);
-	return 1;
+/* What atlwho offers, for "nothing in common" messages. */
+#define TLS_OFFER "TLS 1.2 and 1.3 with ECDHE (x25519, P-256, P-384), AES-GCM or ChaCha20-Poly1305, " \
+	"and RSA (rsaEncryption) or ECDSA (P-256, P-384) certificate keys; RSA-PSS keys " \
+	"(id-RSASSA-PSS) are not supported by its TLS library"
+
+/* RFC 8446 section 4.6.3; mbedTLS 3.6 has no name for it (it cannot
+ * process one). */
+#define TLS_HS_KEY_UPDATE 24
+
+/* How long a failed transport waits for bytes the server sent before it
+ * closed: they are normally queued already; this covers a slow path. */
+#define TLS_SALVAGE_MS 200
+
+/* Alerts a server sends for a client certificate it wanted and did not get
+ * or did not accept. */
+static int cert_alert(int a)
+{
+	return a == MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE || a == MBEDTLS_SSL_ALERT_MSG_NO_CERT ||
+	    (a >= MBEDTLS_SSL_ALERT_MSG_BAD_CERT && a <= MBEDTLS_SSL_ALERT_MSG_CERT_UNKNOWN) ||
+	    a == MBEDTLS_SSL_ALERT_MSG_UNKNOWN_CA || a == MBEDTLS_SSL_ALERT_MSG_ACCESS_DENIED ||
+	    a == MBEDTLS_SSL_ALERT_MSG_CERT_REQUIRED;
 }
 
-int tls_handshake(struct tls_conn *c, int fd, const char *host, int64_t deadline,
-    char *err, size_t errcap)
+/* Did the server ask for a client certificate? Seen directly (a
+ * CertificateRequest during the handshake), implied by certificate_required,
+ * or by a TLS 1.2 renegotiation that failed (Apache asks for per-location
+ * client certificates that way). */
+static int cert_asked(const struct tls_conn *c)
 {
-	int r;
+	return c->cr_seen || c->alert == MBEDTLS_SSL_ALERT_MSG_CERT_REQUIRED ||
+	    (c->hs_done && !c->tls13 && !mbedtls_ssl_is_handshake_over((mbedtls_ssl_context *)&c->ssl));
+}
 
-	c->fd = fd;
-	c->deadline = deadline;
-	if (mbedtls_ssl_setup(&c->ssl, &c->conf) != 0 ||
-	    mbedtls_ssl_set_hostname(&c->ssl, host) != 0) {
-		fmt_snprintf(err, errcap, "cannot set up TLS for %s", host);
-		return TLS_ERR_CONFIG;
+static void say_cert_required(const struct tls_conn *c, const char *how, char *err, size_t errcap)
+{
+	const char *h = c->peer->shown;
+
+	if (c->own_cert.raw.p)
+		fmt_snprintf(err, errcap, "%s did not accept the client certificate given with --cert (%s): "
+		    "check that its issuer is one the server trusts and that it is valid for client authentication", h, how);
+	else
+		fmt_snprintf(err, errcap, "%s requires a client certificate and none was given (%s): "
+		    "give --cert FILE --key FILE", h, how);
+}
+
+static void say_alert(const struct tls_conn *c, char *err, size_t errcap)
+{
+	const char *h = c->peer->shown;
+	int a = c->alert;
+	char how[80];
+
+	fmt_snprintf(how, sizeof how, "TLS alert %s (%d)", tls_alert_name((unsigned)a), a);
+	/* After asking for a certificate, whatever the server alerts is about
+	 * the certificate it got or did not get (GnuTLS sends decode_error
+	 * for an empty one in TLS 1.2, OpenSSL handshake_failure or
+	 * certificate_required, JSSE bad_certificate). */
+	if (cert_asked(c) || (cert_alert(a) && c->own_cert.raw.p && a != MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE))
+		say_cert_required(c, how, err, errcap);
+	else if (a == MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE || a == MBEDTLS_SSL_ALERT_MSG_INSUFFICIENT_SECURITY)
+		fmt_snprintf(err, errcap, "%s refused the TLS handshake (%s): no cipher suite, key exchange group "
+		    "or signature algorithm in common; atlwho offers " TLS_OFFER, h, how);
+	else if (a == MBEDTLS_SSL_ALERT_MSG_PROTOCOL_VERSION)
+		fmt_snprintf(err, errcap, "%s refused the TLS handshake (%s): no TLS version in common "
+		    "(atlwho speaks TLS 1.2 and 1.3, within --tls-min and --tls-max)", h, how);
+	else if (a == MBEDTLS_SSL_ALERT_MSG_UNRECOGNIZED_NAME)
+		fmt_snprintf(err, errcap, "%s does not serve that host name over TLS (%s): check the host in BASE_URL", h, how);
+	else
+		fmt_snprintf(err, errcap, "%s ended the TLS connection (%s)", h, how);
+}
+
+/* The fatal alert of the last failed call, if the server sent one. */
+static void note_alert(struct tls_conn *c, int r)
+{
+	const unsigned char *m = c->ssl.MBEDTLS_PRIVATE(in_msg);
+
+	if (r == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE && m && c->alert < 0)
+		c->alert = m[1];
+}
+
+/* After the transport failed (EPIPE, ECONNRESET): a server that refuses
+ * the handshake sends its alert and closes, and our next write can fail
+ * before we read it. Reads what is still queued and takes a plaintext
+ * alert record (type 21, 2 bytes: TLS 1.2 handshake alerts, and TLS 1.3
+ * ones before the server's keys are in use) from it. Encrypted alerts
+ * cannot be read here; the caller names the cause from what it saw. */
+static void salvage_alert(struct tls_conn *c)
+{
+	unsigned char buf[TLS_SCAN_CHUNK];
+	size_t have = 0, o = 0;
+	long n;
+
+	while (have < sizeof buf &&
+	    (n = sys_recv(c->fd, buf + have, sizeof buf - have, sys_now_ms() + TLS_SALVAGE_MS)) > 0)
+		have += (size_t)n;
+	while (have - o >= 5) {
+		size_t len = (size_t)buf[o + 3] << 8 | buf[o + 4];
+		if (buf[o] == MBEDTLS_SSL_MSG_ALERT && len == 2 && have - o >= 7) {
+			if (buf[o + 5] == MBEDTLS_SSL_ALERT_LEVEL_FATAL && c->alert < 0)
+				c->alert = buf[o + 6];
+			return;
+		}
+		o += 5 + len;
 	}
-	mbedtls_ssl_set_bio(&c->ssl, c, bio_send, bio_recv, NULL);
-	do
-		r = mbedtls_ssl_handshake(&c->ssl);
-	while (r == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR_SSL_WANT_WRITE);
-	if (r == 0)
+}
+
+/* A handshake message larger than the input buffer (a certificate chain
+ * over 16 KiB): its announced length, else 0. */
+static size_t oversized_message(const struct tls_conn *c, const char **what)
+{
+	const mbedtls_ssl_context *s = &c->ssl;
+	const unsigned char *m = s->MBEDTLS_PRIVATE(in_msg);
+
+	if (s->MBEDTLS_PRIVATE(in_msgtype) != MBEDTLS_SSL_MSG_HANDSHAKE || !m ||
+	    s->MBEDTLS_PRIVATE(in_hslen) <= MBEDTLS_SSL_IN_CONTENT_LEN)
 		return 0;
+	/* Its fragments are gathered at the start of the input buffer, after
+	 * the 8-byte sequence number and the 5-byte record header
+	 * (mbedtls_ssl_prepare_handshake_record); the first byte is its type. */
+	m = s->MBEDTLS_PRIVATE(in_buf) + MBEDTLS_SSL_SEQUENCE_NUMBER_LEN + 5;
+	*what = m[0] == MBEDTLS_SSL_HS_CERTIFICATE ? "Certificate message (its certificate chain)" :
+	    m[0] == MBEDTLS_SSL_HS_CERTIFICATE_REQUEST ? "CertificateRequest message (its list of CAs)" :
+	    "handshake message";
+	return s->MBEDTLS_PRIVATE(in_hslen);
+}
+
+static void say_late_message(const struct tls_conn *c, char *err, size_t errcap)
+{
+	const unsigned char *m = c->ssl.MBEDTLS_PRIVATE(in_msg);
+	const char *h = c->peer->shown;
+
+	if (m && m[0] == MBEDTLS_SSL_HS_CERTIFICATE_REQUEST)
+		fmt_snprintf(err, errcap, "%s asked for a client certificate after the handshake (TLS 1.3 "
+		    "post-handshake authentication), which atlwho cannot answer: with --cert/--key, "
+		    "--tls-max 1.2 lets the server ask in a renegotiation instead", h);
+	else if (m && m[0] == TLS_HS_KEY_UPDATE)
+		fmt_snprintf(err, errcap, "%s sent a TLS 1.3 KeyUpdate, which atlwho's TLS library "
+		    "(mbedTLS %s) cannot process (a library limit); --tls-max 1.2 avoids it",
+		    h, MBEDTLS_VERSION_STRING);
+	else
+		fmt_snprintf(err, errcap, "%s sent an unexpected TLS message after the handshake (type %u)",
+		    h, m ? m[0] : 0u);
+}
+
+/* One line for a failed handshake; returns the TLS_ERR_* class. */
+static int explain_handshake(struct tls_conn *c, int r, char *err, size_t errcap)
+{
+	const char *h = c->peer->shown, *what = NULL;
+	size_t big;
+
 	if (sys_random_failed()) {
 		fmt_snprintf(err, errcap, "the kernel's random number generator was not ready before the deadline "
 		    "(early boot: wait for it, or give a longer --max-time)");
 		return TLS_ERR_HANDSHAKE;
 	}
 	if (c->net_err == SYS_ERR_TIMEOUT) {
-		fmt_snprintf(err, errcap, "timed out during the TLS handshake with %s", host);
+		fmt_snprintf(err, errcap, "timed out during the TLS handshake with %s", h);
 		return TLS_ERR_NET;
 	}
+	note_alert(c, r);
+	if (c->net_err && c->alert < 0)
+		salvage_alert(c);
+	if (c->alert >= 0) {
+		say_alert(c, err, errcap);
+		return TLS_ERR_HANDSHAKE;
+	}
+	if ((c->net_err || r == MBEDTLS_ERR_SSL_CONN_EOF) && c->cr_seen) {
+		/* It asked, got our certificate (or none) and hung up without an
+		 * alert we could read (TLS 1.3 encrypts it). */
+		say_cert_required(c, c->net_err ? c->net_why : "it closed the connection", err, errcap);
+		return TLS_ERR_HANDSHAKE;
+	}
 	if (c->net_err) {
-		fmt_snprintf(err, errcap, "connection failed during the TLS handshake with %s: %s", host, sys_errstr());
+		fmt_snprintf(err, errcap, "connection failed during the TLS handshake with %s: %s", h, c->net_why);
 		return TLS_ERR_NET;
+	}
+	if ((big = oversized_message(c, &what)) != 0) {
+		fmt_snprintf(err, errcap, "%s sent a %zu-byte TLS %s: atlwho's TLS library reassembles "
+		    "handshake messages of at most %d bytes (a library limit): serve a shorter chain",
+		    h, big, what, MBEDTLS_SSL_IN_CONTENT_LEN);
+		return TLS_ERR_HANDSHAKE;
 	}
 	switch (r) {
 	case MBEDTLS_ERR_X509_CERT_VERIFY_FAILED:
 	case MBEDTLS_ERR_SSL_BAD_CERTIFICATE:
-		explain_verify(c, host, err, errcap);
-		break;
-	case MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE:
-		c->last_err = r;
-		tls_alert_text(c, err, errcap);
+		explain_verify(c, h, err, errcap);
 		break;
 	case MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE:
 	case MBEDTLS_ERR_SSL_BAD_PROTOCOL_VERSION:
-		fmt_snprintf(err, errcap, "no common TLS version or cipher suite with %s "
-		    "(atlwho speaks TLS 1.2 and 1.3 with AES-GCM or ChaCha20-Poly1305)", host);
+		fmt_snprintf(err, errcap, "no TLS version or cipher suite in common with %s: atlwho offers " TLS_OFFER, h);
 		break;
 	case MBEDTLS_ERR_SSL_CONN_EOF:
-		fmt_snprintf(err, errcap, "%s closed the connection during the TLS handshake", host);
+		fmt_snprintf(err, errcap, "%s closed the connection during the TLS handshake", h);
+		break;
+	case MBEDTLS_ERR_PK_UNKNOWN_PK_ALG:
+		/* Java's JSSE sends an RSA-PSS certificate on TLS 1.2 although the
+		 * ClientHello offers no rsa_pss_pss signature algorithm. */
+		fmt_snprintf(err, errcap, "%s's certificate has a key type atlwho's TLS library cannot use "
+		    "(a library limit): RSA-PSS keys (id-RSASSA-PSS) are not supported; RSA (rsaEncryption) "
+		    "and ECDSA P-256/P-384 keys are", h);
 		break;
 	case MBEDTLS_ERR_SSL_INVALID_RECORD:
 	case MBEDTLS_ERR_SSL_DECODE_ERROR:
 	case MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE:
 	case MBEDTLS_ERR_SSL_UNEXPECTED_RECORD:
-		fmt_snprintf(err, errcap, "%s did not answer with valid TLS (is it plain http?)", host);
+		if (c->ssl.MBEDTLS_PRIVATE(state) <= MBEDTLS_SSL_SERVER_HELLO)
+			fmt_snprintf(err, errcap, "%s did not answer with TLS (is it plain http?)", h);
+		else
+			fmt_snprintf(err, errcap, "%s sent a malformed TLS handshake message (mbedTLS error -0x%04x)",
+			    h, (unsigned)-r);
 		break;
 	default:
 		fmt_snprintf(err, errcap, "TLS handshake with %s failed: malformed or unsupported TLS from the server "
-		    "(mbedTLS error -0x%04x)", host, (unsigned)-r);
+		    "(mbedTLS error -0x%04x)", h, (unsigned)-r);
 		break;
 	}
 	return TLS_ERR_HANDSHAKE;
+}
+
+int tls_explain_late(struct tls_conn *c, int wrote, int replied, char *err, size_t errcap)
+{
+	int r = c->last_err;
+
+	if (wrote && c->alert < 0 && c->net_err != SYS_ERR_TIMEOUT) {
+		/* The alert may wait behind the failed write: read it through
+		 * the record layer (it is encrypted). */
+		unsigned char b[64];
+		c->net_err = 0;
+		c->deadline = sys_now_ms() + TLS_SALVAGE_MS;
+		r = mbedtls_ssl_read(&c->ssl, b, sizeof b);
+		if (r >= 0)
+			return 0;
+	}
+	note_alert(c, r);
+	if (c->alert >= 0) {
+		say_alert(c, err, errcap);
+		return 1;
+	}
+	if (r == MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE &&
+	    c->ssl.MBEDTLS_PRIVATE(in_msgtype) == MBEDTLS_SSL_MSG_HANDSHAKE) {
+		say_late_message(c, err, errcap);
+		return 1;
+	}
+	if (!replied && cert_asked(c)) {
+		say_cert_required(c, "it closed the connection", err, errcap);
+		return 1;
+	}
+	return 0;
+}
+
+/* mbedtls_ssl_handshake, one step at a time, noting what the server sent:
+ * after each step the message just read is the one the state machine
+ * looked at (a CertificateRequest is otherwise forgotten by the end). */
+static int run_handshake(struct tls_conn *c)
+{
+	mbedtls_ssl_context *s = &c->ssl;
+	int r = 0;
+
+	while (!mbedtls_ssl_is_handshake_over(s)) {
+		r = mbedtls_ssl_handshake_step(s);
+		if (s->MBEDTLS_PRIVATE(in_msgtype) == MBEDTLS_SSL_MSG_HANDSHAKE && s->MBEDTLS_PRIVATE(in_msg) &&
+		    s->MBEDTLS_PRIVATE(in_msg)[0] == MBEDTLS_SSL_HS_CERTIFICATE_REQUEST)
+			c->cr_seen = 1;
+		if (r != 0)
+			break;
+	}
+	return r;
+}
+
+int tls_handshake(struct tls_conn *c, int fd, const struct tls_peer *peer, int64_t deadline,
+    char *err, size_t errcap)
+{
+	int r;
+
+	c->fd = fd;
+	c->deadline = deadline;
+	c->peer = peer;
+	c->alert = -1;
+	if (mbedtls_ssl_setup(&c->ssl, &c->conf) != 0 ||
+	    mbedtls_ssl_set_hostname(&c->ssl, peer->name) != 0) {
+		fmt_snprintf(err, errcap, "cannot set up TLS for %s", peer->shown);
+		return TLS_ERR_CONFIG;
+	}
+	mbedtls_ssl_set_bio(&c->ssl, c, bio_send, bio_recv, NULL);
+	r = run_handshake(c);
+	c->tls13 = mbedtls_ssl_get_version_number(&c->ssl) == MBEDTLS_SSL_VERSION_TLS1_3;
+	if (r == 0) {
+		c->hs_done = 1;
+		return 0;
+	}
+	c->last_err = r;
+	return explain_handshake(c, r, err, errcap);
 }
 
 long tls_read(struct tls_conn *c, void *buf, size_t n)
@@ -681,7 +976,8 @@ long tls_read(struct tls_conn *c, void *buf, size_t n)
 		    r == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
 			continue;
 		c->last_err = r;
-		if (c->net_err)
+		note_alert(c, r);
+		if (c->net_err && c->alert < 0)
 			return TLS_ERR_NET;
 		return TLS_ERR_PROTO;
 	}
@@ -701,9 +997,16 @@ int tls_write_all(struct tls_conn *c, const void *buf, size_t n)
 		if (r == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR_SSL_WANT_WRITE)
 			continue;
 		c->last_err = r;
+		note_alert(c, r);
 		return c->net_err ? TLS_ERR_NET : TLS_ERR_PROTO;
 	}
 	return 0;
+}
+
+void tls_close_notify(struct tls_conn *c)
+{
+	if (c->hs_done && !c->net_err && c->alert < 0)
+		mbedtls_ssl_close_notify(&c->ssl);
 }
 
 const char *tls_version(const struct tls_conn *c)

@@ -15,6 +15,7 @@
 #define TLS_PIN_LEN 44          /* base64 of a SHA-256 digest */
 #define TLS_MSG_MAX 512         /* one explanatory line */
 #define TLS_NAMES_MAX 256       /* the certificate's names, for mismatch messages */
+#define TLS_NAME_MAX 253        /* a DNS name (RFC 1035), the SNI and verification name */
 
 /* Return convention: 0 ok; negative errors. */
 #define TLS_ERR_CONFIG   (-1)   /* bad file, bad pin, no trust source: exit 2 */
@@ -28,7 +29,18 @@ struct tls_opts {
 	const char *pins;               /* "sha256//B64;sha256//B64" or NULL */
 	const char *cert, *key;         /* client certificate and key files */
 	int insecure;                   /* -k */
-	int tls13_only;                 /* --tls-min 1.3 */
+	int tls_min, tls_max;           /* 12 or 13: --tls-min, --tls-max */
+};
+
+/* Who the server must be. A host name goes out as SNI (RFC 6066 section 3)
+ * and is checked against the certificate's DNS names; an IP literal sends
+ * no SNI (the RFC forbids literals there) and is checked against its IP
+ * subjectAltNames only, as curl does. */
+struct tls_peer {
+	const char *name;               /* host name without a trailing dot, or NULL for an IP literal */
+	unsigned char ip[16];           /* the literal's address */
+	size_t iplen;                   /* 4, 16, or 0 for a host name */
+	const char *shown;              /* the host as the user wrote it, for messages */
 };
 
 /* The trust store: files and directories searched lazily by issuer. */
@@ -65,22 +77,40 @@ struct tls_conn {
 	int fd;
 	int64_t deadline;
 	int net_err;                    /* a SYS_ERR_* from the transport, or 0 */
+	char net_why[64];               /* its errno text, for the message */
 	int last_err;                   /* the last mbedTLS error of read/write */
 	int ready;
+	const struct tls_peer *peer;
+	/* What the handshake showed, to name a failure by its cause. */
+	int cr_seen;                    /* the server asked for a client certificate */
+	int hs_done;                    /* the initial handshake completed */
+	int alert;                      /* the fatal alert the server sent, or -1 */
+	int tls13;                      /* TLS 1.3 was negotiated */
 };
 
 /* Validates options and finds the trust source; err gets one line. */
 int tls_prepare(struct tls_conn *c, const struct tls_opts *o, char *err, size_t errcap);
-/* Handshake on connected socket fd with SNI/verification name host. */
-int tls_handshake(struct tls_conn *c, int fd, const char *host, int64_t deadline,
+/* Handshake on connected socket fd with the server named by peer (kept by
+ * pointer until tls_free). */
+int tls_handshake(struct tls_conn *c, int fd, const struct tls_peer *peer, int64_t deadline,
     char *err, size_t errcap);
 /* > 0 bytes, 0 end of stream (close_notify or TCP close), or an error. */
 long tls_read(struct tls_conn *c, void *buf, size_t n);
 int tls_write_all(struct tls_conn *c, const void *buf, size_t n);
-/* After tls_read/tls_write_all failed with TLS_ERR_PROTO: 1 and a message
- * if the server sent a fatal alert (TLS 1.3 servers refuse a missing client
- * certificate only after the client's Finished), else 0. */
-int tls_alert_text(const struct tls_conn *c, char *err, size_t errcap);
+/* After tls_read or tls_write_all failed (after the handshake; wrote: it
+ * was the request's write; replied: reply bytes had arrived): 1 and a
+ * message when the failure has a TLS cause (a fatal alert, a client
+ * certificate the server asked for and, before any reply, hung up over,
+ * a message the library cannot process), else 0. A failed write first reads what the server had already sent: a
+ * server that refuses a missing client certificate sends its alert and
+ * closes, and the write then fails with EPIPE or ECONNRESET while the
+ * alert waits unread (TLS 1.3 servers refuse only after the client's
+ * Finished). */
+int tls_explain_late(struct tls_conn *c, int wrote, int replied, char *err, size_t errcap);
+/* Sends close_notify (best effort, before tls_free). */
+void tls_close_notify(struct tls_conn *c);
+/* The RFC 8446 (or RFC 5246) name of an alert, or "unknown". */
+const char *tls_alert_name(unsigned alert);
 const char *tls_version(const struct tls_conn *c);
 const char *tls_cipher(const struct tls_conn *c);
 /* Frees everything; safe on a zeroed or half-set-up struct. */

@@ -103,5 +103,34 @@ int main(void)
 		T_EQ_INT(b64_encode(out, 0, "", 0), 0, "empty input, no buffer");
 		T_EQ_INT(b64_encoded_len((size_t)-1), 0, "overflowing length reports 0");
 	}
+
+	/* Canonical-form check (the --pin syntax): a table, then every encoder
+	 * output of lengths 0..64 must pass with its own length. */
+	{
+		static const struct { const char *in; long want; } rows[] = {
+			{ "Zg==", 1 }, { "Zm8=", 2 }, { "Zm9v", 3 }, { "Zm9vYmFy", 6 },
+			{ "AA==", 1 }, { "AB==", -1 }, { "AAB=", -1 }, { "AAA=", 2 },
+			{ "", -1 }, { "Zg=", -1 }, { "Zg", -1 }, { "Z===", -1 }, { "====", -1 },
+			{ "Zm9!", -1 }, { "Zm-v", -1 }, { "Zm_v", -1 }, { "Zm9v\n", -1 },
+			{ "Zg==Zg==", -1 }, { "=Zg=", -1 }, { "++//", 3 },
+			{ "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=", 32 },
+			{ "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFV=", -1 },
+			{ "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!=", -1 },
+		};
+		size_t i, n;
+		int bad = 0;
+		for (i = 0; i < sizeof rows / sizeof rows[0]; i++)
+			T_EQ_INT(b64_decoded_len(rows[i].in, strlen(rows[i].in)), rows[i].want, rows[i].in);
+		for (n = 1; n <= 64; n++) {
+			unsigned char in[64];
+			size_t k, w;
+			for (k = 0; k < n; k++)
+				in[k] = (unsigned char)(k * 37 + n);
+			w = b64_encode(out, sizeof out, in, n);
+			if (b64_decoded_len(out, w) != (long)n)
+				bad++;
+		}
+		T_EQ_INT(bad, 0, "every encoding of 1..64 bytes is canonical with its length");
+	}
 	return t_done();
 }

@@ -21,6 +21,18 @@
 #define CONF_ANON "{\"type\":\"anonymous\",\"profilePicture\":{\"path\":\"/images/icons/profilepics/anonymous.svg\"}," \
 	"\"displayName\":\"Anonymous\",\"isExternalCollaborator\":false}"
 #define JSON_CT "application/json;charset=UTF-8"
+/* nginx 1.22 (ssl_verify_client on) and Apache 2.4.57 (TLS 1.3, per-location
+ * SSLVerifyClient, a client without post_handshake_auth), as they send them. */
+#define NGINX_NOCERT "<html>\r\n<head><title>400 No required SSL certificate was sent</title></head>\r\n" \
+	"<body>\r\n<center><h1>400 Bad Request</h1></center>\r\n<center>No required SSL certificate was sent" \
+	"</center>\r\n<hr><center>nginx/1.22.1</center>\r\n</body>\r\n</html>\r\n"
+#define NGINX_BADCERT "<html>\r\n<head><title>400 The SSL certificate error</title></head>\r\n" \
+	"<body>\r\n<center><h1>400 Bad Request</h1></center>\r\n<center>The SSL certificate error</center>\r\n" \
+	"<hr><center>nginx/1.22.1</center>\r\n</body>\r\n</html>\r\n"
+#define APACHE_PHA "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>403 Forbidden" \
+	"</title>\n</head><body>\n<h1>Forbidden</h1>\n<p>You don't have permission to access this resource." \
+	"Reason: Cannot perform Post-Handshake Authentication.<br /></p>\n<hr>\n<address>Apache/2.4.57 " \
+	"(Debian) Server at localhost Port 8443</address>\n</body></html>\n"
 #define CAPTCHA "CAPTCHA_CHALLENGE; login-url=https://jira.example.com/login.jsp"
 
 /* Flags of a row. */
@@ -208,6 +220,23 @@ static const struct row rows[] = {
 	{ "429 names the request ID", 429, 0, NULL, NULL, NULL, "rq-r", "5", NULL, NULL, NULL, NULL,
 	  7, "rate-limited", { "Retry-After: 5 (request ID rq-r)" }, { NULL }, "" },
 
+	/* Front ends that refuse a client certificate in HTTP (exit 6, never
+	 * "credentials rejected"): nginx's 400 pages and Apache's 403 note. */
+	{ "nginx 400: no required SSL certificate", 400, F_BEARER, CT("text/html"), NULL, NGINX_NOCERT,
+	  6, "client-cert-required", { "requires a client certificate", "--cert" }, { "rejected" }, "" },
+	{ "nginx 400: the SSL certificate error", 400, 0, CT("text/html"), NULL, NGINX_BADCERT,
+	  6, "client-cert-rejected", { "did not accept the client certificate" }, { "rejected" }, "" },
+	{ "Apache 403: post-handshake authentication", 403, 0, CT("text/html; charset=iso-8859-1"), NULL,
+	  APACHE_PHA, 6, "client-cert-after-handshake", { "after the handshake", "--tls-max 1.2" },
+	  { "credentials rejected" }, "" },
+	{ "plain 400 stays unexpected", 400, 0, CT("text/html"), NULL, "<html>Bad Request</html>",
+	  7, "http-status", { "400" }, { "certificate" }, "" },
+	{ "plain Apache 403 stays rejected", 403, 0, CT("text/html"), NULL,
+	  "<html><p>You don't have permission to access this resource.</p></html>",
+	  3, "rejected", { "credentials rejected" }, { "certificate" }, "" },
+	{ "the phrase under another status is not a TLS page", 401, 0, CT("text/html"), NULL, NGINX_NOCERT,
+	  3, "rejected", { "credentials rejected" }, { "certificate" }, "" },
+
 	/* --from-file: the body alone, no status and no headers */
 	{ "--from-file: a user", 0, F_NOHDR, NOH, NULL, JIRA_FRED, 0, "ok", { "authenticated" }, { NULL }, "" },
 	{ "--from-file: inactive", 0, F_NOHDR, NOH, NULL, JIRA_INACTIVE, 1, "inactive", { "inactive" },
@@ -283,6 +312,8 @@ static void test_rows(void)
 		in.cloud = !!(w->flags & F_CLOUD);
 		in.product_confluence = !!(w->flags & F_CONF);
 		in.location_hint = w->location_hint;
+		in.body_head = body;
+		in.body_head_len = strlen(body) < CL_BODY_HEAD ? strlen(body) : CL_BODY_HEAD;
 
 		memset(&out, 0x5a, sizeof out); /* classify must set everything */
 		classify(&in, &out);

@@ -43,7 +43,8 @@ static void describe(const struct cli_opts *o, char *out, size_t cap)
 	I("quiet", o->quiet, 0);
 	I("verbose", o->verbose, 0);
 	I("insecure", o->insecure, 0);
-	I("tls13_only", o->tls13_only, 0);
+	I("tls_min", o->tls_min, 12);
+	I("tls_max", o->tls_max, 13);
 	I("follow", o->follow, 0);
 	I("family", o->family, 0);
 	I("max_redirs", o->max_redirs, 5);
@@ -137,7 +138,9 @@ static const struct row rows[] = {
 	{ "--cert and --key", { "--cert", "c.pem", "--key=k.pem", U }, 0, "base=" U " cert=c.pem key=k.pem", NULL, NULL },
 	{ "-k", { "-k", U }, 0, "base=" U " insecure=1", NULL, NULL },
 	{ "--insecure", { "--insecure", U }, 0, "base=" U " insecure=1", NULL, NULL },
-	{ "--tls-min 1.3", { "--tls-min", "1.3", U }, 0, "base=" U " tls13_only=1", NULL, NULL },
+	{ "--tls-min 1.3", { "--tls-min", "1.3", U }, 0, "base=" U " tls_min=13", NULL, NULL },
+	{ "--tls-max 1.2", { "--tls-max", "1.2", U }, 0, "base=" U " tls_max=12", NULL, NULL },
+	{ "--tls-max=1.3 --tls-min=1.3", { "--tls-max=1.3", "--tls-min=1.3", U }, 0, "base=" U " tls_min=13", NULL, NULL },
 	{ "--tls-min=1.2", { "--tls-min=1.3", "--tls-min=1.2", U }, 0, "base=" U, NULL, NULL },
 	{ "-x", { "-x", "http://proxy:3128", U }, 0, "base=" U " proxy=http://proxy:3128", NULL, NULL },
 	{ "--proxy=", { "--proxy=http://u:p@proxy:3128", U }, 0, "base=" U " proxy=http://u:p@proxy:3128", NULL, NULL },
@@ -175,6 +178,21 @@ static const struct row rows[] = {
 	{ "--path without /", { "--path", "rest/api/2/myself", U }, -1, NULL, "must start with /", NULL },
 	{ "--format yaml", { "--format=yaml", U }, -1, NULL, "--format 'yaml'", NULL },
 	{ "--tls-min 1.1", { "--tls-min", "1.1", U }, -1, NULL, "--tls-min '1.1'", NULL },
+	{ "--tls-max 1.0", { "--tls-max", "1.0", U }, -1, NULL, "--tls-max '1.0'", NULL },
+	{ "--tls-min 1.3 --tls-max 1.2", { "--tls-min", "1.3", "--tls-max", "1.2", U }, -1, NULL, "no TLS version", NULL },
+	{ "--pin with bad base64", { "--pin", "sha256//!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!=", U }, -1, NULL,
+	  "base64 of a 32-byte", NULL },
+	{ "--pin of 31 bytes", { "--pin", "sha256//47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuA==", U }, -1, NULL,
+	  "32-byte", NULL },
+	{ "--pin with nonzero pad bits", { "--pin", "sha256//47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFV=", U }, -1, NULL,
+	  "32-byte", NULL },
+	{ "--pin sha1//", { "--pin", "sha1//47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=", U }, -1, NULL,
+	  "sha256//", NULL },
+	{ "--pin key file", { "--pin", "/etc/key.pem", U }, -1, NULL, "key files are not taken", NULL },
+	{ "--pin empty", { "--pin=", U }, -1, NULL, "sha256//", NULL },
+	{ "--pin empty second", { "--pin", PIN ";", U }, -1, NULL, "sha256//", NULL },
+	{ "--pin nine", { "--pin", PIN ";" PIN ";" PIN ";" PIN ";" PIN ";" PIN ";" PIN ";" PIN ";" PIN, U }, -1, NULL,
+	  "at most 8", NULL },
 	{ "--max-redirs 51", { "--max-redirs", "51", U }, -1, NULL, "--max-redirs '51'", NULL },
 	{ "--max-redirs -1", { "--max-redirs=-1", U }, -1, NULL, "--max-redirs '-1'", NULL },
 	{ "--max-redirs empty", { "--max-redirs=", U }, -1, NULL, "--max-redirs ''", NULL },

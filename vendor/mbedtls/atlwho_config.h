@@ -83,11 +83,14 @@ int fmt_snprintf(char *dst, size_t cap, const char *f, ...); /* src/fmt.h */
 #define MBEDTLS_KEY_EXCHANGE_ECDHE_RSA_ENABLED   /* TLS 1.2 with RSA certificates */
 #define MBEDTLS_SSL_SERVER_NAME_INDICATION /* SNI: virtual hosts and CDNs need it */
 #define MBEDTLS_SSL_EXTENDED_MASTER_SECRET /* RFC 7627 for TLS 1.2 */
+#define MBEDTLS_SSL_RENEGOTIATION        /* TLS 1.2 server-initiated (RFC 5746): Apache asks for per-location client certificates so; +0.8 KB */
 #define MBEDTLS_SSL_KEEP_PEER_CERTIFICATE /* the pin and -v read the server certificate after the handshake */
 
-/* Record buffers: a server may send full 16 KiB records; our own records
- * are small (one request, or a client certificate chain). */
+/* Record buffers: a server may send full 16 KiB records, and reassembles
+ * handshake messages of up to that size (a bigger one is a named limit);
+ * our own handshake messages must fit the output buffer whole (mbedTLS
+ * does not fragment them): a client certificate chain of up to 16 KiB. */
 #define MBEDTLS_SSL_IN_CONTENT_LEN  16384 /* RFC 8446 maximum: servers are free to use it */
-#define MBEDTLS_SSL_OUT_CONTENT_LEN 4096  /* request < 4 KiB; client chains of ~3 certificates fit */
+#define MBEDTLS_SSL_OUT_CONTENT_LEN 16384 /* client chains up to 16 KiB (6 RSA-4096 certificates); +12 KiB heap */
 
 #endif
