@@ -38,13 +38,30 @@ class StackError(RuntimeError):
     pass
 
 
-def free_port(host="127.0.0.1"):
-    fam = socket.AF_INET6 if ":" in host else socket.AF_INET
-    s = socket.socket(fam)
-    s.bind((host, 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
+def free_ports(n):
+    """n distinct ports free on 127.0.0.1 and ::1, for servers that cannot listen on
+    port 0. All are held at once, so the kernel cannot hand out one twice (HAProxy
+    binds with SO_REUSEPORT and nginx merges equal listen lines into virtual hosts:
+    a duplicate would not fail, it would mix two cells), then released together."""
+    held, ports = [], []
+    try:
+        while len(ports) < n:
+            s4 = socket.socket(socket.AF_INET)
+            s4.bind(("127.0.0.1", 0))
+            held.append(s4)
+            port = s4.getsockname()[1]
+            try:
+                s6 = socket.socket(socket.AF_INET6)
+                s6.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+                s6.bind(("::1", port))
+                held.append(s6)
+            except OSError:
+                continue   # busy on ::1 (or no IPv6): keep it held, take another
+            ports.append(port)
+        return ports
+    finally:
+        for h in held:
+            h.close()
 
 
 def out(cmd):
@@ -165,9 +182,9 @@ class Nginx(Stack):
         d = os.path.join(env.tmp, "nginx")
         os.makedirs(d)
         servers = []
-        for cell in cells:
+        for cell, port in zip(cells, free_ports(len(cells))):
             c, ch = cell.cond, env.pki.chains[cell.cond.cert]
-            cell.port = free_port()
+            cell.port = port
             lines = ["listen 127.0.0.1:%d ssl;" % cell.port]
             if c.addr == "::1":
                 lines.append("listen [::1]:%d ssl;" % cell.port)
@@ -226,9 +243,9 @@ class Apache(Stack):
         d = os.path.join(env.tmp, "apache")
         os.makedirs(d)
         vhosts = []
-        for cell in cells:
+        for cell, port in zip(cells, free_ports(len(cells))):
             c, ch = cell.cond, env.pki.chains[cell.cond.cert]
-            cell.port = free_port()
+            cell.port = port
             v = ["SSLEngine on", "SSLCertificateFile %s" % ch.chain, "SSLCertificateKeyFile %s" % ch.key,
                  "SSLProtocol -all +TLSv%s" % cell.ver]
             if c.groups:
@@ -294,9 +311,9 @@ class HAProxy(Stack):
         d = os.path.join(env.tmp, "haproxy")
         os.makedirs(d)
         fronts = []
-        for i, cell in enumerate(cells):
+        for i, (cell, port) in enumerate(zip(cells, free_ports(len(cells)))):
             c, ch = cell.cond, env.pki.chains[cell.cond.cert]
-            cell.port = free_port()
+            cell.port = port
             bind = ["bind 127.0.0.1:%d ssl crt %s" % (cell.port, ch.fullchain),
                     "ssl-min-ver TLSv%s ssl-max-ver TLSv%s" % (cell.ver, cell.ver)]
             if c.groups:
