@@ -211,7 +211,7 @@ test-interop:
 	@vendor/deps.sh build test interop
 	@$(MAKE) --no-print-directory atlwho
 	@mkdir -p build; rm -f $(TALLY)
-	@ATLWHO=$(CURDIR)/atlwho tests/suite.sh run $(TALLY) interop python3 tests/interop/run.py $(INTEROP_ARGS); \
+	@ATLWHO=$(CURDIR)/atlwho tests/suite.sh run $(TALLY) interop python3 tests/interop/run.py --markdown build/interop-matrix.md $(INTEROP_ARGS); \
 	tests/suite.sh total $(TALLY) "make test-interop"
 
 # --- demo: a real TLS round trip against a local fake Jira and Confluence ---

@@ -488,6 +488,40 @@ def print_matrix(cells):
                                                   ("; wire: " + ", ".join(c.facts)) if c.facts else ""))
 
 
+def markdown(cells, versions, path):
+    """The matrix as a Markdown grid (condition x TLS rows, stack columns) for a README:
+    each entry is atlwho's exit code(s) / curl's result, bold where the cell fails."""
+    stack_names = []
+    for c in cells:
+        if c.stack.name not in stack_names:
+            stack_names.append(c.stack.name)
+    rows = collections.OrderedDict()
+    order = [c.name for c in CONDITIONS]
+    for c in sorted(cells, key=lambda c: (order.index(c.cond.name), c.cond.versions.index(c.ver))):
+        rows.setdefault((c.cond.name, c.ver), {})[c.stack.name] = c
+    out = ["| stack | version |", "|---|---|"]
+    out += ["| %s | %s |" % (n, v) for n, v in versions]
+    out += ["", "| condition | TLS | " + " | ".join(stack_names) + " |",
+            "|---|---|" + "---|" * len(stack_names)]
+    for (cond, ver), by in rows.items():
+        ents = []
+        for n in stack_names:
+            c = by.get(n)
+            if not c:
+                ents.append("")
+                continue
+            codes = collections.Counter(r[0] for r in c.runs)
+            a = " ".join("%d" % k if len(c.runs) == 1 else "%d×%d" % (k, v) for k, v in sorted(codes.items()))
+            cu = "json" if c.curl and c.curl[1] else "fail"
+            e = "%s / %s" % (a or "-", cu)
+            ents.append(e if all(k[0] for k in c.checks) else "**%s**" % e)
+        out.append("| %s | %s | %s |" % (cond, ver, " | ".join(ents)))
+    out += ["", "Entries: atlwho's exit code (×runs) / curl's result; **bold**: not what issue 11 asks "
+            "(run.py's EXPECT)."]
+    with open(path, "w") as f:
+        f.write("\n".join(out) + "\n")
+
+
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("-k", action="append", default=[], help="only cells whose id contains this (repeatable)")
@@ -495,6 +529,7 @@ def main(argv):
     ap.add_argument("--list", action="store_true", help="list the cells and their expectations")
     ap.add_argument("--pki", help="make the PKI in this directory once and reuse it")
     ap.add_argument("-j", "--jobs", type=int, default=2, help="cells run at the same time (default 2)")
+    ap.add_argument("--markdown", help="also write the matrix as a Markdown grid to this file")
     a = ap.parse_args(argv)
 
     cells = [c for c in all_cells() if not a.k or any(k in c.id for k in a.k)]
@@ -597,6 +632,9 @@ def main(argv):
     for st in used:
         print("%s: %s  (%s)" % (st.name, versions[st.name], st.about))
     print_matrix(cells)
+    if a.markdown:
+        markdown(cells, [("atlwho", stacks.out([env.atlwho, "-V"])), ("curl", stacks.out(["curl", "--version"]))]
+                 + [(st.name, versions[st.name]) for st in used], a.markdown)
 
     passed = failed = 0
     fails = []
