@@ -8,6 +8,7 @@ ver)` (False when it cannot express the condition), `start(env, cells)`
 written into env.tmp and removed with it; every process is started in its
 own process group and stopped by that group's id.
 """
+import errno
 import json
 import os
 import re
@@ -52,11 +53,13 @@ def free_ports(n):
             port = s4.getsockname()[1]
             try:
                 s6 = socket.socket(socket.AF_INET6)
+                held.append(s6)
                 s6.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
                 s6.bind(("::1", port))
-                held.append(s6)
-            except OSError:
-                continue   # busy on ::1 (or no IPv6): keep it held, take another
+            except OSError as e:
+                if e.errno == errno.EADDRINUSE:
+                    continue   # busy on ::1: keep it held, take another
+                # no IPv6 here: the ::1 rows will fail, the others need not care
             ports.append(port)
         return ports
     finally:
