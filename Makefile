@@ -1,5 +1,6 @@
 # atlwho: plain GNU make. `make`, `make static`, `make test [SAN=1] [VALGRIND=1]`,
-# `make demo`, `make fuzz [FUZZ_SECONDS=N]`, `make bench`, `make install`, `make clean`.
+# `make test-interop`, `make demo`, `make fuzz [FUZZ_SECONDS=N]`, `make bench`,
+# `make install`, `make clean`.
 # The user's CFLAGS/LDFLAGS are added after ours (musl's CFLAGS_AUTO habit).
 
 VERSION := 0.1.0
@@ -95,7 +96,7 @@ TEST_BINS := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRCS))
 E2E := $(wildcard tests/e2e/test_*.py)
 SHELL_TESTS := $(wildcard tests/test_*.sh)
 
-.PHONY: all static demo test unit e2e fuzz bench clean install deps mbedtls-src lint
+.PHONY: all static demo test unit e2e fuzz bench clean install deps mbedtls-src lint test-interop
 .DELETE_ON_ERROR:
 
 all: atlwho
@@ -200,6 +201,18 @@ test:
 	if [ $$rc != 0 ] && ! awk '$$2 > 0 { found = 1 } END { exit !found }' $(TALLY) 2>/dev/null; then \
 		echo "0 1 0 make(build)" >> $(TALLY); [ -z "$$ATLWHO_CI_TALLY" ] || echo "0 1 0 make(build)" >> "$$ATLWHO_CI_TALLY"; fi; \
 	tests/suite.sh total $(TALLY) "make test$(if $(filter 1,$(SAN)), SAN=1)$(if $(filter 1,$(VALGRIND)), VALGRIND=1)"
+
+# --- the real-stack interop suite (issue 11): atlwho and curl against nginx,
+# Apache, HAProxy, openssl s_server, GnuTLS, Java JSSE and Go on loopback;
+# about a minute. INTEROP_ARGS="-k jsse" runs some cells only (tests/interop/README.md).
+INTEROP_ARGS ?=
+test-interop: TALLY := $(CURDIR)/build/interop-tally.txt
+test-interop:
+	@vendor/deps.sh build test interop
+	@$(MAKE) --no-print-directory atlwho
+	@mkdir -p build; rm -f $(TALLY)
+	@ATLWHO=$(CURDIR)/atlwho tests/suite.sh run $(TALLY) interop python3 tests/interop/run.py --markdown build/interop-matrix.md $(INTEROP_ARGS); \
+	tests/suite.sh total $(TALLY) "make test-interop"
 
 # --- demo: a real TLS round trip against a local fake Jira and Confluence ---
 demo:

@@ -4,7 +4,7 @@
 # system; otherwise prints the exact command to run and fails. Quick (no
 # apt-get at all) when nothing is missing.
 #
-# usage: vendor/deps.sh GROUP...   groups: build static test fuzz lint bench cross boot
+# usage: vendor/deps.sh GROUP...   groups: build static test fuzz lint bench cross boot interop
 set -eu
 
 # "command-or-file package" pairs per group. A path is checked with -e.
@@ -14,6 +14,10 @@ test="python3:python3 openssl:openssl nginx:nginx-light sh:dash curl:curl /etc/s
 fuzz="clang:clang /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev"
 lint="cppcheck:cppcheck clang-tidy:clang-tidy valgrind:valgrind"
 bench="curl:curl go:golang-go /usr/bin/time:time"
+# make test-interop (tests/interop/): the real server stacks atlwho is proved
+# against, curl as the reference client, and what builds the C, Java and Go
+# responders at test time.
+interop="python3:python3 openssl:openssl curl:curl /usr/sbin/nginx:nginx-light /usr/sbin/apache2:apache2 /usr/sbin/haproxy:haproxy cc:gcc pkg-config:pkg-config /usr/include/gnutls/gnutls.h:libgnutls28-dev javac:openjdk-17-jdk-headless go:golang-go"
 # musl for the targets comes through multiarch (musl-dev:arm64/armhf ship
 # /usr/lib/<triplet>/musl-gcc.specs); /bin/busybox must be the static one.
 boot="qemu-system-x86_64:qemu-system-x86 dpkg-deb:dpkg apt-get:apt"
