@@ -1,6 +1,5 @@
 /* sys.c: the only module that makes system calls (sockets, poll, files,
  * clocks, getrandom, prctl). Everything else is pure and testable. */
-#define _GNU_SOURCE /* pipe2 */
 #include "fmt.h"
 #include "sys.h"
 
@@ -229,9 +228,19 @@ static int resolve(const char *host, const char *port, const struct addrinfo *hi
 	if (out->rc == 0)
 		return 0;
 	h = *hints;
-	if (pipe2(p, O_CLOEXEC) != 0 || (pid = fork()) < 0) {
-		/* No descriptors or processes left: resolve here, without the deadline. */
+	if (pipe(p) != 0) {
+		/* No descriptors left: resolve here, without the deadline. */
 		resolve_here(host, port, &h, out);
+		return 0;
+	}
+	/* pipe, not pipe2 (a GNU extension); close-on-exec only for form's
+	 * sake: atlwho runs no other program. */
+	(void)fcntl(p[0], F_SETFD, FD_CLOEXEC);
+	(void)fcntl(p[1], F_SETFD, FD_CLOEXEC);
+	if ((pid = fork()) < 0) {
+		close(p[0]);
+		close(p[1]);
+		resolve_here(host, port, &h, out); /* no process left: likewise */
 		return 0;
 	}
 	if (pid == 0) {
