@@ -49,7 +49,7 @@ static void logf_(const struct fetch_hooks *h, const char *line)
 static int read_response(struct conn *c, struct http_resp *r, struct fetch_res *res,
     const char *what, int is_connect)
 {
-	unsigned char buf[FETCH_IO_BUF];
+	static unsigned char buf[FETCH_IO_BUF]; /* off the stack (STACK_BUDGET, README) */
 
 	for (;;) {
 		long n = conn_read(c, buf, sizeof buf);
@@ -102,9 +102,9 @@ static int read_response(struct conn *c, struct http_resp *r, struct fetch_res *
 static int proxy_connect(struct conn *c, const struct fetch_req *q, const struct fetch_hooks *h,
     struct fetch_res *res)
 {
-	struct http_resp r;
+	static struct http_resp r; /* ~25 KiB: off the stack */
 	struct http_req rq;
-	char req[FETCH_REQ_MAX];
+	static char req[FETCH_REQ_MAX];
 	size_t olen;
 	int e;
 
@@ -204,7 +204,7 @@ int fetch(const struct fetch_req *q, const struct fetch_hooks *h,
 	struct tls_conn tc;
 	struct conn c;
 	struct http_req rq;
-	char req[FETCH_REQ_MAX];
+	static char req[FETCH_REQ_MAX]; /* off the stack; wiped after each use */
 	const char *chost = q->proxy ? q->proxy->host : q->url->host;
 	unsigned cport = q->proxy ? q->proxy->port : q->url->port;
 	size_t olen;

@@ -171,7 +171,7 @@ static int ca_peek(void *ctx, const unsigned char *der, size_t len)
 
 static void scan_file(struct ca_search *cs, const char *path)
 {
-	struct pem_scanner ps;
+	static struct pem_scanner ps; /* 16 KiB: off the stack (one scan at a time) */
 	unsigned char buf[TLS_SCAN_CHUNK];
 	int fd = sys_open_read(path);
 	long n;
@@ -540,7 +540,7 @@ static int chain_fits(const mbedtls_x509_crt *crt, const char *path, char *err, 
 
 int tls_prepare(struct tls_conn *c, const struct tls_opts *o, char *err, size_t errcap)
 {
-	unsigned char buf[TLS_FILE_MAX];
+	static unsigned char buf[TLS_FILE_MAX]; /* off the stack; untouched without --cert */
 	size_t len;
 	int r;
 
