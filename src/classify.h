@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 
+#include "http.h"
 #include "json.h"
 
 /* Exit codes: the documented table (README, --help, atlwho.1). */
@@ -20,7 +21,9 @@ enum {
 };
 
 #define CL_HDR_MAX 256        /* a kept header value; longer ones are cut */
-#define CL_LOCATION_MAX 2048  /* redirect targets: URLs up to 2 KB are common */
+/* A Location or a redirect target: all the parser keeps, so nothing is cut
+ * a second time (a longer Location is never followed nor shown). */
+#define CL_LOCATION_MAX (HTTP_LOCATION_MAX + 1)
 #define CL_MSG_MAX 1024       /* one message line */
 /* The start of an error page that classification reads: nginx's and
  * Apache's pages name a missing client certificate within their first

@@ -40,6 +40,9 @@ const char cli_usage[] =
 "      --from-file FILE     classify a saved response body instead (- is stdin)\n"
 "  -h, --help               this help;  -V, --version  version and TLS library\n"
 "\n"
+"output: name (Jira name, Confluence username), displayName, active, accountId, type,\n"
+"  emailAddress; values with 12 bytes of the token (16 of base64) read <redacted>\n"
+"\n"
 "exit codes: 0 authenticated, active   1 authenticated, inactive   2 usage/config\n"
 "            3 rejected or anonymous    4 CAPTCHA lockout           5 network\n"
 "            6 TLS                      7 unexpected reply\n";

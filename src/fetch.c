@@ -292,6 +292,7 @@ int fetch(const struct fetch_req *q, const struct fetch_hooks *h,
 		r->on_headers_done = h->on_headers_done;
 		r->on_body = h->on_body;
 		r->ctx = h->ctx;
+		r->rd = h->rd;
 	}
 	e = read_response(&c, r, res, q->url->host, 0);
 	if ((e == FETCH_E_HTTP || e == FETCH_E_NET) && c.tls && !res->timed_out &&

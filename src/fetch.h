@@ -36,6 +36,7 @@ struct fetch_hooks {
 	int (*on_headers_done)(void *ctx, const struct http_resp *r);
 	int (*on_body)(void *ctx, const void *buf, size_t len);
 	void (*on_request)(void *ctx, const char *redacted, size_t len); /* -v */
+	const struct rd_set *rd;  /* the secrets for the reply's parser (http.h) */
 };
 
 struct fetch_req {

@@ -37,24 +37,17 @@ enum {
 	S_DONE
 };
 
-struct kept_def {
-	const char *name;
-	int list;  /* list-based (RFC 9110 section 5.3): join repeated lines */
-};
+/* The names of the kept fields, in enum http_hdr order, packed (no table
+ * of pointers to relocate). */
+static const char kept_names[] = "X-Seraph-LoginReason\0X-Authentication-Denied-Reason\0"
+    "X-AUSERNAME\0X-AREQUESTID\0Retry-After\0Content-Type\0WWW-Authenticate\0"
+    "Content-Encoding\0Location";
 
-static const struct kept_def kept_defs[HTTP_H_COUNT] = {
-	[HTTP_H_SERAPH_LOGINREASON] = { "X-Seraph-LoginReason", 0 },
-	[HTTP_H_AUTH_DENIED_REASON] = { "X-Authentication-Denied-Reason", 0 },
-	[HTTP_H_AUSERNAME] = { "X-AUSERNAME", 0 },
-	[HTTP_H_AREQUESTID] = { "X-AREQUESTID", 0 },
-	[HTTP_H_RETRY_AFTER] = { "Retry-After", 0 },
-	[HTTP_H_CONTENT_TYPE] = { "Content-Type", 0 },
-	[HTTP_H_WWW_AUTHENTICATE] = { "WWW-Authenticate", 1 },
-	[HTTP_H_CONTENT_ENCODING] = { "Content-Encoding", 1 },
-	[HTTP_H_LOCATION] = { "Location", 0 },
-};
-
-
+/* List-based fields (RFC 9110 section 5.3): repeated lines are joined. */
+static int kept_list(int h)
+{
+	return h == HTTP_H_WWW_AUTHENTICATE || h == HTTP_H_CONTENT_ENCODING;
+}
 
 /* RFC 9110 section 5.6.2 tchar. */
 static int is_tchar(unsigned char c)
@@ -433,12 +426,13 @@ static size_t kept_cap(int h)
 	return h == HTTP_H_LOCATION ? HTTP_LOCATION_MAX : HTTP_KEEP_MAX;
 }
 
-static void keep(struct http_resp *r, int h, const char *v, size_t n)
+static void keep(struct http_resp *r, int h, const char *v, size_t n, unsigned redacted)
 {
 	struct http_kept *k = &r->kept[h];
 	char *slot = r->pool + (size_t)h * (HTTP_KEEP_MAX + 1);
 	size_t cap = kept_cap(h), room;
 
+	k->flags |= (uint8_t)redacted;
 	if (!k->present) {
 		k->present = 1;
 		if (n > cap) {
@@ -447,7 +441,7 @@ static void keep(struct http_resp *r, int h, const char *v, size_t n)
 		}
 		memcpy(slot, v, n);
 		k->len = (uint16_t)n;
-	} else if (kept_defs[h].list) {
+	} else if (kept_list(h)) {
 		if (n == 0)
 			return;
 		if (k->len > 0 && !(k->flags & HTTP_KEPT_TRUNCATED)) {
@@ -478,8 +472,9 @@ static void keep(struct http_resp *r, int h, const char *v, size_t n)
 /* A complete field line of the head or of the trailers. */
 static int emit_field(struct http_resp *r)
 {
-	const char *name = r->field, *value = r->field + r->nlen;
+	const char *name = r->field, *value = r->field + r->nlen, *kn;
 	size_t vlen = r->flen - r->nlen;
+	unsigned redacted = 0;
 	int h;
 
 	r->pending = 0;
@@ -495,14 +490,23 @@ static int emit_field(struct http_resp *r)
 			r->err_off = r->field_off;
 			return r->err;
 		}
-	} else if (name_is(name, r->nlen, "Transfer-Encoding")) {
+	}
+	/* Judged whole, before a copy is cut or a coding name quoted. (A
+	 * name is a token: only text output shows it, unescaped, so the
+	 * output filter sees its runs as they are.) */
+	if (rd_secret(r->rd, value, vlen)) {
+		value = RD_MARK;
+		vlen = sizeof RD_MARK - 1;
+		redacted = HTTP_KEPT_REDACTED;
+	}
+	if (name_is(name, r->nlen, "Transfer-Encoding")) {
 		transfer_encoding(r, value, vlen);
 	} else if (name_is(name, r->nlen, "Content-Encoding")) {
 		content_encoding(r, value, vlen);
 	}
-	for (h = 0; h < HTTP_H_COUNT; h++) {
-		if (name_is(name, r->nlen, kept_defs[h].name)) {
-			keep(r, h, value, vlen);
+	for (h = 0, kn = kept_names; h < HTTP_H_COUNT; kn += strlen(kn) + 1, h++) {
+		if (name_is(name, r->nlen, kn)) {
+			keep(r, h, value, vlen, redacted);
 			break;
 		}
 	}
@@ -527,6 +531,7 @@ static void start_status(struct http_resp *r)
 	r->status = 0;
 	r->minor = 0;
 	r->reason[0] = '\0';
+	rd_run_init(&r->reason_run);
 	r->flen = 0;
 	r->nlen = 0;
 	r->pending = 0;
@@ -599,6 +604,8 @@ static int end_of_section(struct http_resp *r)
 	return 0;
 }
 
+_Static_assert(HTTP_REASON_MAX >= sizeof RD_MARK - 1, "a redacted reason fits");
+
 /* RFC 9112 section 4: HTTP-version SP 3DIGIT SP [ reason-phrase ] CRLF,
  * checked byte by byte so that a server speaking something else (TLS on
  * a plain port) is refused at once, not after 64 KiB. */
@@ -640,12 +647,15 @@ static int status_byte(struct http_resp *r, unsigned char c)
 		/* An empty reason with its SP missing ("HTTP/1.1 200\r\n") is
 		 * tolerated, as picohttpparser does: nothing is ambiguous. */
 		r->state = S_STATUS_LF;
+		if (r->reason_run.hit)
+			memcpy(r->reason, RD_MARK, sizeof RD_MARK);
 	} else if (p > 12) {
 		size_t n = p - 13;
 
 		if (!(c == '\t' || c == ' ' || is_fvchar(c)))
 			return fail(r, HTTP_E_HEADER_CHAR, c == '\n' ? "bare LF in the status line" :
 			    "control byte in the reason phrase", c);
+		rd_feed(r->rd, &r->reason_run, &c, 1);
 		if (n < HTTP_REASON_MAX) {
 			r->reason[n] = (char)c;
 			r->reason[n + 1] = '\0';

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "redact.h"
 #include "url.h"
 
 /* 64 KiB: status line plus header section (issue 4); Tomcat's own default is
@@ -120,6 +121,8 @@ enum http_hdr {
 #define HTTP_KEPT_TRUNCATED 0x1u /* longer than its slot: cut */
 #define HTTP_KEPT_CONFLICT  0x2u /* a singleton field came again with another
                                     value; the first one is kept */
+#define HTTP_KEPT_REDACTED  0x4u /* the value held a run of the token: it
+                                    reads RD_MARK (see rd) */
 
 #define HTTP_KEEP_POOL ((HTTP_H_COUNT - 1) * (HTTP_KEEP_MAX + 1) + HTTP_LOCATION_MAX + 1)
 
@@ -168,13 +171,21 @@ struct http_resp {
 	 * caller's own input buffer. */
 	int (*on_body)(void *ctx, const void *buf, size_t len);
 	void *ctx;
+	/* The secrets (redact.h), or NULL. With it, a field whose value
+	 * holds a run of the token is reported (on_header, kept copies) with
+	 * the value RD_MARK, and so is the reason phrase: judged on the
+	 * whole value, before any cut. Content-Length is read from the real
+	 * value; a redacted Transfer- or Content-Encoding is refused as the
+	 * real one would be (only chunked and identity pass). */
+	const struct rd_set *rd;
 
 	/* Results. status, minor and reason are those of the response being
 	 * read: an interim one until it is skipped, the final one from
 	 * on_headers_done on. */
 	int status;                      /* 100..999 */
 	int minor;                       /* HTTP/1.<minor> */
-	char reason[HTTP_REASON_MAX + 1];/* may be "", cut to HTTP_REASON_MAX */
+	char reason[HTTP_REASON_MAX + 1];/* may be "", cut to HTTP_REASON_MAX,
+	                                    RD_MARK if it held a secret run */
 	unsigned interim;                /* 1xx responses skipped */
 	int chunked;                     /* body framed by chunked coding */
 	int has_length;                  /* body framed by content_length */
@@ -205,6 +216,7 @@ struct http_resp {
 	unsigned chunk_digits;           /* hex digits read of a chunk size */
 	size_t chunk_line;
 	int first_byte;                  /* of the whole reply, -1 before it */
+	struct rd_run reason_run;        /* the whole reason phrase, for rd */
 	struct http_kept kept[HTTP_H_COUNT];
 	char pool[HTTP_KEEP_POOL];
 	char field[HTTP_FIELD_MAX];

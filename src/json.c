@@ -68,11 +68,12 @@ static const unsigned char js_cls[256] = {
 #undef S
 #undef D
 
-static const char *const js_keys[JS_NFIELDS] = {
-	"name", "username", "displayName", "accountId", "type", "emailAddress"
-};
-
-static const char *const js_lits[3] = { "true", "false", "null" };
+/* The keys of js_scanner.f, in index order, and the literals; packed
+ * strings rather than tables of pointers (no relocations). */
+static const char js_keys[] = "name\0username\0displayName\0accountId\0type\0emailAddress";
+static const char js_lits[] = "true\0false\0null";
+static const unsigned char js_lit_at[3] = { 0, 5, 11 };
+#define LIT(lit) (js_lits + js_lit_at[lit])
 
 static int is_ws(unsigned c) { return js_cls[c] & CL_WS; }
 static int is_digit(unsigned c) { return js_cls[c] & CL_DIGIT; }
@@ -116,9 +117,11 @@ static int top_is_obj(const struct js_scanner *s)
 	return (s->stack[d >> 3] >> (d & 7)) & 1;
 }
 
-/* A run of plain ASCII bytes: each is a whole character, so a field may be
- * cut anywhere inside the run. */
-static void put_run(struct js_scanner *s, const unsigned char *p, size_t n)
+/* Decoded string bytes: a run of plain ASCII bytes (whole = 0: each is a
+ * whole character, so a field may be cut anywhere inside the run) or one
+ * whole character of n (1..4) bytes (whole = 1: kept whole or not at all,
+ * so a truncated field always ends on a character boundary). */
+static void put(struct js_scanner *s, const unsigned char *p, size_t n, int whole)
 {
 	if (s->sink == SINK_KEY) {
 		if (s->keylen > JS_KEY_MAX)
@@ -133,34 +136,18 @@ static void put_run(struct js_scanner *s, const unsigned char *p, size_t n)
 		struct js_str *f = &s->f[s->cur];
 		size_t room = JS_FIELD_MAX - f->len;
 
+		/* The whole value is judged, not the part kept. */
+		f->secret = (unsigned char)rd_feed(s->rd, &s->run, p, n);
 		if (f->truncated)
 			return;
 		if (n > room) {
+			f->truncated = 1;
+			if (whole)
+				return;
 			n = room;
-			f->truncated = 1;
 		}
 		memcpy(f->buf + f->len, p, n);
 		f->len += n;
-	}
-}
-
-/* One whole character of n (1..4) bytes: kept whole or not at all, so a
- * truncated field always ends on a character boundary. */
-static void put_char(struct js_scanner *s, const unsigned char *p, size_t n)
-{
-	if (s->sink == SINK_FIELD) {
-		struct js_str *f = &s->f[s->cur];
-
-		if (f->truncated)
-			return;
-		if (n > JS_FIELD_MAX - f->len) {
-			f->truncated = 1;
-			return;
-		}
-		memcpy(f->buf + f->len, p, n);
-		f->len += n;
-	} else if (s->sink == SINK_KEY) {
-		put_run(s, p, n);
 	}
 }
 
@@ -188,7 +175,7 @@ static void put_cp(struct js_scanner *s, unsigned cp)
 		b[3] = (unsigned char)(0x80 | (cp & 0x3F));
 		n = 4;
 	}
-	put_char(s, b, n);
+	put(s, b, n, 1);
 }
 
 /* A lone surrogate cannot be written as UTF-8 (RFC 3629 section 3); it
@@ -228,8 +215,8 @@ static int match_key(const struct js_scanner *s)
 	if (s->keylen == 6 && memcmp(s->key, "active", 6) == 0)
 		return CUR_ACTIVE;
 	for (i = 0; i < JS_NFIELDS; i++)
-		if (strlen(js_keys[i]) == s->keylen &&
-		    memcmp(s->key, js_keys[i], s->keylen) == 0)
+		if (strlen(js_field_key(i)) == s->keylen &&
+		    memcmp(s->key, js_field_key(i), s->keylen) == 0)
 			return i;
 	return -1;
 }
@@ -250,6 +237,8 @@ static void member_start(struct js_scanner *s, unsigned c)
 		f->buf[0] = '\0';
 		f->present = 0;
 		f->truncated = 0;
+		f->secret = 0;
+		rd_run_init(&s->run);
 		if (c != '"')
 			s->cur = -1;
 	}
@@ -364,7 +353,7 @@ int js_feed(struct js_scanner *s, const void *buf, size_t len)
 				const unsigned char *q = skip_plain(p, end);
 
 				if (s->sink != SINK_NONE)
-					put_run(s, p, (size_t)(q - p));
+					put(s, p, (size_t)(q - p), 0);
 				p = q;
 			}
 			if (p == end)
@@ -396,7 +385,7 @@ int js_feed(struct js_scanner *s, const void *buf, size_t len)
 				    "control character inside a string");
 			} else if (c < 0x80) {
 				/* only after a flushed surrogate */
-				put_run(s, p, 1);
+				put(s, p, 1, 0);
 				p++;
 				goto l_str;
 			} else if (utf8_lead(s, c)) {
@@ -422,7 +411,7 @@ int js_feed(struct js_scanner *s, const void *buf, size_t len)
 			s->u8_hi = 0xBF;
 			p++;
 			if (--s->u8_need == 0) {
-				put_char(s, s->u8_buf, s->u8_len);
+				put(s, s->u8_buf, s->u8_len, 1);
 				s->state = S_STR;
 				goto l_str;
 			}
@@ -457,7 +446,7 @@ int js_feed(struct js_scanner *s, const void *buf, size_t len)
 			if (s->state == S_STR) {
 				unsigned char b = (unsigned char)c;
 
-				put_run(s, &b, 1);
+				put(s, &b, 1, 0);
 				goto l_str;
 			}
 			goto l_hex;
@@ -621,13 +610,13 @@ int js_feed(struct js_scanner *s, const void *buf, size_t len)
 		l_lit:
 			if (p == end)
 				goto out;
-			if (*p != (unsigned char)js_lits[s->lit][s->lit_pos])
+			if (*p != (unsigned char)LIT(s->lit)[s->lit_pos])
 				FAIL(JS_ERR_SYNTAX,
 				    s->lit == 0 ? "in literal true" :
 				    s->lit == 1 ? "in literal false" :
 				    "in literal null");
 			p++;
-			if (js_lits[s->lit][++s->lit_pos] == '\0') {
+			if (LIT(s->lit)[++s->lit_pos] == '\0') {
 				if (s->cur == CUR_ACTIVE)
 					s->active = s->lit == 0;
 				VALUE_DONE();
@@ -809,5 +798,11 @@ const char *js_strerror(int code)
 
 const char *js_field_key(int i)
 {
-	return i >= 0 && i < JS_NFIELDS ? js_keys[i] : NULL;
+	const char *k = js_keys;
+
+	if (i < 0 || i >= JS_NFIELDS)
+		return NULL;
+	while (i--)
+		k += strlen(k) + 1;
+	return k;
 }

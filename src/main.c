@@ -16,6 +16,7 @@
 #include "json.h"
 #include "out.h"
 #include "proxy.h"
+#include "redact.h"
 #include "report.h"
 #include "sys.h"
 #include "url.h"
@@ -27,18 +28,36 @@
 /* A token is a line of printable text: API tokens are 24 to 192 characters,
  * Data Center PATs 44; 4 KiB leaves room for JWT-like tokens. */
 #define TOKEN_MAX 4096
+_Static_assert(TOKEN_MAX <= RD_TOKEN_MAX, "every token read can be redacted");
 #define USER_MAX 512
 /* "Basic " + base64(user ":" token) */
 #define AUTH_MAX (8 + (USER_MAX + 1 + TOKEN_MAX + 2) / 3 * 4 + 1)
 #define FILE_CHUNK 16384
+/* A message line: the longest one built here is a classification. */
+#define MSG_MAX CL_MSG_MAX
+/* Why a Location is refused: url.c's reasons are one short line. */
+#define URL_WHY_MAX 200
+/* HTTP_LOCATION_MAX in words, for a message (checked below). */
+#define LOCATION_MAX_TEXT "4381"
+_Static_assert(HTTP_LOCATION_MAX == 4381, "LOCATION_MAX_TEXT says HTTP_LOCATION_MAX");
 #define RETRY_FIRST_MS 1000L   /* curl's first back-off */
 #define RETRY_CAP_MS 600000L   /* curl's longest back-off: 10 minutes */
 
 static const char jira_path[] = "/rest/api/2/myself";
 static const char conf_path[] = "/rest/api/user/current";
 
+/* -i's held head: each field line is stored as "name:value" LF, in no more
+ * than it took on the wire (a value reported as RD_MARK is stored as the
+ * one byte HOLD_MARK), so the parser's bound on a header section holds. */
+#define HOLD_MAX HTTP_HEAD_MAX
+#define HOLD_MARK '\001' /* a C0 byte: never in a field value (http.h) */
+
+/* What a reply leads to, decided once its head is complete (decide()). */
+enum { ACT_FINAL, ACT_FALLBACK, ACT_FOLLOW, ACT_RETRY };
+
 struct run {
 	const struct cli_opts *o;
+	const struct rd_set *rd;        /* the token's runs, or NULL */
 	struct rep_buf out, err;
 	struct js_scanner js;
 	struct http_resp *resp;
@@ -46,16 +65,40 @@ struct run {
 	int body_nonzero, body_html, body_seen_nonspace;
 	char body_head[CL_BODY_HEAD];   /* what classify may read of an error page */
 	size_t body_head_len;
+	/* The check loop; decide() reads and sets these. */
+	const struct url *base;
+	struct url cur, next, conf;     /* request, redirect target, Confluence's endpoint */
+	const char *product;
+	int64_t deadline;
+	int act, redirs, retries;
+	long backoff, wait;
+	char loc_why[URL_WHY_MAX];      /* why a Location is not followed, or "" */
+	char target[CL_LOCATION_MAX];   /* the resolved redirect target, or "" */
+	struct cl_headers h;
+	/* -i: the head of a reply, held until decide() says it ends the check
+	 * ("name:value\n" each, values as http.c reports them). */
+	size_t hold_len;
+	char hold[HOLD_MAX];
 };
+
+/* A message that quotes a run of the token (a certificate name, say) is
+ * withheld whole, before it is escaped: escaping would hide the run from
+ * the output filter. The values messages quote from the reply (header
+ * fields, the reason, the Location) come redacted already (http.c). */
+static const char *clean(const struct run *R, const char *msg)
+{
+	return rd_secret(R->rd, msg, strlen(msg)) ? RD_MARK : msg;
+}
 
 /* One line on stderr. Messages may quote server bytes (header values,
  * certificate names): out_text_value keeps C0, C1, DEL and invalid UTF-8
  * from reaching the terminal raw. */
-static void err_line(struct run *R, const char *prefix, const char *msg)
+static void put_line(struct run *R, const char *lead, const char *prefix, const char *msg)
 {
 	struct out_w w = { rep_write, &R->err };
 
-	rep_str(&R->err, "atlwho: ");
+	msg = clean(R, msg);
+	rep_str(&R->err, lead);
 	if (prefix)
 		rep_str(&R->err, prefix);
 	out_text_value(&w, msg, strlen(msg));
@@ -63,18 +106,17 @@ static void err_line(struct run *R, const char *prefix, const char *msg)
 	rep_flush(&R->err);
 }
 
+static void err_line(struct run *R, const char *prefix, const char *msg)
+{
+	put_line(R, "atlwho: ", prefix, msg);
+}
+
 static void vlog(void *ctx, const char *line)
 {
 	struct run *R = ctx;
 
-	struct out_w w = { rep_write, &R->err };
-
-	if (!R->o->verbose)
-		return;
-	rep_str(&R->err, "* ");
-	out_text_value(&w, line, strlen(line));
-	rep_str(&R->err, "\n");
-	rep_flush(&R->err);
+	if (R->o->verbose)
+		put_line(R, "* ", NULL, line);
 }
 
 /* -v: the request as sent, with the credentials redacted by http.c. */
@@ -113,6 +155,7 @@ static void put_status(struct run *R, struct rep_buf *b, const char *prefix)
 	rep_str(b, "\n");
 }
 
+/* -v: every reply's status line, before its first field. */
 static void status_line(struct run *R)
 {
 	if (R->status_printed)
@@ -120,8 +163,6 @@ static void status_line(struct run *R)
 	R->status_printed = 1;
 	if (R->o->verbose)
 		put_status(R, &R->err, "< ");
-	if (R->o->include)
-		put_status(R, &R->out, "");
 }
 
 static void put_header(struct rep_buf *b, const char *prefix, const char *name, size_t nlen,
@@ -136,6 +177,8 @@ static void put_header(struct rep_buf *b, const char *prefix, const char *name, 
 	rep_str(b, "\n");
 }
 
+/* Values come redacted from http.c (its rd): a run of the token in a
+ * field reads RD_MARK here. */
 static int on_header(void *ctx, const char *name, size_t nlen, const char *value, size_t vlen)
 {
 	struct run *R = ctx;
@@ -143,22 +186,53 @@ static int on_header(void *ctx, const char *name, size_t nlen, const char *value
 	status_line(R);
 	if (R->o->verbose)
 		put_header(&R->err, "< ", name, nlen, value, vlen);
-	if (R->o->include)
-		put_header(&R->out, "", name, nlen, value, vlen);
+	if (vlen == sizeof RD_MARK - 1 && memcmp(value, RD_MARK, vlen) == 0) {
+		value = "\001"; /* HOLD_MARK */
+		vlen = 1;
+	}
+	/* HOLD_MAX cannot fill up; the test only keeps memory safe. */
+	if (R->o->include && nlen + vlen + 2 <= sizeof R->hold - R->hold_len) {
+		memcpy(R->hold + R->hold_len, name, nlen);
+		R->hold[R->hold_len + nlen] = ':';
+		memcpy(R->hold + R->hold_len + nlen + 1, value, vlen);
+		R->hold_len += nlen + vlen + 2;
+		R->hold[R->hold_len - 1] = '\n';
+	}
 	return 0;
 }
+
+/* -i: the held head of the reply that ends the check. */
+static void show_head(struct run *R)
+{
+	const char *p = R->hold, *end = R->hold + R->hold_len;
+
+	put_status(R, &R->out, "");
+	while (p < end) {
+		const char *colon = memchr(p, ':', (size_t)(end - p)); /* names have none */
+		const char *nl = memchr(colon, '\n', (size_t)(end - colon));
+		int mark = nl - colon == 2 && colon[1] == HOLD_MARK;
+
+		put_header(&R->out, "", p, (size_t)(colon - p), mark ? RD_MARK : colon + 1,
+		    mark ? sizeof RD_MARK - 1 : (size_t)(nl - colon - 1));
+		p = nl + 1;
+	}
+	rep_str(&R->out, "\n");
+	rep_flush(&R->out);
+}
+
+static int decide(struct run *R, const struct http_resp *r);
 
 static int on_headers_done(void *ctx, const struct http_resp *r)
 {
 	struct run *R = ctx;
 
-	(void)r;
 	status_line(R);
-	if (R->o->include) {
-		rep_str(&R->out, "\n");
-		rep_flush(&R->out);
-	}
 	rep_flush(&R->err);
+	R->act = decide(R, r);
+	if (R->act != ACT_FINAL)
+		return 1; /* its body is not needed: stop reading (FETCH_E_SINK) */
+	if (R->o->include)
+		show_head(R);
 	return 0;
 }
 
@@ -359,11 +433,13 @@ static void copy_kept(const struct http_resp *r, struct cl_headers *h)
 		{ HTTP_H_LOCATION, offsetof(struct cl_headers, location), CL_LOCATION_MAX },
 	};
 	size_t i, len;
+	unsigned fl;
 
 	memset(h, 0, sizeof *h);
 	for (i = 0; i < sizeof map / sizeof map[0]; i++) {
-		const char *v = http_resp_header(r, map[i].id, &len, NULL);
-		if (v)
+		const char *v = http_resp_header(r, map[i].id, &len, &fl);
+		/* A cut or contested Location is not shown: it is not the target. */
+		if (v && !(map[i].id == HTTP_H_LOCATION && (fl & (HTTP_KEPT_TRUNCATED | HTTP_KEPT_CONFLICT))))
 			cl_copy_clean((char *)h + map[i].off, map[i].cap, v, len);
 	}
 }
@@ -417,6 +493,7 @@ static int report_failure(struct run *R, int code, const char *msg, const struct
 	const struct cli_opts *o = R->o;
 	struct rep_info ri;
 
+	msg = clean(R, msg); /* before JSON or env escaping */
 	if (!o->quiet)
 		err_line(R, NULL, msg);
 	if (o->format != CLI_TEXT && !o->quiet) {
@@ -456,12 +533,17 @@ static int report_classified(struct run *R, const struct cl_result *cl, const st
 		err_line(R, NULL, cl->msg);
 	{
 		int i;
-		for (i = 0; i < JS_NFIELDS; i++)
-			if (R->js.f[i].truncated) {
+		/* The fields shown (report.h): username only in place of name;
+		 * a secret one is shown as RD_MARK, not cut. */
+		for (i = 0; i < JS_NFIELDS; i++) {
+			const struct js_str *f = &R->js.f[i];
+			if (f->truncated && !f->secret && !(i == JS_USERNAME && R->js.f[JS_NAME].present)) {
 				char m[120];
-				fmt_snprintf(m, sizeof m, "%s was longer than %d bytes and is shown cut", js_field_key(i), JS_FIELD_MAX);
+				fmt_snprintf(m, sizeof m, "%s was longer than %d bytes and is shown cut",
+				    i == JS_USERNAME ? "name" : js_field_key(i), JS_FIELD_MAX);
 				err_line(R, "warning: ", m);
 			}
+		}
 	}
 	return cl->exit;
 }
@@ -511,6 +593,60 @@ static int redirect_allowed(const struct url *base, const struct url *to)
 	return 0;
 }
 
+static int is_redirect(int s)
+{
+	return s == 301 || s == 302 || s == 303 || s == 307 || s == 308;
+}
+
+/* What a reply leads to, once its head is complete; the loop in check()
+ * then does it. Only an ACT_FINAL reply ends the check, so only its head
+ * (-i) and its body (--raw) are shown; the others are not read further. */
+static int decide(struct run *R, const struct http_resp *r)
+{
+	const struct cli_opts *o = R->o;
+	int s = r->status;
+
+	R->loc_why[0] = '\0';
+	R->target[0] = '\0';
+	if (s == 404 && o->product == CLI_AUTO && !o->path && strcmp(R->product, "jira") == 0)
+		return ACT_FALLBACK;
+	if (is_redirect(s)) {
+		size_t len;
+		unsigned fl;
+		const char *loc = http_resp_header(r, HTTP_H_LOCATION, &len, &fl), *why = NULL;
+		char e[URL_WHY_MAX - 32];
+
+		if (!loc)
+			return ACT_FINAL;
+		/* A Location is followed only as the server sent it, whole. */
+		if (fl & HTTP_KEPT_TRUNCATED)
+			why = "longer than " LOCATION_MAX_TEXT " bytes";
+		else if (fl & HTTP_KEPT_CONFLICT)
+			why = "two Location fields with different values";
+		else if (fl & HTTP_KEPT_REDACTED)
+			why = "it carries the token";
+		else if (url_resolve(&R->next, &R->cur, loc, len, e, sizeof e) != URL_OK)
+			why = e;
+		if (why)
+			fmt_snprintf(R->loc_why, sizeof R->loc_why, "the Location cannot be used: %s", why);
+		else {
+			url_format(&R->next, R->target, sizeof R->target);
+			if (o->follow && redirect_allowed(R->base, &R->next) && R->redirs < o->max_redirs)
+				return ACT_FOLLOW;
+		}
+		return ACT_FINAL;
+	}
+	if ((s == 429 || s == 503) && R->retries < o->retry) {
+		const char *ra = http_resp_header(r, HTTP_H_RETRY_AFTER, NULL, NULL);
+		long wait = ra ? retry_after_ms(ra) : -1;
+
+		R->wait = wait < 0 ? R->backoff : wait;
+		if (sys_now_ms() + R->wait < R->deadline)
+			return ACT_RETRY;
+	}
+	return ACT_FINAL;
+}
+
 static int check(struct run *R, const char *auth, const struct url *base)
 {
 	const struct cli_opts *o = R->o;
@@ -522,18 +658,17 @@ static int check(struct run *R, const char *auth, const struct url *base)
 	struct fetch_proxy fp;
 	struct px px;
 	char pauth[PX_AUTH_MAX];
-
-	memset(&px, 0, sizeof px);
-	struct url cur;
-	struct cl_headers h;
+	struct cl_headers *h = &R->h;
 	struct cl_input in;
 	struct cl_result cl;
-	const char *product = o->product == CLI_CONFLUENCE ? "confluence" : "jira";
-	int64_t deadline = sys_now_ms() + o->max_ms;
-	int redirs = 0, retries = 0, use_proxy = 0, e;
-	long backoff = RETRY_FIRST_MS;
-	char m[CL_MSG_MAX];
+	int use_proxy = 0, warned = 0, e;
+	char m[MSG_MAX];
 
+	memset(&px, 0, sizeof px);
+	R->base = base;
+	R->product = o->product == CLI_CONFLUENCE ? "confluence" : "jira";
+	R->deadline = sys_now_ms() + o->max_ms;
+	R->backoff = RETRY_FIRST_MS;
 	memset(&to, 0, sizeof to);
 	to.cacert = o->cacert;
 	to.capath = o->capath;
@@ -545,7 +680,7 @@ static int check(struct run *R, const char *auth, const struct url *base)
 	to.insecure = o->insecure;
 	to.tls_min = o->tls_min;
 	to.tls_max = o->tls_max;
-	sys_set_rng_deadline(deadline);
+	sys_set_rng_deadline(R->deadline);
 
 	memset(&hk, 0, sizeof hk);
 	hk.ctx = R;
@@ -554,110 +689,108 @@ static int check(struct run *R, const char *auth, const struct url *base)
 	hk.on_headers_done = on_headers_done;
 	hk.on_body = on_body;
 	hk.on_request = o->verbose ? on_request : NULL;
+	hk.rd = R->rd;
 	R->resp = &resp;
 
-	cur = *base;
-	if (url_append(&cur, o->path ? o->path : o->product == CLI_CONFLUENCE ? conf_path : jira_path,
-	    m, sizeof m) != URL_OK)
+	/* Every request target is joined and checked before anything is sent. */
+	R->cur = R->conf = *base;
+	if (url_append(&R->cur, o->path ? o->path : o->product == CLI_CONFLUENCE ? conf_path : jira_path,
+	    m, sizeof m) != URL_OK || (o->product == CLI_AUTO && !o->path &&
+	    url_append(&R->conf, conf_path, m, sizeof m) != URL_OK))
 		return report_failure(R, EX_USAGE, m, NULL, NULL, NULL, 0);
 	for (;;) {
-		if (pick_proxy(R, &cur, &px, &fp, pauth, sizeof pauth, &use_proxy) != 0) {
+		if (pick_proxy(R, &R->cur, &px, &fp, pauth, sizeof pauth, &use_proxy) != 0) {
 			px_wipe(&px);
 			return EX_USAGE;
 		}
+		if (!R->cur.https && !warned) {
+			warned = 1;
+			fmt_snprintf(m, sizeof m, "sending the token over plain http%s%s: %sanyone on the path can read it",
+			    use_proxy ? " through the proxy " : "", use_proxy ? fp.host : "",
+			    use_proxy ? "the proxy and " : "");
+			err_line(R, "warning: ", m);
+		}
 		memset(&q, 0, sizeof q);
-		q.url = &cur;
+		q.url = &R->cur;
 		q.auth = auth;
 		q.version = ATLWHO_VERSION;
 		q.proxy = use_proxy ? &fp : NULL;
 		q.tls = &to;
 		q.family = o->family;
 		q.connect_ms = o->connect_ms;
-		q.deadline = deadline;
+		q.deadline = R->deadline;
 		if (o->verbose) {
 			char u[URL_HOST_MAX + URL_PATH_MAX + 32];
-			url_format(&cur, u, sizeof u);
+			url_format(&R->cur, u, sizeof u);
 			fmt_snprintf(m, sizeof m, "GET %.900s%s", u, use_proxy ? " via proxy" : "");
 			vlog(R, m);
 		}
 		js_init(&R->js);
+		R->js.rd = R->rd;
 		R->status_printed = R->body_nonzero = R->body_html = R->body_seen_nonspace = 0;
 		R->body_head_len = 0;
+		R->hold_len = 0;
+		R->act = ACT_FINAL;
 		e = fetch(&q, &hk, &resp, &res);
 		sys_wipe(pauth, sizeof pauth);
 		px_wipe(&px);
 		say_times(R, &res);
+		if (e == FETCH_E_SINK && R->act != ACT_FINAL)
+			e = FETCH_OK; /* on_headers_done stopped a reply it had no use for */
 		if (e != FETCH_OK) {
 			int code = fetch_exit(e);
 			/* --retry: connect failures only (nothing was sent). */
-			if (code == EX_NETWORK && !res.t.connected && retries < o->retry &&
-			    sys_now_ms() + backoff < deadline) {
-				retries++;
-				fmt_snprintf(m, sizeof m, "%s; retrying in %ld ms (%d of %d)", res.msg, backoff, retries, o->retry);
+			if (code == EX_NETWORK && !res.t.connected && R->retries < o->retry &&
+			    sys_now_ms() + R->backoff < R->deadline) {
+				R->retries++;
+				fmt_snprintf(m, sizeof m, "%s; retrying in %ld ms (%d of %d)", res.msg, R->backoff, R->retries, o->retry);
 				err_line(R, "warning: ", m);
-				sys_sleep_ms(backoff);
-				backoff = backoff * 2 > RETRY_CAP_MS ? RETRY_CAP_MS : backoff * 2;
+				sys_sleep_ms(R->backoff);
+				R->backoff = R->backoff * 2 > RETRY_CAP_MS ? RETRY_CAP_MS : R->backoff * 2;
 				continue;
 			}
-			return report_failure(R, code, res.msg, NULL, NULL, product, 0);
+			return report_failure(R, code, res.msg, NULL, NULL, R->product, 0);
 		}
-		copy_kept(&resp, &h);
-		if (resp.status == 404 && o->product == CLI_AUTO && !o->path &&
-		    strcmp(product, "jira") == 0) {
+		if (R->act == ACT_FALLBACK) {
 			vlog(R, "no Jira API here (404): trying Confluence's endpoint");
-			product = "confluence";
-			cur = *base;
-			url_append(&cur, conf_path, m, sizeof m);
+			R->product = "confluence";
+			R->cur = R->conf;
 			continue;
 		}
-		if ((resp.status == 301 || resp.status == 302 || resp.status == 303 ||
-		    resp.status == 307 || resp.status == 308) && h.location[0]) {
-			struct url next;
-			char target[CL_LOCATION_MAX];
-			if (url_resolve(&next, &cur, h.location, strlen(h.location), m, sizeof m) != URL_OK) {
-				fmt_snprintf(target, sizeof target, "%s", h.location);
-			} else {
-				url_format(&next, target, sizeof target);
-				if (o->follow && redirect_allowed(base, &next) && redirs < o->max_redirs) {
-					redirs++;
-					fmt_snprintf(m, sizeof m, "following redirect %d to %.900s", redirs, target);
-					vlog(R, m);
-					cur = next;
-					continue;
-				}
-			}
-			memset(&in, 0, sizeof in);
-			in.status = resp.status;
-			in.h = &h;
-			in.js = &R->js;
-			in.location_hint = target;
-			classify(&in, &cl);
-			if (o->follow) {
-				size_t n = strlen(cl.msg);
-				fmt_snprintf(cl.msg + n, sizeof cl.msg - n, "%s", redirs >= o->max_redirs ?
-				    " (--max-redirs reached)" : " (-L follows only the same origin, or http to https on the same host)");
-			}
-			return report_classified(R, &cl, &h, product, resp.status);
+		if (R->act == ACT_FOLLOW) {
+			R->redirs++;
+			fmt_snprintf(m, sizeof m, "following redirect %d to %.900s", R->redirs, R->target);
+			vlog(R, m);
+			R->cur = R->next;
+			continue;
 		}
-		if ((resp.status == 429 || resp.status == 503) && retries < o->retry) {
-			long wait = retry_after_ms(h.retry_after);
-			if (wait < 0)
-				wait = backoff;
-			if (sys_now_ms() + wait < deadline) {
-				retries++;
-				fmt_snprintf(m, sizeof m, "HTTP %d; retrying in %ld ms (%d of %d)", resp.status, wait, retries, o->retry);
-				err_line(R, "warning: ", m);
-				sys_sleep_ms(wait);
-				backoff = backoff * 2 > RETRY_CAP_MS ? RETRY_CAP_MS : backoff * 2;
-				continue;
-			}
+		if (R->act == ACT_RETRY) {
+			R->retries++;
+			fmt_snprintf(m, sizeof m, "HTTP %d; retrying in %ld ms (%d of %d)", resp.status, R->wait, R->retries, o->retry);
+			err_line(R, "warning: ", m);
+			sys_sleep_ms(R->wait);
+			R->backoff = R->backoff * 2 > RETRY_CAP_MS ? RETRY_CAP_MS : R->backoff * 2;
+			continue;
 		}
 		break;
 	}
+	copy_kept(&resp, h);
 	memset(&in, 0, sizeof in);
 	in.status = resp.status;
-	in.h = &h;
+	in.h = h;
 	in.js = &R->js;
+	if (is_redirect(resp.status) && http_resp_header(&resp, HTTP_H_LOCATION, NULL, NULL)) {
+		in.location_hint = R->target;
+		classify(&in, &cl);
+		if (R->loc_why[0])
+			fmt_snprintf(cl.msg, sizeof cl.msg, "HTTP %d redirect not followed: %s", resp.status, R->loc_why);
+		else if (o->follow) {
+			size_t n = strlen(cl.msg);
+			fmt_snprintf(cl.msg + n, sizeof cl.msg - n, "%s", R->redirs >= o->max_redirs ?
+			    " (--max-redirs reached)" : " (-L follows only the same origin, or http to https on the same host)");
+		}
+		return report_classified(R, &cl, h, R->product, resp.status);
+	}
 	in.js_result = js_finish(&R->js);
 	in.body_len_nonzero = R->body_nonzero;
 	in.body_html = R->body_html;
@@ -665,9 +798,9 @@ static int check(struct run *R, const char *auth, const struct url *base)
 	in.body_head_len = R->body_head_len;
 	in.bearer = o->user == NULL;
 	in.cloud = ends_with_ci(base->host, ".atlassian.net");
-	in.product_confluence = strcmp(product, "confluence") == 0;
+	in.product_confluence = strcmp(R->product, "confluence") == 0;
 	classify(&in, &cl);
-	return report_classified(R, &cl, &h, product, resp.status);
+	return report_classified(R, &cl, h, R->product, resp.status);
 }
 
 static void version(struct run *R)
@@ -680,6 +813,7 @@ static void version(struct run *R)
 int main(int argc, char **argv)
 {
 	static struct run R;
+	static struct rd_set secrets; /* 86 KiB, of which a token touches a few */
 	struct cli_opts o;
 	struct url base;
 	char err[512], tok[TOKEN_MAX + 1], auth[AUTH_MAX];
@@ -718,15 +852,12 @@ int main(int argc, char **argv)
 		sys_wipe(tok, sizeof tok);
 		return EX_USAGE;
 	}
-	/* A hostile server may echo the token back: no output repeats it. */
-	rep_secret(&R.out, tok, (size_t)tlen);
-	rep_secret(&R.err, tok, (size_t)tlen);
-	if (o.user) {
-		rep_secret(&R.out, auth + 6, strlen(auth + 6));
-		rep_secret(&R.err, auth + 6, strlen(auth + 6));
-	}
-	if (!base.https)
-		err_line(&R, "warning: ", "sending the token over plain http: anyone on the path can read it");
+	/* A hostile server may echo the token back, whole, cut, escaped or in
+	 * its Basic form: no output repeats a run of it (redact.h). */
+	rd_init(&secrets, tok, (size_t)tlen);
+	R.rd = &secrets;
+	rep_redact(&R.out, &secrets);
+	rep_redact(&R.err, &secrets);
 	if (o.insecure && base.https)
 		err_line(&R, "warning: ", "-k/--insecure: TLS certificate verification is OFF");
 	code = check(&R, auth, &base);
@@ -734,5 +865,7 @@ int main(int argc, char **argv)
 	rep_flush(&R.err);
 	sys_wipe(tok, (size_t)tlen);
 	sys_wipe(auth, strlen(auth));
+	sys_wipe(secrets.pat, secrets.plen);
+	sys_wipe(secrets.slot, sizeof secrets.slot[0] << secrets.bits);
 	return code;
 }

@@ -129,29 +129,33 @@ static const char *short_esc(long cp, int json)
 	}
 }
 
-void out_text_value(const struct out_w *w, const void *val, size_t n)
+/* The common loop of text and JSON (see out.h for each one's escapes):
+ * safe characters are not copied one by one, each run of them goes to the
+ * writer as one slice of the input. */
+static void encode(const struct out_w *w, const unsigned char *s, size_t n, int json)
 {
-	const unsigned char *s = val;
 	size_t i = 0, run = 0, len, k;
 	const char *e;
 	long cp;
 
-	/* Safe characters are not copied one by one: each run of them goes to
-	 * the writer as one slice of the input. */
+	if (n == 0)
+		return;
 	while (i < n) {
 		len = utf8_next(s + i, n - i, &cp);
-		if (cp != OUT_CP_BAD && cp != '\\' && !cp_unsafe(cp)) {
+		if (cp != OUT_CP_BAD && cp != '\\' && !(json && cp == '"') && !cp_unsafe(cp)) {
 			i += len;
 			continue;
 		}
 		put(w, s + run, i - run);
-		if (cp == OUT_CP_BAD) {
+		if (cp == OUT_CP_BAD && json) {
+			put_u(w, 0xfffd);
+		} else if (cp == OUT_CP_BAD) {
 			/* Every byte, so that the exact input can be recovered. */
 			for (k = 0; k < len; k++)
 				put_x(w, s[i + k]);
-		} else if ((e = short_esc(cp, 0)) != NULL) {
+		} else if ((e = short_esc(cp, json)) != NULL) {
 			put(w, e, 2);
-		} else if (cp < 0x80) {
+		} else if (cp < 0x80 && !json) {
 			put_x(w, (unsigned char)cp);
 		} else {
 			put_u(w, cp);
@@ -159,37 +163,18 @@ void out_text_value(const struct out_w *w, const void *val, size_t n)
 		i += len;
 		run = i;
 	}
-	if (n > 0)
-		put(w, s + run, n - run);
+	put(w, s + run, n - run); /* n > 0: val may be NULL only when n == 0 */
+}
+
+void out_text_value(const struct out_w *w, const void *val, size_t n)
+{
+	encode(w, val, n, 0);
 }
 
 void out_json_string(const struct out_w *w, const void *val, size_t n)
 {
-	const unsigned char *s = val;
-	size_t i = 0, run = 0, len;
-	const char *e;
-	long cp;
-
 	put(w, "\"", 1);
-	while (i < n) {
-		len = utf8_next(s + i, n - i, &cp);
-		if (cp != OUT_CP_BAD && cp != '\\' && cp != '"' &&
-		    !cp_unsafe(cp)) {
-			i += len;
-			continue;
-		}
-		put(w, s + run, i - run);
-		if (cp == OUT_CP_BAD)
-			put_u(w, 0xfffd);
-		else if ((e = short_esc(cp, 1)) != NULL)
-			put(w, e, 2);
-		else
-			put_u(w, cp);
-		i += len;
-		run = i;
-	}
-	if (n > 0)
-		put(w, s + run, n - run);
+	encode(w, val, n, 1);
 	put(w, "\"", 1);
 }
 

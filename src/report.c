@@ -5,102 +5,54 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "sys.h"
 
-void rep_init(struct rep_buf *b, int fd)
-{
-	memset(b, 0, offsetof(struct rep_buf, buf));
-	b->fd = fd;
-}
-
-void rep_secret(struct rep_buf *b, const char *s, size_t n)
-{
-	int i;
-
-	if (n == 0 || n >= REP_BUF / 2)
-		return; /* cannot be held back whole; callers cap secrets well below */
-	for (i = 0; i < REP_SECRETS; i++)
-		if (!b->secret[i]) {
-			b->secret[i] = s;
-			b->slen[i] = n;
-			if (n > b->smax)
-				b->smax = n;
-			return;
-		}
-}
-
-/* First occurrence of needle in hay (memmem is a GNU extension). */
-static const char *find(const char *hay, size_t hlen, const char *needle, size_t nlen)
-{
-	const char *p = hay, *end = hay + hlen;
-
-	while ((size_t)(end - p) >= nlen) {
-		p = memchr(p, needle[0], (size_t)(end - p) - nlen + 1);
-		if (!p)
-			return NULL;
-		if (memcmp(p, needle, nlen) == 0)
-			return p;
-		p++;
-	}
-	return NULL;
-}
-
-/* Writes buf[0..len) out with secrets replaced; unless final, keeps the
- * last smax - 1 bytes (a secret may continue in the next write). */
-static void drain(struct rep_buf *b, int final)
-{
-	size_t start = 0, i = 0, limit = b->len;
-	int k;
-
-	if (!final && b->smax > 1)
-		limit = b->len > b->smax - 1 ? b->len - (b->smax - 1) : 0;
-	while (i < limit) {
-		const char *best = NULL;
-		size_t blen = 0;
-		for (k = 0; k < REP_SECRETS; k++) {
-			const char *m;
-			if (!b->secret[k])
-				continue;
-			m = find(b->buf + i, b->len - i, b->secret[k], b->slen[k]);
-			if (m && (size_t)(m - b->buf) < limit && (!best || m < best)) {
-				best = m;
-				blen = b->slen[k];
-			}
-		}
-		if (!best)
-			break;
-		sys_write_fd(b->fd, b->buf + start, (size_t)(best - b->buf) - start);
-		sys_write_fd(b->fd, REP_REDACTED, sizeof REP_REDACTED - 1);
-		i = start = (size_t)(best - b->buf) + blen;
-	}
-	if (i < limit)
-		i = limit;
-	if (i > start)
-		sys_write_fd(b->fd, b->buf + start, i - start);
-	memmove(b->buf, b->buf + i, b->len - i);
-	b->len -= i;
-}
-
-void rep_flush(struct rep_buf *b)
-{
-	if (b->len)
-		drain(b, 1);
-}
-
-void rep_write(void *ctx, const void *p, size_t n)
+/* The filter's output: gathered, written when the buffer is full. */
+static void rep_out(void *ctx, const void *p, size_t n)
 {
 	struct rep_buf *b = ctx;
 	const char *s = p;
 
 	while (n > 0) {
-		size_t room = sizeof b->buf - b->len, take = n < room ? n : room;
+		size_t take = n < REP_BUF - b->len ? n : REP_BUF - b->len;
+
 		memcpy(b->buf + b->len, s, take);
 		b->len += take;
 		s += take;
 		n -= take;
-		if (b->len == sizeof b->buf)
-			drain(b, 0);
+		if (b->len == REP_BUF) {
+			sys_write_fd(b->fd, b->buf, b->len);
+			b->len = 0;
+		}
 	}
+}
+
+void rep_init(struct rep_buf *b, int fd)
+{
+	b->fd = fd;
+	b->len = 0;
+	rd_filter_init(&b->f, NULL, rep_out, b);
+}
+
+void rep_redact(struct rep_buf *b, const struct rd_set *s)
+{
+	rd_filter_init(&b->f, s, rep_out, b);
+}
+
+void rep_flush(struct rep_buf *b)
+{
+	rd_filter_end(&b->f);
+	if (b->len)
+		sys_write_fd(b->fd, b->buf, b->len);
+	b->len = 0;
+}
+
+void rep_write(void *ctx, const void *p, size_t n)
+{
+	struct rep_buf *b = ctx;
+
+	rd_filter_put(&b->f, p, n);
 }
 
 void rep_str(struct rep_buf *b, const char *s)
@@ -108,177 +60,112 @@ void rep_str(struct rep_buf *b, const char *s)
 	rep_write(b, s, strlen(s));
 }
 
-/* The reported fields, in output order, with their text/JSON/env names. */
-static const struct { int idx; const char *key, *env; } rep_fields[] = {
-	{ JS_NAME, "name", "ATLWHO_NAME" },
-	{ JS_USERNAME, "username", "ATLWHO_USERNAME" },
-	{ JS_DISPLAYNAME, "displayName", "ATLWHO_DISPLAYNAME" },
-	{ -1, "active", "ATLWHO_ACTIVE" },
-	{ JS_ACCOUNTID, "accountId", "ATLWHO_ACCOUNTID" },
-	{ JS_TYPE, "type", "ATLWHO_TYPE" },
-	{ JS_EMAIL, "emailAddress", "ATLWHO_EMAILADDRESS" },
+/* The reported fields, in output order: their JSON keys are json.c's
+ * (js_field_key), and REP_ACTIVE is active. */
+#define REP_ACTIVE JS_NFIELDS
+static const unsigned char rep_fields[] = {
+	JS_NAME, JS_DISPLAYNAME, REP_ACTIVE, JS_ACCOUNTID, JS_TYPE, JS_EMAIL
 };
-#define REP_NFIELDS (sizeof rep_fields / sizeof rep_fields[0])
 
-static void text_report(struct rep_buf *b, const struct out_w *w, const struct rep_info *ri)
+/* Field i's key and value; 0 when the server did not send it. One
+ * vocabulary for both products: name is Jira's "name", else Confluence's
+ * "username". A secret value (json.h) is shown as RD_MARK, never cut. */
+static int field(const struct js_scanner *js, size_t i, const char **key, const char **v, size_t *n)
 {
-	size_t i;
+	int idx = rep_fields[i];
+	const struct js_str *f;
 
-	if (!ri->js || (ri->exit != 0 && ri->exit != 1))
-		return; /* failures go to stderr only */
-	for (i = 0; i < REP_NFIELDS; i++) {
-		const struct js_str *f;
-		if (rep_fields[i].idx < 0) {
-			if (ri->js->active < 0)
-				continue;
-			rep_str(b, "active: ");
-			rep_str(b, ri->js->active ? "true\n" : "false\n");
-			continue;
+	if (idx == REP_ACTIVE) {
+		*key = "active";
+		*v = js->active ? "true" : "false";
+		*n = strlen(*v);
+		return js->active >= 0;
+	}
+	*key = js_field_key(idx);
+	f = &js->f[idx];
+	if (idx == JS_NAME && !f->present)
+		f = &js->f[JS_USERNAME];
+	*v = f->secret ? RD_MARK : f->buf;
+	*n = f->secret ? sizeof RD_MARK - 1 : f->len;
+	return f->present;
+}
+
+/* One member: ,"key":value in JSON (lit: a number or literal, unquoted),
+ * ATLWHO_KEY='value' in env (the key upper-cased), key: value in text. */
+static void member(struct rep_buf *b, enum rep_format fmt, const char *key, const char *v, size_t n,
+    int lit)
+{
+	struct out_w w = { rep_write, b };
+
+	if (fmt == REP_JSON) {
+		rep_str(b, ",\"");
+		rep_str(b, key);
+		rep_str(b, "\":");
+		if (lit)
+			rep_write(b, v, n);
+		else
+			out_json_string(&w, v, n);
+		return;
+	}
+	if (fmt == REP_ENV) {
+		rep_str(b, "ATLWHO_");
+		for (; *key; key++) {
+			char c = (char)(*key >= 'a' && *key <= 'z' ? *key - ('a' - 'A') : *key);
+			rep_write(b, &c, 1);
 		}
-		f = &ri->js->f[rep_fields[i].idx];
-		if (!f->present)
-			continue;
-		rep_str(b, rep_fields[i].key);
+		rep_str(b, "=");
+		out_env_value(&w, v, n);
+	} else {
+		rep_str(b, key);
 		rep_str(b, ": ");
-		out_text_value(w, f->buf, f->len);
-		rep_str(b, "\n");
+		out_text_value(&w, v, n);
 	}
-}
-
-static void json_key(struct rep_buf *b, const char *k)
-{
-	rep_str(b, ",\"");
-	rep_str(b, k);
-	rep_str(b, "\":");
-}
-
-static void json_hdr(struct rep_buf *b, const struct out_w *w, const char *k, const char *v)
-{
-	if (v && *v) {
-		json_key(b, k);
-		out_json_string(w, v, strlen(v));
-	}
-}
-
-static void json_report(struct rep_buf *b, const struct out_w *w, const struct rep_info *ri)
-{
-	int ok = ri->exit == 0 || ri->exit == 1;
-	size_t i;
-
-	rep_str(b, ok ? "{\"ok\":true" : "{\"ok\":false");
-	json_key(b, "exit");
-	out_uint(w, (unsigned)ri->exit);
-	if (ri->product) {
-		json_key(b, "product");
-		out_json_string(w, ri->product, strlen(ri->product));
-	}
-	if (ri->status) {
-		json_key(b, "status");
-		out_uint(w, (unsigned)ri->status);
-	}
-	if (ri->js && ok) {
-		for (i = 0; i < REP_NFIELDS; i++) {
-			const struct js_str *f;
-			if (rep_fields[i].idx < 0) {
-				if (ri->js->active >= 0) {
-					json_key(b, "active");
-					rep_str(b, ri->js->active ? "true" : "false");
-				}
-				continue;
-			}
-			f = &ri->js->f[rep_fields[i].idx];
-			if (!f->present)
-				continue;
-			json_key(b, rep_fields[i].key);
-			out_json_string(w, f->buf, f->len);
-		}
-	}
-	if (!ok) {
-		json_hdr(b, w, "error", ri->error);
-		if (ri->cl)
-			json_hdr(b, w, "kind", ri->cl->reason);
-	}
-	if (ri->h && !ok) {
-		json_hdr(b, w, "reason", ri->h->seraph);
-		json_hdr(b, w, "requestId", ri->h->requestid);
-		json_hdr(b, w, "retryAfter", ri->h->retry_after);
-		json_hdr(b, w, "location", ri->h->location);
-	}
-	if (ri->cl && !ok)
-		json_hdr(b, w, "loginUrl", ri->cl->login_url);
-	rep_str(b, "}\n");
-}
-
-static void env_line(struct rep_buf *b, const struct out_w *w, const char *name, const void *v, size_t n)
-{
-	rep_str(b, name);
-	rep_str(b, "=");
-	out_env_value(w, v, n);
 	rep_str(b, "\n");
 }
 
-static void env_str(struct rep_buf *b, const struct out_w *w, const char *name, const char *v)
+/* A member from a NUL-terminated value, left out when empty or NULL. */
+static void member_str(struct rep_buf *b, enum rep_format fmt, const char *key, const char *v)
 {
 	if (v && *v)
-		env_line(b, w, name, v, strlen(v));
-}
-
-static void env_report(struct rep_buf *b, const struct out_w *w, const struct rep_info *ri)
-{
-	int ok = ri->exit == 0 || ri->exit == 1;
-	char num[12];
-	size_t i;
-
-	env_str(b, w, "ATLWHO_OK", ok ? "true" : "false");
-	num[0] = (char)('0' + ri->exit % 10);
-	num[1] = 0;
-	env_str(b, w, "ATLWHO_EXIT", num);
-	env_str(b, w, "ATLWHO_PRODUCT", ri->product);
-	if (ri->status) {
-		int s = ri->status % 1000;
-		num[0] = (char)('0' + s / 100);
-		num[1] = (char)('0' + s / 10 % 10);
-		num[2] = (char)('0' + s % 10);
-		num[3] = 0;
-		env_str(b, w, "ATLWHO_STATUS", num);
-	}
-	if (ri->js && ok) {
-		for (i = 0; i < REP_NFIELDS; i++) {
-			const struct js_str *f;
-			if (rep_fields[i].idx < 0) {
-				if (ri->js->active >= 0)
-					env_str(b, w, "ATLWHO_ACTIVE", ri->js->active ? "true" : "false");
-				continue;
-			}
-			f = &ri->js->f[rep_fields[i].idx];
-			if (f->present)
-				env_line(b, w, rep_fields[i].env, f->buf, f->len);
-		}
-	}
-	if (!ok) {
-		env_str(b, w, "ATLWHO_ERROR", ri->error);
-		if (ri->cl)
-			env_str(b, w, "ATLWHO_KIND", ri->cl->reason);
-		if (ri->h) {
-			env_str(b, w, "ATLWHO_REASON", ri->h->seraph);
-			env_str(b, w, "ATLWHO_REQUESTID", ri->h->requestid);
-			env_str(b, w, "ATLWHO_RETRYAFTER", ri->h->retry_after);
-			env_str(b, w, "ATLWHO_LOCATION", ri->h->location);
-		}
-		if (ri->cl)
-			env_str(b, w, "ATLWHO_LOGINURL", ri->cl->login_url);
-	}
+		member(b, fmt, key, v, strlen(v), 0);
 }
 
 void rep_result(struct rep_buf *b, enum rep_format fmt, const struct rep_info *ri)
 {
-	struct out_w w = { rep_write, b };
+	int ok = ri->exit == 0 || ri->exit == 1;
+	const char *key, *v;
+	char num[4]; /* exit 0..7, status 100..999 */
+	size_t i, n;
 
+	if (fmt != REP_TEXT) {
+		if (fmt == REP_JSON)
+			rep_str(b, ok ? "{\"ok\":true" : "{\"ok\":false");
+		else
+			member_str(b, fmt, "ok", ok ? "true" : "false");
+		member(b, fmt, "exit", num, (size_t)fmt_snprintf(num, sizeof num, "%d", ri->exit), 1);
+		member_str(b, fmt, "product", ri->product);
+		if (ri->status)
+			member(b, fmt, "status", num, (size_t)fmt_snprintf(num, sizeof num, "%d", ri->status), 1);
+	}
+	/* Text: the fields of a success only; failures go to stderr. */
+	if (ri->js && ok)
+		for (i = 0; i < sizeof rep_fields; i++)
+			if (field(ri->js, i, &key, &v, &n))
+				member(b, fmt, key, v, n, rep_fields[i] == REP_ACTIVE);
+	if (fmt != REP_TEXT && !ok) {
+		member_str(b, fmt, "error", ri->error);
+		if (ri->cl)
+			member_str(b, fmt, "kind", ri->cl->reason);
+		if (ri->h) {
+			member_str(b, fmt, "reason", ri->h->seraph);
+			member_str(b, fmt, "requestId", ri->h->requestid);
+			member_str(b, fmt, "retryAfter", ri->h->retry_after);
+			member_str(b, fmt, "location", ri->h->location);
+		}
+		if (ri->cl)
+			member_str(b, fmt, "loginUrl", ri->cl->login_url);
+	}
 	if (fmt == REP_JSON)
-		json_report(b, &w, ri);
-	else if (fmt == REP_ENV)
-		env_report(b, &w, ri);
-	else
-		text_report(b, &w, ri);
+		rep_str(b, "}\n");
 	rep_flush(b);
 }

@@ -8,27 +8,29 @@
 #include "classify.h"
 #include "json.h"
 #include "out.h"
+#include "redact.h"
 
 /* A buffered writer over a file descriptor (stdout, stderr) that never
- * lets a secret through: every occurrence of a registered secret (the
- * token, the Basic credentials) is written as "<redacted>", even when a
- * hostile server echoes it in a header, a field or the --raw body. The
- * last (longest secret - 1) bytes stay buffered until rep_flush, so a
- * secret split across two writes is still caught. */
-#define REP_BUF 16384    /* > the longest secret: a 4 KiB token as Basic base64 is ~5.5 KiB */
-#define REP_SECRETS 2    /* the token and its Basic form */
-#define REP_REDACTED "<redacted>"
+ * lets a secret through: every byte passes an rd_filter (redact.h), which
+ * replaces each run of the token or of its base64 form with RD_MARK, even
+ * when a hostile server echoes it in the --raw body or a message quotes
+ * it. The filter holds back at most RD_WIN_MAX - 1 bytes until rep_flush,
+ * so a run split across two writes (two TLS records) is still caught; a
+ * flush ends the stream (a run never spans one). This is the last net:
+ * values are redacted whole before they are cut or escaped (json.c,
+ * http.c, report.c), since escaping changes the bytes the filter sees. */
+#define REP_BUF 4096     /* bytes gathered before one write(2) */
 struct rep_buf {
 	int fd;
 	size_t len;
-	const char *secret[REP_SECRETS];
-	size_t slen[REP_SECRETS];
-	size_t smax;             /* longest secret */
+	struct rd_filter f;
 	char buf[REP_BUF];
 };
+/* No secrets until rep_redact. */
 void rep_init(struct rep_buf *b, int fd);
-/* Registers a secret (not copied: it must live until the last flush). */
-void rep_secret(struct rep_buf *b, const char *s, size_t n);
+/* From now on, filter out the secrets of s (not copied: it must live until
+ * the last flush). */
+void rep_redact(struct rep_buf *b, const struct rd_set *s);
 void rep_write(void *ctx, const void *p, size_t n); /* an out_write_fn */
 void rep_str(struct rep_buf *b, const char *s);
 void rep_flush(struct rep_buf *b);
@@ -45,7 +47,11 @@ struct rep_info {
 	const struct cl_headers *h; /* reply headers, or NULL */
 };
 
-/* Writes the report for fmt to b (success and failure alike). */
+/* Writes the report for fmt to b (success and failure alike). The fields
+ * are name (Jira's "name", or Confluence's "username" when there is no
+ * "name"), displayName, active, accountId, type and emailAddress, in this
+ * order, those the server sent; a field the scanner marked secret reads
+ * RD_MARK. */
 void rep_result(struct rep_buf *b, enum rep_format fmt, const struct rep_info *ri);
 
 #endif

@@ -575,7 +575,7 @@ int url_append(struct url *u, const char *suffix, char *err, size_t errcap)
 	if (rc != URL_OK)
 		return rc == URL_E_SYNTAX ? URL_E_PATH : rc;
 	if (n > URL_PATH_MAX - have) {
-		fmt_err(err, errcap, "path longer than %d bytes", URL_PATH_MAX);
+		fmt_err(err, errcap, "BASE_URL's path and %.64s are longer than %d bytes", suffix, URL_PATH_MAX);
 		return URL_E_TOOLONG;
 	}
 	memcpy(u->path + have, suffix, n + 1);

@@ -76,6 +76,9 @@ static int cb_body(void *ctx, const void *buf, size_t len)
 	return s->stop_body;
 }
 
+/* The secrets the parser judges values by (NULL: none). */
+static const struct rd_set *g_rd;
+
 /* Feeds in[0..n) cut at the given points, then EOF if still incomplete. */
 static void run(const void *in, size_t n, unsigned flags, const size_t *cuts, size_t ncuts,
     size_t step, struct res *s, struct http_resp *r)
@@ -87,6 +90,7 @@ static void run(const void *in, size_t n, unsigned flags, const size_t *cuts, si
 	memset(s, 0, sizeof(*s));
 	s->bhash = 1469598103934665603ull;
 	http_resp_init(r, flags);
+	r->rd = g_rd;
 	r->on_header = cb_header;
 	r->on_headers_done = cb_done;
 	r->on_body = cb_body;
@@ -565,6 +569,61 @@ static void test_kept(void)
 	}
 }
 
+/* Issue 12: with rd set, a value holding a run of the token is reported as
+ * RD_MARK, judged whole before any cut: the reason phrase (kept to 128
+ * bytes), kept copies (512, Location 4381) and on_header alike. */
+static void test_redact(void)
+{
+	static const char tok[] = "ATATT3xFfGF0rG5bVyGq1jCk-9e2pQ3x7ZrT_ab";
+	static struct rd_set set;
+	static char in[12000];
+	const struct res *s;
+	size_t n = 0, len;
+	unsigned fl;
+	const char *v;
+
+	rd_init(&set, tok, strlen(tok));
+	g_rd = &set;
+	n += (size_t)sprintf(in + n, "HTTP/1.1 401 ");
+	memset(in + n, '!', 200);
+	n += 200;
+	n += (size_t)sprintf(in + n, "%.16s\r\n", tok + 5);
+	n += (size_t)sprintf(in + n, "X-Seraph-LoginReason: %0300d%s\r\n", 0, tok);
+	n += (size_t)sprintf(in + n, "Location: /a?");
+	memset(in + n, 'q', 3000);
+	n += 3000;
+	n += (size_t)sprintf(in + n, "%.12s\r\n", tok + 20);
+	n += (size_t)sprintf(in + n, "X-Echo: Basic ZnJlZDpBVEFUVDN4RmZHRjByRzViVnlHcTFqQ2stOWUycFEzeDdaclRfYWI=\r\n");
+	n += (size_t)sprintf(in + n, "X-Short: %.11s\r\n", tok + 3);
+	n += (size_t)sprintf(in + n, "X-AREQUESTID: 913x1\r\nContent-Length: 2\r\n\r\n{}");
+	s = feed_all_ways(in, n, 0, "redacted head");
+	T_EQ_INT(s->rc, HTTP_DONE, "redacted head: parsed");
+	T_EQ_STR(g_r.reason, RD_MARK, "a run past the reason's cut: the reason is the mark");
+	expect_kept(HTTP_H_SERAPH_LOGINREASON, RD_MARK, HTTP_KEPT_REDACTED, "a run in a kept value: the mark, flagged");
+	expect_kept(HTTP_H_LOCATION, RD_MARK, HTTP_KEPT_REDACTED, "a run at byte 3000 of a Location: the mark");
+	expect_kept(HTTP_H_AREQUESTID, "913x1", 0, "other kept values as sent");
+	T_CHECK(strstr(s->hdrs, "X-Echo: " RD_MARK "\n") != NULL, "the Basic credential echoed: on_header sees the mark");
+	T_CHECK(strstr(s->hdrs, "X-Seraph-LoginReason: " RD_MARK "\n") != NULL, "on_header sees the mark too");
+	v = strstr(s->hdrs, "X-Short: ");
+	T_CHECK(v && memcmp(v + 9, tok + 3, 11) == 0, "11 bytes of the token are not a secret");
+	T_CHECK(!strstr(s->hdrs, "ATATT3xF") && !strstr(s->hdrs, "QzeDdaclRf"), "no run reached on_header");
+	T_EQ_MEM(s->body, s->blen, "{}", 2, "the body is the parser's to pass on, untouched");
+
+	/* Content-Length is read from the real value; an echoed coding is refused as sent */
+	n = (size_t)sprintf(in, "HTTP/1.1 200 OK\r\nTransfer-Encoding: %s\r\n\r\n", tok);
+	s = feed_all_ways(in, n, 0, "token as Transfer-Encoding");
+	T_EQ_INT(s->rc, HTTP_E_TRANSFER_ENCODING, "token as Transfer-Encoding: refused");
+	http_resp_describe(&g_r, in, sizeof in);
+	T_CHECK(!strstr(in, "ATATT3"), "token as Transfer-Encoding: not quoted in the error");
+
+	g_rd = NULL;
+	n = (size_t)sprintf(in, "HTTP/1.1 200 %s\r\nX-Echo: %s\r\nContent-Length: 0\r\n\r\n", tok, tok);
+	feed_all_ways(in, n, 0, "no rd");
+	T_EQ_STR(g_r.reason, tok, "without rd the reason is as sent");
+	v = http_resp_header(&g_r, HTTP_H_LOCATION, &len, &fl);
+	T_CHECK(v == NULL, "without rd: no Location");
+}
+
 static void test_fold_values(void)
 {
 	static const char in[] = H200 "X-A: one\r\n two\r\n\t three \r\nX-B:\r\n  two\r\nX-C: c \r\n   \r\nContent-Length: 0\r\n\r\n";
@@ -962,6 +1021,7 @@ int main(void)
 	test_rows();
 	test_captcha();
 	test_kept();
+	test_redact();
 	test_fold_values();
 	test_big_bodies();
 	test_limits();

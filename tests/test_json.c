@@ -64,6 +64,9 @@ static void collect(const struct js_scanner *s, int rc, struct res *r)
 	js_errmsg(s, r->msg, sizeof(r->msg));
 }
 
+/* The secrets every scan judges values by (NULL: none). */
+static const struct rd_set *scan_rd;
+
 /* Scan in[0..len): bytewise, or as [0, split) then [split, len). */
 static void scan(const void *in, size_t len, size_t split, int bytewise,
     struct res *r)
@@ -74,6 +77,7 @@ static void scan(const void *in, size_t len, size_t split, int bytewise,
 	size_t i;
 
 	js_init(&s);
+	s.rd = scan_rd;
 	r->sticky_ok = 1;
 	if (bytewise) {
 		for (i = 0; i < len; i++) {
@@ -112,6 +116,7 @@ static int same_res(const struct res *a, const struct res *b)
 		const struct js_str *x = &a->f[i], *y = &b->f[i];
 
 		if (x->present != y->present || x->truncated != y->truncated ||
+		    x->secret != y->secret ||
 		    x->len != y->len || memcmp(x->buf, y->buf, x->len) != 0)
 			return 0;
 		if (x->present && x->buf[x->len] != '\0')
@@ -851,14 +856,14 @@ static void test_truncation_misc(void)
 	/* The scan goes on validating past a cut value. */
 	b.len = 0;
 	b_str(&b, "{\"name\":\"");
-	b_rep(&b, "v", 400);
+	b_rep(&b, "v", JS_FIELD_MAX + 100);
 	b_str(&b, "\xc0\x80\"}");
 	scan(b.p, b.len, b.len, 0, &r);
 	T_EQ_INT(r.rc, JS_ERR_UTF8, "invalid UTF-8 past the cap");
-	T_EQ_INT(r.off, 9 + 400, "invalid UTF-8 past the cap: offset");
+	T_EQ_INT(r.off, 9 + JS_FIELD_MAX + 100, "invalid UTF-8 past the cap: offset");
 	b.len = 0;
 	b_str(&b, "{\"name\":\"");
-	b_rep(&b, "v", 400);
+	b_rep(&b, "v", JS_FIELD_MAX + 100);
 	b_str(&b, "\"} x");
 	scan(b.p, b.len, b.len, 0, &r);
 	T_EQ_INT(r.rc, JS_ERR_TRAILING, "trailing data after a cut value");
@@ -871,6 +876,124 @@ static void test_truncation_misc(void)
 	T_EQ_MEM(r.f[JS_NAME].buf, r.f[JS_NAME].len, "a\0b", 3,
 	    "\\u0000 in a value: bytes");
 	T_EQ_INT(r.f[JS_NAME].buf[3], 0, "\\u0000 in a value: NUL after len");
+}
+
+/* Issue 12: Jira and Confluence allow 255 characters in a user name or a
+ * display name; any script, raw UTF-8 or \u escapes (surrogate pairs for
+ * emoji), comes through whole, and one character more than 4 * 255 bytes
+ * is cut at a character boundary. */
+static void test_names_255(void)
+{
+	static const struct { const char *label, *json, *raw; } chars[] = {
+		{ "CJK", "\xe6\x97\xa5", "\xe6\x97\xa5" },                          /* U+65E5, 3 bytes */
+		{ "CJK escaped", "\\u65e5", "\xe6\x97\xa5" },
+		{ "emoji", "\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80" },              /* U+1F600, 4 bytes */
+		{ "emoji escaped", "\\ud83d\\ude00", "\xf0\x9f\x98\x80" },
+		{ "emoji with ZWJ parts", "\xf0\x9f\x91\xa9", "\xf0\x9f\x91\xa9" }, /* U+1F469 */
+	};
+	/* mixed scripts, 4 characters: Latin, Cyrillic, Devanagari, emoji */
+	static const char mixed[] = "a\xd0\x96\xe0\xa4\x85\xf0\x9f\x8c\x8d";
+	static const char *const keys[] = { "name", "username", "displayName" };
+	static const int idx[] = { JS_NAME, JS_USERNAME, JS_DISPLAYNAME };
+	char label[120];
+	size_t c, k, count;
+
+	_Static_assert(JS_FIELD_MAX >= 255 * 4, "255 characters of 4 bytes fit");
+	for (c = 0; c < sizeof(chars) / sizeof(chars[0]); c++) {
+		for (count = 255; count <= 256; count++) {
+			for (k = 0; k < 3; k++) {
+				struct buf doc = { 0 }, want = { 0 };
+				size_t n = strlen(chars[c].raw), keep;
+				struct res r;
+
+				b_str(&doc, "{\"");
+				b_str(&doc, keys[k]);
+				b_str(&doc, "\":\"");
+				b_rep(&doc, chars[c].json, count);
+				b_str(&doc, "\",\"accountId\":\"x\"}");
+				keep = count * n <= JS_FIELD_MAX ? count : JS_FIELD_MAX / n;
+				b_rep(&want, chars[c].raw, keep);
+				snprintf(label, sizeof(label), "%zu %s characters in %s", count, chars[c].label, keys[k]);
+				scan(doc.p, doc.len, doc.len, 0, &r);
+				T_EQ_INT(r.rc, JS_OK, label);
+				T_EQ_INT(r.f[idx[k]].truncated, keep < count, label);
+				T_EQ_MEM(r.f[idx[k]].buf, r.f[idx[k]].len, want.p, want.len, label);
+				if (count == 255)
+					T_EQ_INT(keep, 255, label); /* whole */
+				if (k == 0)
+					check_splits(label, doc.p, doc.len, &r, 40);
+				free(doc.p);
+				free(want.p);
+			}
+		}
+	}
+	{
+		struct buf doc = { 0 }, want = { 0 };
+		struct res r;
+
+		b_str(&doc, "{\"displayName\":\"");
+		b_rep(&doc, mixed, 255 / 4);
+		b_str(&doc, "\xe6\x97\xa5\xe6\x97\xa5\xf0\x9f\x98\x80\"}"); /* 255 characters */
+		b_rep(&want, mixed, 255 / 4);
+		b_str(&want, "\xe6\x97\xa5\xe6\x97\xa5\xf0\x9f\x98\x80");
+		scan(doc.p, doc.len, doc.len, 0, &r);
+		T_EQ_INT(r.rc, JS_OK, "255 characters of mixed scripts");
+		T_EQ_INT(r.f[JS_DISPLAYNAME].truncated, 0, "255 characters of mixed scripts: whole");
+		T_EQ_MEM(r.f[JS_DISPLAYNAME].buf, r.f[JS_DISPLAYNAME].len, want.p, want.len,
+		    "255 characters of mixed scripts: every byte");
+		free(doc.p);
+		free(want.p);
+	}
+}
+
+/* With rd set, a field is secret when its whole decoded value holds a run
+ * of the token: past the cap, behind escapes, split anywhere (issue 12). */
+static void test_secret(void)
+{
+	static struct rd_set set;
+	static const char tok[] = "tok\"with\\back'sl/ash-0123456789";
+	static const struct { const char *label, *json; int secret[JS_NFIELDS]; } rows[] = {
+		{ "the token, JSON-escaped", "{\"name\":\"fred\",\"displayName\":\"tok\\\"with\\\\back'sl\\/ash-0123456789\"}",
+		  { [JS_DISPLAYNAME] = 1 } },
+		{ "12 bytes of it", "{\"name\":\"fred\",\"type\":\"k'sl\\/ash-012\"}", { [JS_TYPE] = 1 } },
+		{ "11 bytes of it", "{\"name\":\"fred\",\"type\":\"'sl\\/ash-012\"}", { 0 } },
+		{ "\\u escapes for every byte", "{\"emailAddress\":\"\\u0074\\u006f\\u006b\\u0022\\u0077\\u0069"
+		  "\\u0074\\u0068\\u005c\\u0062\\u0061\\u0063\\u006b\",\"name\":\"x\"}", { [JS_EMAIL] = 1 } },
+		{ "\\\\, \\/ and \\u0041 forms", "{\"accountId\":\"with\\\\b\\u0061ck'sl\\/a\"}", { [JS_ACCOUNTID] = 1 } },
+		{ "a key holding the token is not a field", "{\"k'sl/ash-0123456789\":1,\"name\":\"n\"}", { 0 } },
+		{ "a nested value is not shown", "{\"x\":{\"name\":\"k'sl\\/ash-0123456789\"},\"name\":\"n\"}", { 0 } },
+		{ "the last duplicate decides", "{\"name\":\"k'sl\\/ash-0123456789\",\"name\":\"fred\"}", { 0 } },
+		{ "the last duplicate decides (2)", "{\"name\":\"fred\",\"name\":\"k'sl\\/ash-0123456789\"}", { [JS_NAME] = 1 } },
+	};
+	struct buf b = { 0 };
+	struct res r;
+	size_t i;
+	int k;
+
+	rd_init(&set, tok, strlen(tok));
+	scan_rd = &set;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		scan(rows[i].json, strlen(rows[i].json), 0, 0, &r);
+		T_EQ_INT(r.rc, JS_OK, rows[i].label);
+		for (k = 0; k < JS_NFIELDS; k++)
+			T_EQ_INT(r.f[k].secret, rows[i].secret[k], rows[i].label);
+		check_splits(rows[i].label, rows[i].json, strlen(rows[i].json), &r, 0);
+	}
+	/* the token after JS_FIELD_MAX + 500 bytes: judged, though not kept */
+	b_str(&b, "{\"name\":\"fred\",\"displayName\":\"");
+	b_rep(&b, "x", JS_FIELD_MAX + 500);
+	b_str(&b, "back'sl\\/ash-0123456789\"}");
+	scan(b.p, b.len, b.len, 0, &r);
+	T_EQ_INT(r.rc, JS_OK, "the token past the cap");
+	T_CHECK(r.f[JS_DISPLAYNAME].truncated && r.f[JS_DISPLAYNAME].secret,
+	    "the token past the cap: cut, and secret");
+	T_CHECK(!r.f[JS_NAME].secret, "the token past the cap: name is not secret");
+	check_splits("the token past the cap", b.p, b.len, &r, 64);
+	/* without rd nothing is judged */
+	scan_rd = NULL;
+	scan(b.p, b.len, b.len, 0, &r);
+	T_CHECK(!r.f[JS_DISPLAYNAME].secret, "without rd nothing is secret");
+	free(b.p);
 }
 
 static void test_api(void)
@@ -1019,6 +1142,8 @@ int main(void)
 	test_depth();
 	test_truncation();
 	test_truncation_misc();
+	test_names_255();
+	test_secret();
 	test_api();
 	test_big();
 	return t_done();

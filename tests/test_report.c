@@ -167,10 +167,10 @@ static const struct row rows[] = {
 	/* text */
 	{ "text: Jira user", REP_TEXT, "jira", 200, 0, FRED, "ok", "", NULL, NOH,
 	  "name: fred\ndisplayName: Fred F. User\nactive: true\nemailAddress: fred@example.com\n" },
-	{ "text: every field, in order", REP_TEXT, "jira", 200, 1, ALL, "inactive", "", NULL, NOH,
-	  "name: n\nusername: u\ndisplayName: D\nactive: false\naccountId: acc\ntype: known\nemailAddress: e@x\n" },
-	{ "text: Confluence, active omitted", REP_TEXT, "confluence", 200, 0, CONF, "ok", "", NULL, NOH,
-	  "username: fred\ndisplayName: Fred\ntype: known\n" },
+	{ "text: every field, in order; name wins over username", REP_TEXT, "jira", 200, 1, ALL, "inactive", "",
+	  NULL, NOH, "name: n\ndisplayName: D\nactive: false\naccountId: acc\ntype: known\nemailAddress: e@x\n" },
+	{ "text: Confluence, username shown as name, active omitted", REP_TEXT, "confluence", 200, 0, CONF, "ok",
+	  "", NULL, NOH, "name: fred\ndisplayName: Fred\ntype: known\n" },
 	{ "text: failure writes nothing", REP_TEXT, "jira", 401, 3, NULL, "rejected", "", REJ,
 	  { "AUTHENTICATED_FAILED", "1x2", NULL, NULL }, "" },
 	{ "text: failure with a body writes nothing", REP_TEXT, "jira", 200, 7, "{\"displayName\":\"x\"}",
@@ -183,11 +183,13 @@ static const struct row rows[] = {
 	{ "json: Jira user", REP_JSON, "jira", 200, 0, FRED, "ok", "", NULL, NOH,
 	  "{\"ok\":true,\"exit\":0,\"product\":\"jira\",\"status\":200,\"name\":\"fred\","
 	  "\"displayName\":\"Fred F. User\",\"active\":true,\"emailAddress\":\"fred@example.com\"}\n" },
-	{ "json: every field, in order", REP_JSON, "jira", 200, 1, ALL, "inactive", "", NULL, NOH,
-	  "{\"ok\":true,\"exit\":1,\"product\":\"jira\",\"status\":200,\"name\":\"n\",\"username\":\"u\","
+	{ "json: every field, in order; name wins over username", REP_JSON, "jira", 200, 1, ALL, "inactive", "",
+	  NULL, NOH,
+	  "{\"ok\":true,\"exit\":1,\"product\":\"jira\",\"status\":200,\"name\":\"n\","
 	  "\"displayName\":\"D\",\"active\":false,\"accountId\":\"acc\",\"type\":\"known\",\"emailAddress\":\"e@x\"}\n" },
-	{ "json: Confluence, active omitted", REP_JSON, "confluence", 200, 0, CONF, "ok", "", NULL, NOH,
-	  "{\"ok\":true,\"exit\":0,\"product\":\"confluence\",\"status\":200,\"username\":\"fred\","
+	{ "json: Confluence, username shown as name, active omitted", REP_JSON, "confluence", 200, 0, CONF, "ok",
+	  "", NULL, NOH,
+	  "{\"ok\":true,\"exit\":0,\"product\":\"confluence\",\"status\":200,\"name\":\"fred\","
 	  "\"displayName\":\"Fred\",\"type\":\"known\"}\n" },
 	{ "json: --from-file, no product or status", REP_JSON, NULL, 0, 0, FRED, "ok", "", NULL, NOH,
 	  "{\"ok\":true,\"exit\":0,\"name\":\"fred\",\"displayName\":\"Fred F. User\",\"active\":true,"
@@ -224,13 +226,15 @@ static const struct row rows[] = {
 	  "ATLWHO_OK='true'\nATLWHO_EXIT='0'\nATLWHO_PRODUCT='jira'\nATLWHO_STATUS='200'\n"
 	  "ATLWHO_NAME='fred'\nATLWHO_DISPLAYNAME='Fred F. User'\nATLWHO_ACTIVE='true'\n"
 	  "ATLWHO_EMAILADDRESS='fred@example.com'\n" },
-	{ "env: every field, in order", REP_ENV, "jira", 200, 1, ALL, "inactive", "", NULL, NOH,
+	{ "env: every field, in order; name wins over username", REP_ENV, "jira", 200, 1, ALL, "inactive", "",
+	  NULL, NOH,
 	  "ATLWHO_OK='true'\nATLWHO_EXIT='1'\nATLWHO_PRODUCT='jira'\nATLWHO_STATUS='200'\n"
-	  "ATLWHO_NAME='n'\nATLWHO_USERNAME='u'\nATLWHO_DISPLAYNAME='D'\nATLWHO_ACTIVE='false'\n"
+	  "ATLWHO_NAME='n'\nATLWHO_DISPLAYNAME='D'\nATLWHO_ACTIVE='false'\n"
 	  "ATLWHO_ACCOUNTID='acc'\nATLWHO_TYPE='known'\nATLWHO_EMAILADDRESS='e@x'\n" },
-	{ "env: Confluence, active omitted", REP_ENV, "confluence", 200, 0, CONF, "ok", "", NULL, NOH,
+	{ "env: Confluence, username shown as ATLWHO_NAME, active omitted", REP_ENV, "confluence", 200, 0, CONF,
+	  "ok", "", NULL, NOH,
 	  "ATLWHO_OK='true'\nATLWHO_EXIT='0'\nATLWHO_PRODUCT='confluence'\nATLWHO_STATUS='200'\n"
-	  "ATLWHO_USERNAME='fred'\nATLWHO_DISPLAYNAME='Fred'\nATLWHO_TYPE='known'\n" },
+	  "ATLWHO_NAME='fred'\nATLWHO_DISPLAYNAME='Fred'\nATLWHO_TYPE='known'\n" },
 	{ "env: rejected", REP_ENV, "jira", 401, 3, NULL, "rejected", "", REJ,
 	  { "AUTHENTICATED_FAILED", "1x2", NULL, NULL },
 	  "ATLWHO_OK='false'\nATLWHO_EXIT='3'\nATLWHO_PRODUCT='jira'\nATLWHO_STATUS='401'\n"
@@ -325,6 +329,18 @@ static const char *const envname[JS_NFIELDS] = {
 	[JS_TYPE] = "ATLWHO_TYPE", [JS_EMAIL] = "ATLWHO_EMAILADDRESS",
 };
 
+/* What the report shows under field i's key (NULL: nothing): one
+ * vocabulary, so name is Jira's name or else Confluence's username, and
+ * username is never a key of its own. */
+static const struct js_str *shown(const struct js_scanner *s, int i)
+{
+	if (i == JS_USERNAME)
+		return NULL;
+	if (i == JS_NAME && !s->f[JS_NAME].present)
+		i = JS_USERNAME;
+	return s->f[i].present ? &s->f[i] : NULL;
+}
+
 static int text_safe(const char *s, size_t n, int *lines)
 {
 	size_t i;
@@ -371,7 +387,7 @@ static void test_hostile(void)
 		ri.js = s;
 		ri.cl = &cl;
 		for (i = 0; i < JS_NFIELDS; i++)
-			nfields += s->f[i].present;
+			nfields += shown(s, i) != NULL;
 		nfields += s->active >= 0;
 
 		/* text: one line per field, nothing a terminal would act on */
@@ -385,9 +401,9 @@ static void test_hostile(void)
 		out = capture(REP_JSON, &ri, &n);
 		free(out);
 		for (i = 0; i < JS_NFIELDS && py_ok; i++) {
-			const struct js_str *f = &s->f[i];
-			char *v, *want = xmalloc(2 * f->len + 7);
-			if (f->present)
+			const struct js_str *f = shown(s, i);
+			char *v, *want = xmalloc(2 * (f ? f->len : 0) + 7);
+			if (f)
 				hex(f->buf, f->len, want);
 			else
 				strcpy(want, "ABSENT");
@@ -403,10 +419,10 @@ static void test_hostile(void)
 		out = capture(REP_ENV, &ri, &n);
 		free(out);
 		for (i = 0; i < JS_NFIELDS; i++) {
-			const struct js_str *f = &s->f[i];
-			char *v, *want = xmalloc(3 * f->len + 1);
+			const struct js_str *f = shown(s, i);
+			char *v, *want = xmalloc(3 * (f ? f->len : 0) + 1);
 			size_t j, wl = 0;
-			for (j = 0; j < f->len; j++) {
+			for (j = 0; f && j < f->len; j++) {
 				if (f->buf[j] == 0) {
 					memcpy(want + wl, "\xef\xbf\xbd", 3);
 					wl += 3;
@@ -428,12 +444,12 @@ static void test_hostile(void)
 	}
 }
 
-/* A report larger than REP_BUF (every field 256 ESC bytes): written whole
- * and in order through rep_write's flush and direct-write paths. */
+/* A report larger than REP_BUF (every field JS_FIELD_MAX ESC bytes):
+ * written whole and in order through rep_write's flushes. */
 static void test_big(void)
 {
-	static char body[16384];
-	static char want[16384];
+	static char body[8 * 6 * JS_FIELD_MAX];
+	static char want[8 * 6 * JS_FIELD_MAX];
 	size_t bl = 0, wl = 0, n;
 	struct rep_info ri;
 	int i, j, ok;
@@ -452,8 +468,8 @@ static void test_big(void)
 	ri.exit = 0;
 
 	wl += (size_t)sprintf(want + wl, "{\"ok\":true,\"exit\":0");
-	for (i = 0; i < JS_NFIELDS; i++) {
-		static const int order[] = { JS_NAME, JS_USERNAME, JS_DISPLAYNAME, JS_ACCOUNTID, JS_TYPE, JS_EMAIL };
+	for (i = 0; i < JS_NFIELDS - 1; i++) {
+		static const int order[] = { JS_NAME, JS_DISPLAYNAME, JS_ACCOUNTID, JS_TYPE, JS_EMAIL };
 		wl += (size_t)sprintf(want + wl, ",\"%s\":\"", js_field_key(order[i]));
 		for (j = 0; j < JS_FIELD_MAX; j++)
 			wl += (size_t)sprintf(want + wl, "\\u001b");
@@ -514,6 +530,66 @@ static void test_writer(void)
 	free(got);
 }
 
+/* A field that held a run of the token is shown as RD_MARK in every format,
+ * judged on its whole decoded value: past the cap, behind \u escapes and
+ * \/, and whatever quotes or backslashes the token has (issue 12). */
+static void test_secret(void)
+{
+	static const char tok[] = "tok\"with\\back'slash/0123456789";
+	static char body[4096];
+	static struct rd_set set;
+	static struct js_scanner sj;
+	static const enum rep_format fmts[] = { REP_TEXT, REP_JSON, REP_ENV };
+	struct rep_info ri;
+	size_t n, k;
+	int ok, rc;
+	char *out, *v, label[120];
+
+	rd_init(&set, tok, strlen(tok));
+	/* displayName: the token after 1100 bytes (past JS_FIELD_MAX);
+	 * emailAddress: the token with \u and \/ escapes; name: not secret */
+	n = (size_t)snprintf(body, sizeof body, "{\"name\":\"fred\",\"displayName\":\"");
+	memset(body + n, 'x', 1100);
+	n += 1100;
+	n += (size_t)snprintf(body + n, sizeof body - n, "tok\\\"with\\\\back'slash/0123456789\","
+	    "\"emailAddress\":\"\\u0074ok\\\"with\\\\back'slash\\/01234\\u0035\\u00366789\",\"active\":true}");
+	js_init(&sj);
+	sj.rd = &set;
+	rc = js_feed(&sj, body, n);
+	if (rc == JS_OK)
+		rc = js_finish(&sj);
+	T_EQ_INT(rc, JS_OK, "secret: the body scans");
+	T_CHECK(sj.f[JS_DISPLAYNAME].secret && sj.f[JS_DISPLAYNAME].truncated,
+	    "secret: a run past the cap marks the cut field secret");
+	T_CHECK(sj.f[JS_EMAIL].secret, "secret: a run behind escapes marks the field secret");
+	T_CHECK(!sj.f[JS_NAME].secret, "secret: the user name is not");
+	memset(&ri, 0, sizeof ri);
+	ri.product = "jira";
+	ri.status = 200;
+	ri.js = &sj;
+	for (k = 0; k < 3; k++) {
+		static const char *const want[] = {
+			"name: fred\ndisplayName: <redacted>\nactive: true\nemailAddress: <redacted>\n",
+			"{\"ok\":true,\"exit\":0,\"product\":\"jira\",\"status\":200,\"name\":\"fred\","
+			"\"displayName\":\"<redacted>\",\"active\":true,\"emailAddress\":\"<redacted>\"}\n",
+			"ATLWHO_OK='true'\nATLWHO_EXIT='0'\nATLWHO_PRODUCT='jira'\nATLWHO_STATUS='200'\n"
+			"ATLWHO_NAME='fred'\nATLWHO_DISPLAYNAME='<redacted>'\nATLWHO_ACTIVE='true'\n"
+			"ATLWHO_EMAILADDRESS='<redacted>'\n",
+		};
+		out = capture(fmts[k], &ri, &n);
+		snprintf(label, sizeof label, "secret: format %zu shows the mark, whole", k);
+		T_EQ_MEM(out, n, want[k], strlen(want[k]), label);
+		free(out);
+	}
+	if (py_ok) {
+		out = capture(REP_JSON, &ri, &n);
+		free(out);
+		v = py_field("displayName", &ok);
+		T_EQ_STR(v, "3c72656461637465643e", "secret: JSON parses back to the mark");
+		free(v);
+	}
+}
+
 int main(void)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -536,6 +612,7 @@ int main(void)
 	test_hostile();
 	test_big();
 	test_writer();
+	test_secret();
 
 	remove(path_out);
 	rmdir(dir);

@@ -221,6 +221,37 @@ static void test_append(void)
 	big[sizeof(big) - 1] = '\0';
 	T_EQ_INT(url_append(&u, big, err, sizeof(err)), URL_E_TOOLONG, "append over the limit");
 	T_EQ_STR(u.path, "", "a failed append leaves the path alone");
+
+	/* Issue 12: a context path of 4077 bytes takes Jira's endpoint (18
+	 * bytes, 4095 in all) but not Confluence's (22, 4099): each join is
+	 * checked on its own, exactly at URL_PATH_MAX. */
+	{
+		static char base[16 + URL_PATH_MAX];
+		struct url j, c;
+		size_t k;
+
+		memcpy(base, "https://h", 9);
+		for (k = 0; k < 4077; k++)
+			base[9 + k] = k % 8 ? 'p' : '/';
+		base[9 + 4077] = '\0';
+		T_EQ_INT(url_parse(&u, base, err, sizeof(err)), URL_OK, "a 4077-byte context path");
+		T_EQ_INT(strlen(u.path), 4077, "a 4077-byte context path: kept whole");
+		j = u;
+		T_EQ_INT(url_append(&j, "/rest/api/2/myself", err, sizeof(err)), URL_OK, "4077 + 18 fits");
+		c = u;
+		T_EQ_INT(url_append(&c, "/rest/api/user/current", err, sizeof(err)), URL_E_TOOLONG, "4077 + 22 does not");
+		T_CHECK(strstr(err, "/rest/api/user/current") != NULL, "the message names the endpoint");
+		T_EQ_INT(strlen(c.path), 4077, "the refused join changes nothing");
+		for (k = 0; k + 4077 <= URL_PATH_MAX; k++) {
+			char suf[32];
+			memset(suf, 'e', sizeof suf);
+			suf[0] = '/';
+			suf[k + 1 < sizeof suf ? k + 1 : sizeof suf - 1] = '\0';
+			c = u;
+			T_EQ_INT(url_append(&c, suf, err, sizeof(err)), 4077 + strlen(suf) <= URL_PATH_MAX ? URL_OK :
+			    URL_E_TOOLONG, "joins at the limit");
+		}
+	}
 }
 
 struct resolve_row {

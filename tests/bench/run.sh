@@ -370,11 +370,11 @@ RES=$OUT/results.md
 # The JSON scanner alone (issue target: >= 300 MB/s at -O2, peak memory the
 # same for a 20 KB and a 20 MB document).
 say "JSON scanner alone (tests/bench/bench_json.c, -O2)"
-cc -std=c11 -D_DEFAULT_SOURCE -O2 -Isrc -o "$OUT/bench_json" tests/bench/bench_json.c src/json.c src/fmt.c ||
+cc -std=c11 -D_DEFAULT_SOURCE -O2 -Isrc -o "$OUT/bench_json" tests/bench/bench_json.c src/json.c src/fmt.c src/redact.c src/b64.c ||
 	die "cannot build tests/bench/bench_json.c"
 {
 	echo
-	echo "JSON scanner alone (\`cc -O2 tests/bench/bench_json.c src/json.c src/fmt.c\`, best of 5, 16 KiB feeds):"
+	echo "JSON scanner alone (\`cc -O2 tests/bench/bench_json.c src/json.c src/fmt.c src/redact.c src/b64.c\`, best of 5, 16 KiB feeds):"
 	echo
 	echo '```'
 	"$OUT/bench_json"

@@ -495,9 +495,12 @@ def user_of(body, st=200, h=None, rid=""):
             u[k] = fix(obj[k])
     if isinstance(obj.get("active"), bool):
         u["active"] = obj["active"]
+    username = u.pop("username", None)   # one vocabulary: name is Jira's name or Confluence's username
+    if "name" not in u and username is not None:
+        u["name"] = username
     if h.get("x-ausername", "").lower() == "anonymous" or u.get("type") == "anonymous":
         raise Fail(3, "anonymous: the server did not accept the credentials%s" % rid, st)
-    if not any(k in u for k in ("name", "username", "accountId")):
+    if not any(k in u for k in ("name", "accountId")):
         raise Fail(7, "no user fields in the reply%s" % rid, st)
     return u
 

@@ -539,11 +539,11 @@ CASES = [
       srv=Srv(JIRA_CLOUD, tls="cloud"), proxy=Proxy(targets={"acme.atlassian.net:443": "srv"}),
       check=[paths("/rest/api/3/myself"), lines("accountId: " + F.CLOUD_ACCOUNT_ID)]),
     C("confluence server: authenticated, no active line", ["-p", "confluence"] + TLSARGS + ["{base}/confluence"], 0,
-      srv=Srv(CONF), check=[lines("username: fred", "displayName: Fred F. User", "type: known"),
-                            no_line("active"), paths("/confluence/rest/api/user/current")]),
+      srv=Srv(CONF), check=[lines("name: fred", "displayName: Fred F. User", "type: known"),
+                            no_line("active"), no_line("username"), paths("/confluence/rest/api/user/current")]),
     C("confluence: auto mode: Jira path 404 then Confluence, same origin", TLSARGS + ["{base}/confluence"], 0,
       srv=Srv(CONF), check=[paths("/confluence/rest/api/2/myself", "/confluence/rest/api/user/current"),
-                            lines("username: fred"), auth_is("bearer", index=1)]),
+                            lines("name: fred"), auth_is("bearer", index=1)]),
     C("confluence: Basic -u fred", ["-u", "fred", "-p", "confluence"] + TLSARGS + ["{base}/confluence"], 0,
       srv=Srv(CONF), check=[auth_is("basic", "fred")]),
     C("confluence cloud /wiki (via proxy), -u EMAIL",
@@ -732,7 +732,8 @@ CASES = [
       check=json_out(ok=True, product="jira", status=200, name="fred", displayName="Fred F. User", active=True)),
     C("json: --format json long form", ["--format", "json"] + J, 0, srv=S_JIRA, check=json_out(ok=True, name="fred")),
     C("json: confluence has no active member", ["--format=json", "-p", "confluence"] + TLSARGS + ["{base}/confluence"], 0,
-      srv=Srv(CONF), check=json_out(ok=True, product="confluence", username="fred", type="known", active=ABSENT)),
+      srv=Srv(CONF), check=json_out(ok=True, product="confluence", name="fred", username=ABSENT, type="known",
+                                    active=ABSENT)),
     C("json: cloud accountId, no name", ["-j", "-x", "{proxy}", "--cacert", "{ca}", "-u", EMAIL, "https://acme.atlassian.net"], 0,
       srv=Srv(JIRA_CLOUD, tls="cloud"), proxy=Proxy(targets={"acme.atlassian.net:443": "srv"}),
       check=json_out(accountId=F.CLOUD_ACCOUNT_ID, name=ABSENT)),
@@ -750,7 +751,7 @@ CASES = [
       check=env_vars(name="fred", displayname="Fred F. User", active="true", product="jira", status="200",
                      ok="true")),
     C("env: confluence fields", ["--format=env", "-p", "confluence"] + TLSARGS + ["{base}/confluence"], 0,
-      srv=Srv(CONF), check=env_vars(username="fred", type="known", product="confluence")),
+      srv=Srv(CONF), check=env_vars(name="fred", username="", type="known", product="confluence")),
     C("env: cloud accountId and email", ["--format", "env", "-x", "{proxy}", "--cacert", "{ca}", "-u", EMAIL,
                                          "https://acme.atlassian.net"], 0,
       srv=Srv(JIRA_CLOUD, tls="cloud"), proxy=Proxy(targets={"acme.atlassian.net:443": "srv"}),
@@ -929,7 +930,7 @@ CASES = [
       err=[("http://", "plain", "unencrypted", "cleartext", "not encrypted", "insecure")],
       check=lines("name: fred")),
     C("plain http Confluence (the seed's example), Basic", ["-u", "fred", "{base}/confluence"], 0,
-      srv=Srv(CONF, tls=None), check=lines("username: fred")),
+      srv=Srv(CONF, tls=None), check=lines("name: fred")),
 
     # ---------------------------------------------------------------- proxy
     C("proxy: -x CONNECT tunnel", ["-x", "{proxy}", "-p", "jira"] + J, 0, srv=S_JIRA, proxy=Proxy(),
@@ -978,7 +979,7 @@ CASES = [
     C("--from-file: saved Jira reply -> 0", ["--from-file", "{f_body}"], 0, tok=None,
       files={"body": JIRA_BODY}, check=lines("name: fred", "displayName: Fred F. User", "active: true")),
     C("--from-file=FILE: Confluence reply -> 0", ["--from-file={f_body}"], 0, tok=None,
-      files={"body": CONF_BODY}, check=lines("username: fred", "type: known")),
+      files={"body": CONF_BODY}, check=[lines("name: fred", "type: known"), no_line("username")]),
     C("--from-file: inactive -> 1", ["--from-file", "{f_body}"], 1, tok=None,
       files={"body": F.jdump(F.jira_server_user(active=False))}),
     C("--from-file: anonymous Confluence -> 3", ["--from-file", "{f_body}"], 3, tok=None,
@@ -1020,6 +1021,154 @@ CASES += [
     C("obs-text C1 bytes in a Location: stderr safe", ["-p", "jira"] + J, 7,
       srv=Srv(F.static(F.reply_redirect(302, b"https://x.example/\x9b2J\xc2\x85/login"))), check=err_safe),
 ]
+
+
+# ============================================================================ issue 12
+
+# Section 2: 255-character names of any script come through whole, in every format (the cap
+# was 256 bytes: 86 CJK characters, 64 emoji). 256 emoji are one character too many: cut at a
+# character boundary, with the warning.
+NAMES_255 = {
+    "CJK": "\u65e5\u672c\u8a9e" * 85,                                  # 3 bytes each: 765
+    "emoji": "\U0001F600" * 255,                                          # 4 bytes each: 1020
+    "mixed scripts": ("Lu\u010d\u0416\u05d0\u0905\u4e2d\U0001F30D\u0e01" * 28 + "abc"),  # 255
+}
+assert all(len(v) == 255 for v in NAMES_255.values())
+
+
+def conf_reply(username):
+    return F.static(F.reply_confluence_known(username=username), "conf-name")
+
+
+def no_cut_warning(r):
+    assert "cut" not in r.err, "a cut warning for a legal name: %r" % r.err[:300]
+
+
+def names_rows():
+    rows = []
+    for script, v in NAMES_255.items():
+        for label, srv, args in (
+                ("Jira name", Srv(display_reply(v, field="name")), ["-p", "jira", "--cacert", "{ca}", "{base}"]),
+                ("displayName", Srv(display_reply(v)), ["-p", "jira", "--cacert", "{ca}", "{base}"]),
+                ("Confluence username", Srv(conf_reply(v)), ["-p", "confluence", "--cacert", "{ca}", "{base}"])):
+            key = "displayName" if label == "displayName" else "name"
+            rows.append(C("issue 12: 255 %s characters in %s, text" % (script, label), args, 0, srv=srv,
+                          check=[lines("%s: %s" % (key, v)), no_cut_warning]))
+            rows.append(C("issue 12: 255 %s characters in %s, json" % (script, label), ["-j"] + args, 0, srv=srv,
+                          check=[json_out(**{key: v}), no_cut_warning]))
+            rows.append(C("issue 12: 255 %s characters in %s, env" % (script, label), ["--format", "env"] + args, 0,
+                          srv=srv, check=[env_vars(**{key.lower(): v}), no_cut_warning]))
+    emoji256 = "\U0001F600" * 256
+    rows.append(C("issue 12: 256 emoji are cut at 255, at a character boundary, with a warning",
+                  ["-j", "-p", "jira", "--cacert", "{ca}", "{base}"], 0, srv=Srv(display_reply(emoji256)),
+                  err=["displayName was longer than 1020 bytes"], check=json_out(displayName=emoji256[:255])))
+    return rows
+
+
+# Section 4: --raw and -i show the reply that decided the exit code only; -v shows them all.
+CONF_ONLY = F.http_response(200, CONF_BODY, [("Content-Type", "application/json")])
+FALLBACK = F.routes({"/rest/api/2/myself": F.reply_404_html(), "/rest/api/user/current": CONF_ONLY})
+MOVED = F.routes({"/old/rest/api/2/myself": F.reply_redirect(302, "/new/rest/api/2/myself",
+                                                            body=b"<html>moved</html>"),
+                  "/new/rest/api/2/myself": F.http_response(200, JIRA_BODY, [("Content-Type", "application/json")])})
+BUSY = F.sequence(F.reply_503("0"), F.http_response(200, JIRA_BODY, [("Content-Type", "application/json")]))
+
+
+def out_lacks(*frags):
+    def f(r):
+        bad = [x for x in frags if x in r.out]
+        assert not bad, "stdout has %r: %r" % (bad, r.out[:400])
+    return f
+
+
+def err_has(*frags):
+    def f(r):
+        miss = [x for x in frags if x not in r.err]
+        assert not miss, "stderr lacks %r: %r" % (miss, r.err[:600])
+    return f
+
+
+# Section 5: requests are what the user asked for.
+def long_base_handler(req):
+    """404 on Jira's endpoint, and a user on anything else: a client that lost the Confluence
+    endpoint on the way would report success."""
+    if req.path.endswith("/rest/api/2/myself"):
+        return F.reply_404_html(req.path)
+    return F.http_response(200, CONF_BODY, [("Content-Type", "application/json")])
+
+
+LONG_BASE = "/" + "b" * 4076                       # 4077 bytes: Jira's endpoint fits 4096, Confluence's not
+LOC_3030 = "/next/rest/api/2/myself?" + "q" * (3030 - 24 - 12) + "&important=1"
+assert len(LOC_3030) == 3030
+
+
+def important(req):
+    if req.path == "/rest/api/2/myself":
+        return F.reply_redirect(302, LOC_3030)
+    if req.query.endswith("&important=1"):
+        return F.http_response(200, JIRA_BODY, [("Content-Type", "application/json")])
+    return F.http_response(400, b"lost a parameter", [("Content-Type", "text/plain")])
+
+
+def target_ends(suffix, index=1):
+    def f(r):
+        reqs = r.srv.requests
+        assert len(reqs) > index and reqs[index].target.endswith(suffix), "request %d: %r" % (
+            index, [q.target[-40:] for q in reqs])
+    return f
+
+
+def issue12_rows():
+    t = ["--cacert", "{ca}"]
+    return names_rows() + [
+        # section 1: one vocabulary (the README's own script, against Confluence)
+        C("issue 12: env against Confluence: $ATLWHO_NAME is the user name", ["--format", "env"] + t +
+          ["{base}/confluence"], 0, srv=Srv(CONF), check=env_vars(name="fred", username="")),
+        # section 4
+        C("issue 12: --raw, auto: the Jira 404 page is not printed, only Confluence's body", ["--raw"] + t + ["{base}"],
+          0, srv=Srv(FALLBACK), check=[out_exact(CONF_BODY), nreq(2)]),
+        C("issue 12: -i, auto: only the Confluence reply's head", ["-i"] + t + ["{base}"], 0, srv=Srv(FALLBACK),
+          out=["HTTP/1.1 200", "name: fred"], check=[out_lacks("404", "Apache"), nreq(2)]),
+        C("issue 12: -v, auto: every head on stderr", ["-v"] + t + ["{base}"], 0, srv=Srv(FALLBACK),
+          check=err_has("< HTTP/1.1 404 Not Found", "< HTTP/1.1 200 OK")),
+        C("issue 12: --raw -L: the redirect's body is not printed", ["--raw", "-L", "-p", "jira"] + t + ["{base}/old"],
+          0, srv=Srv(MOVED), check=[out_exact(JIRA_BODY), nreq(2)]),
+        C("issue 12: -i -L: only the last reply's head", ["-i", "-L", "-p", "jira"] + t + ["{base}/old"], 0,
+          srv=Srv(MOVED), out=["HTTP/1.1 200"], check=[out_lacks("302", "Location"), nreq(2)]),
+        C("issue 12: --raw --retry: the 503 body is not printed", ["--raw", "--retry", "1", "-p", "jira"] + t +
+          ["{base}"], 0, srv=Srv(BUSY), check=[out_exact(JIRA_BODY), nreq(2)]),
+        C("issue 12: -i --retry: only the 200's head", ["-i", "--retry", "1", "-p", "jira"] + t + ["{base}"], 0,
+          srv=Srv(BUSY), out=["HTTP/1.1 200"], check=[out_lacks("503", "Service Unavailable"), nreq(2)]),
+        C("issue 12: --raw on a final 404: its page is the deciding reply", ["--raw", "-p", "jira"] + t + ["{base}"],
+          7, srv=Srv(F.static(F.reply_404_html())), out=["<h1>Not Found</h1>"]),
+        # section 5
+        C("issue 12: a 4077-byte context path: Confluence's endpoint does not fit -> 2, nothing sent",
+          t + ["{base}" + LONG_BASE], 2, srv=Srv(long_base_handler), err=["/rest/api/user/current", "4096"],
+          check=nreq(0)),
+        C("issue 12: a 4077-byte context path with -p jira fits", ["-p", "jira"] + t + ["{base}" + LONG_BASE], 7,
+          srv=Srv(long_base_handler), check=nreq(1)),
+        C("issue 12: -L follows a 3030-byte same-origin Location whole", ["-L", "-p", "jira"] + t + ["{base}"], 0,
+          srv=Srv(important), check=[target_ends("&important=1"), nreq(2)]),
+        C("issue 12: -L: a Location longer than the 4381 bytes kept is not followed, and says why",
+          ["-L", "-j", "-p", "jira"] + t + ["{base}"], 7,
+          srv=Srv(F.static(F.reply_redirect(302, "/x?" + "q" * 4400))), err=["longer than 4381"],
+          check=[nreq(1), json_out(ok=False, exit=7, location=ABSENT)]),
+        C("issue 12: -L: two different Location fields are not followed, and say why", ["-L", "-p", "jira"] + t +
+          ["{base}"], 7, srv=Srv(F.static(F.http_response(302, b"", [("Location", "/a/rest/api/2/myself"),
+                                                                     ("Location", "/b/rest/api/2/myself")]))),
+          err=["two Location fields"], check=nreq(1)),
+        C("issue 12: -L: an unparsable Location is not followed, and says why", ["-L", "-p", "jira"] + t + ["{base}"],
+          7, srv=Srv(F.static(F.reply_redirect(302, "https://[::1/x"))), err=["redirect not followed", "cannot"],
+          check=nreq(1)),
+        C("issue 12: http:// through a proxy: the warning says the proxy reads the token", ["-p", "jira", "{base}/jira"],
+          0, srv=Srv(JIRA, tls=None), proxy=Proxy(), env={"http_proxy": "{proxy}"},
+          err=["plain http through the proxy 127.0.0.1", "the proxy and anyone"], check=proxy_log(1, "GET")),
+        C("issue 12: http:// without a proxy: the warning names no proxy", ["-p", "jira", "{base}/jira"], 0,
+          srv=Srv(JIRA, tls=None), err=["plain http: anyone on the path"]),
+    ]
+
+
+CASES += issue12_rows()
 
 
 # ============================================================================ the runner

@@ -191,7 +191,7 @@ http {{
             ("plain http chunked", [base(ports["plain"], "chunked", scheme="http")], 0, ["name: fred"],
              ["plain http"]),
             ("Confluence via auto (Jira path 404 from nginx)", ["--cacert", pk.ca, base(ports["t13"], "conf")],
-             0, ["username: jsmith"], []),
+             0, ["name: jsmith"], []),
             ("wrong context path: 404 twice", ["--cacert", pk.ca, base(ports["t13"], "nothing")],
              7, [], ["context path"]),
             ("401 with X-Seraph-LoginReason and request ID", ["--cacert", pk.ca, "--path",

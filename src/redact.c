@@ -1,0 +1,202 @@
+/* redact.c: the token's runs and base64 runs (see redact.h), found with one
+ * rolling hash over the last bytes and one open-addressing table. */
+#include "redact.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include "b64.h"
+
+#define RD_BASE 0x01000193u /* polynomial hash base (odd, FNV's prime) */
+#define RD_MIX 0x9E3779B1u  /* Fibonacci hashing: 2^32 / golden ratio */
+
+/* Every window is indexed by the hash of its last wh bytes (wh is the
+ * shorter window), so one rolling hash serves both kinds. */
+static uint32_t hash(const unsigned char *p, unsigned w)
+{
+	uint32_t h = 0;
+
+	while (w--)
+		h = h * RD_BASE + *p++;
+	return h;
+}
+
+/* Walks the chain of hash h for the window that ends at end (have bytes
+ * before it are valid). need > 0 (indexing): returns the slot holding the
+ * same window of need bytes, or the empty slot that ends the chain. need
+ * == 0 (matching): returns the longest window found, 0 if none. */
+static unsigned walk(const struct rd_set *s, uint32_t h, const unsigned char *end, unsigned have,
+    unsigned need)
+{
+	unsigned mask = (1u << s->bits) - 1, i = (uint32_t)(h * RD_MIX) >> (32 - s->bits), e, m = 0;
+
+	for (; (e = s->slot[i]) != 0; i = (i + 1) & mask) {
+		unsigned w = e > s->tlen ? s->wb : s->wt; /* pat: the token, then base64 */
+
+		/* the last byte first: most probes end there, without a call */
+		if (w <= have && (!need || w == need) && s->pat[e + w - 2] == end[-1] &&
+		    memcmp(s->pat + e - 1, end - w, w) == 0) {
+			if (need)
+				return i;
+			if (w > m)
+				m = w;
+		}
+	}
+	return need ? i : m;
+}
+
+void rd_init(struct rd_set *s, const void *tok, size_t n)
+{
+	static const unsigned char one[RD_WIN_MAX + 1] = { 1 }; /* hash: RD_BASE^w */
+	const unsigned char *t = tok;
+	size_t a, at, bound[5];
+
+	memset(s, 0, offsetof(struct rd_set, pat));
+	if (n == 0 || n > RD_TOKEN_MAX)
+		return;
+	memcpy(s->pat, tok, n);
+	s->wt = n < RD_TOKEN_RUN ? (unsigned)n : RD_TOKEN_RUN;
+	s->wb = RD_B64_RUN;
+	s->tlen = bound[1] = n;
+	bound[0] = 0;
+	/* base64 of a zero bytes and the token, a = 0, 1, 2: character k
+	 * carries bits 6k..6k+5, so those from ks to ke carry token bits
+	 * only (bit 6k - 8a of the token onwards). */
+	for (a = 0, at = n; a < 3; a++) {
+		size_t k, ks = (4 * a + 2) / 3, ke = 4 * (a + n) / 3;
+
+		for (k = ks; k < ke; k++) {
+			size_t bit = 6 * k - 8 * a, i = bit / 8;
+			unsigned v = (unsigned)t[i] << 8 | (i + 1 < n ? t[i + 1] : 0);
+
+			s->pat[at++] = (unsigned char)b64_alphabet[v >> (10 - bit % 8) & 63];
+		}
+		if (at > bound[a + 1] && at - bound[a + 1] < s->wb)
+			s->wb = (unsigned)(at - bound[a + 1]);
+		bound[a + 2] = at;
+	}
+	s->plen = at;
+	s->wh = s->wt < s->wb ? s->wt : s->wb;
+	s->pow = hash(one, s->wh + 1);
+	/* At most plen windows: a load of 1/3 keeps a miss (nearly every
+	 * byte looked up) to about 1.6 probes. */
+	for (s->bits = 4; s->bits < RD_SLOTS_LOG2 && (1u << s->bits) < 3 * at; s->bits++)
+		;
+	memset(s->slot, 0, sizeof(s->slot[0]) << s->bits);
+	/* The windows of each form, none across two. */
+	for (a = 0; a < 4; a++) {
+		unsigned w = a ? s->wb : s->wt, i;
+
+		for (at = bound[a]; at + w <= bound[a + 1]; at++) {
+			const unsigned char *end = s->pat + at + w;
+
+			i = walk(s, hash(end - s->wh, s->wh), end, w, w);
+			if (s->slot[i] == 0) /* else the same window is there already */
+				s->slot[i] = (uint16_t)(at + 1);
+		}
+	}
+}
+
+void rd_run_init(struct rd_run *r)
+{
+	memset(r, 0, sizeof(*r));
+}
+
+unsigned rd_step(const struct rd_set *s, struct rd_run *r, unsigned char c)
+{
+	unsigned m;
+
+	if (!s || !s->tlen)
+		return 0;
+	if (r->len == sizeof r->last) { /* keep the newest RD_WIN_MAX */
+		memmove(r->last, r->last + RD_WIN_MAX, RD_WIN_MAX);
+		r->len = RD_WIN_MAX;
+	}
+	r->last[r->len++] = c;
+	if (r->n <= RD_WIN_MAX)
+		r->n++;
+	/* Roll the hash of the last wh bytes: c in, the byte wh back out. */
+	r->h = r->h * RD_BASE + c - (r->n > s->wh ? r->last[r->len - 1 - s->wh] * s->pow : 0);
+	/* Most bytes end no window: an empty first slot says so at once. */
+	m = r->n < s->wh || !s->slot[(uint32_t)(r->h * RD_MIX) >> (32 - s->bits)] ? 0 :
+	    walk(s, r->h, r->last + r->len, r->n, 0);
+	if (m)
+		r->hit = 1;
+	return m;
+}
+
+int rd_feed(const struct rd_set *s, struct rd_run *r, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	size_t i;
+
+	if (s && s->tlen)
+		for (i = 0; i < n && !r->hit; i++)
+			rd_step(s, r, b[i]);
+	return r->hit;
+}
+
+int rd_secret(const struct rd_set *s, const void *p, size_t n)
+{
+	struct rd_run r;
+
+	rd_run_init(&r);
+	return rd_feed(s, &r, p, n);
+}
+
+void rd_filter_init(struct rd_filter *f, const struct rd_set *s, rd_emit_fn emit, void *ctx)
+{
+	memset(f, 0, sizeof(*f));
+	f->set = s && s->tlen ? s : NULL;
+	f->emit = emit;
+	f->ctx = ctx;
+}
+
+/* The oldest held byte is final: it goes out, or joins the mark. The held
+ * bytes are the newest n the run keeps. */
+static void release(struct rd_filter *f)
+{
+	unsigned bit = 1u << (f->n - 1);
+
+	if (f->cover & bit) {
+		if (!f->marked)
+			f->emit(f->ctx, RD_MARK, sizeof RD_MARK - 1);
+		f->marked = 1;
+	} else {
+		f->emit(f->ctx, f->run.last + f->run.len - f->n, 1);
+		f->marked = 0;
+	}
+	f->cover &= ~bit;
+	f->n--;
+}
+
+void rd_filter_put(struct rd_filter *f, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	unsigned keep;
+	size_t i;
+
+	if (!f->set) {
+		if (n)
+			f->emit(f->ctx, p, n);
+		return;
+	}
+	/* A window ending at a later byte reaches at most keep bytes back. */
+	keep = (f->set->wt > f->set->wb ? f->set->wt : f->set->wb) - 1;
+	for (i = 0; i < n; i++) {
+		unsigned m = rd_step(f->set, &f->run, b[i]);
+
+		f->n++;
+		f->cover = f->cover << 1 | ((1u << m) - 1);
+		while (f->n > keep)
+			release(f);
+	}
+}
+
+void rd_filter_end(struct rd_filter *f)
+{
+	while (f->n)
+		release(f);
+	rd_run_init(&f->run);
+	f->marked = 0;
+}
