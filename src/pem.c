@@ -70,20 +70,33 @@ static void body_line(struct pem_scanner *s, const char *l, size_t n)
 	}
 }
 
-static int line_is(const char *l, size_t n, const char *want)
+/* The labels of the blocks this scanner decodes (RFC 7468 sections 5, 10,
+ * 11; "TRUSTED CERTIFICATE" is OpenSSL's, SEC 1 and PKCS #1 keys are what
+ * openssl ecparam/genrsa write), as BEGIN or END lines: which one (1, 2,
+ * 3), or 0. */
+static int block_line(const struct pem_scanner *s, const char *l, size_t n, const char *what)
 {
-	size_t w = strlen(want);
+	static const char *const certs[] = { "CERTIFICATE", "TRUSTED CERTIFICATE", NULL };
+	static const char *const keys[] = { "PRIVATE KEY", "EC PRIVATE KEY", "RSA PRIVATE KEY", NULL };
+	const char *const *lab;
+	size_t w = strlen(what);
 
 	while (n > 0 && (l[n - 1] == '\r' || l[n - 1] == ' ' || l[n - 1] == '\t'))
 		n--;
-	return n == w && memcmp(l, want, w) == 0;
+	if (n < 10 + w || memcmp(l, "-----", 5) != 0 || memcmp(l + 5, what, w) != 0 ||
+	    memcmp(l + n - 5, "-----", 5) != 0)
+		return 0;
+	for (lab = s->keys ? keys : certs; *lab; lab++)
+		if (n == 10 + w + strlen(*lab) && memcmp(l + 5 + w, *lab, n - 10 - w) == 0)
+			return (int)(lab - (s->keys ? keys : certs)) + 1;
+	return 0;
 }
 
 static int end_line(struct pem_scanner *s)
 {
 	const char *l = s->line;
 	size_t n = s->line_len;
-	int r = 0;
+	int r = 0, begin;
 
 	if (!s->line_overflow && n > 0 && l[n - 1] == '\r')
 		n--;
@@ -93,8 +106,8 @@ static int end_line(struct pem_scanner *s)
 	if (s->line_overflow) {
 		if (s->in_cert)
 			s->bad = 1;
-	} else if (line_is(l, n, "-----BEGIN CERTIFICATE-----") ||
-	    line_is(l, n, "-----BEGIN TRUSTED CERTIFICATE-----")) {
+	} else if ((begin = block_line(s, l, n, "BEGIN ")) != 0) {
+		s->label = begin;
 		s->in_cert = 1;
 		s->bad = 0;
 		s->decided = s->peek ? PEM_PEEK_MORE : PEM_PEEK_KEEP;
@@ -102,8 +115,7 @@ static int end_line(struct pem_scanner *s)
 		s->acc = 0;
 		s->acc_n = 0;
 		s->pad = 0;
-	} else if (s->in_cert && (line_is(l, n, "-----END CERTIFICATE-----") ||
-	    line_is(l, n, "-----END TRUSTED CERTIFICATE-----"))) {
+	} else if (s->in_cert && block_line(s, l, n, "END ") == s->label) {
 		s->in_cert = 0;
 		if (s->acc_n == 2 && s->pad == 2)
 			put_der(s, (unsigned char)(s->acc >> 4));

@@ -1,5 +1,6 @@
-/* pem.h: streaming PEM certificate scanner (RFC 7468) and a minimal DER walk
- * to a certificate's subject (RFC 5280 section 4.1), for lazy CA loading. */
+/* pem.h: streaming PEM scanner (RFC 7468) for certificates and private keys,
+ * and a minimal DER walk to a certificate's subject (RFC 5280 section 4.1),
+ * for lazy CA loading. */
 #ifndef ATLWHO_PEM_H
 #define ATLWHO_PEM_H
 
@@ -11,8 +12,12 @@
 /* Longest PEM line looked at; longer lines are skipped (RFC 7468 says 64). */
 #define PEM_LINE_MAX 128
 
-/* Called with each complete "CERTIFICATE" block, base64-decoded. Returns 0
- * to continue, non-zero to stop the scan (pem_feed then returns it). */
+/* Called with each complete "CERTIFICATE" block (or, with keys set, each
+ * "PRIVATE KEY", "EC PRIVATE KEY" or "RSA PRIVATE KEY" block: PKCS #8, SEC 1
+ * or PKCS #1 DER), base64-decoded. An encrypted PEM key has header lines and
+ * is not decoded. Returns 0 to continue, non-zero to stop the scan (pem_feed
+ * then returns it). The decoded bytes stay in the scanner: wipe it after a
+ * key. */
 typedef int (*pem_cert_fn)(void *ctx, const unsigned char *der, size_t len);
 
 /* Optional early look at a block's first decoded bytes: returns
@@ -26,10 +31,12 @@ typedef int (*pem_peek_fn)(void *ctx, const unsigned char *der, size_t len);
 
 struct pem_scanner {
 	pem_cert_fn fn;
+	int keys;              /* 0: CERTIFICATE blocks; 1: unencrypted private keys (set after pem_init) */
 	pem_peek_fn peek;      /* NULL: every block is kept */
 	void *ctx;
 	int decided;           /* PEM_PEEK_* for the current block */
-	int in_cert;           /* between BEGIN and END CERTIFICATE */
+	int in_cert;           /* between BEGIN and END of a wanted block */
+	int label;             /* which label began it (its END must match) */
 	int bad;               /* current block is unusable (too big, bad base64) */
 	size_t line_len;       /* bytes of the current line kept in line[] */
 	int line_overflow;     /* current line longer than PEM_LINE_MAX */

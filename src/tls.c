@@ -169,9 +169,13 @@ static int ca_peek(void *ctx, const unsigned char *der, size_t len)
 	    PEM_PEEK_KEEP : PEM_PEEK_SKIP;
 }
 
+/* One scanner for CA files and --cert/--key: 16 KiB, off the stack, one
+ * scan at a time. */
+static struct pem_scanner tls_pem;
+
 static void scan_file(struct ca_search *cs, const char *path)
 {
-	static struct pem_scanner ps; /* 16 KiB: off the stack (one scan at a time) */
+	struct pem_scanner *ps = &tls_pem;
 	unsigned char buf[TLS_SCAN_CHUNK];
 	int fd = sys_open_read(path);
 	long n;
@@ -180,13 +184,13 @@ static void scan_file(struct ca_search *cs, const char *path)
 		unreadable(cs->trust, path);
 		return;
 	}
-	pem_init(&ps, ca_match, cs);
-	ps.peek = ca_peek;
+	pem_init(ps, ca_match, cs);
+	ps->peek = ca_peek;
 	while ((n = sys_read(fd, buf, sizeof buf)) > 0)
-		if (pem_feed(&ps, buf, (size_t)n))
+		if (pem_feed(ps, buf, (size_t)n))
 			break;
 	if (n == 0)
-		pem_finish(&ps);
+		pem_finish(ps);
 	else if (n < 0)
 		unreadable(cs->trust, path);
 	sys_close(fd);
@@ -452,10 +456,49 @@ static const uint16_t tls_groups[] = {
 	MBEDTLS_SSL_IANA_TLS_GROUP_SECP384R1, MBEDTLS_SSL_IANA_TLS_GROUP_NONE
 };
 
+/* --cert and --key: PEM, decoded by pem.c (mbedTLS's PEM and base64 code
+ * would cost 2 KB for these two files), or DER. */
+struct own_load {
+	struct tls_conn *c;
+	int n, err;
+};
+
+static int own_block(void *ctx, const unsigned char *der, size_t len)
+{
+	struct own_load *L = ctx;
+	struct tls_conn *c = L->c;
+
+	L->n++;
+	if (tls_pem.keys) {
+		L->err = mbedtls_pk_parse_key(&c->own_key, der, len, NULL, 0, mbedtls_psa_get_random,
+		    MBEDTLS_PSA_RANDOM_STATE);
+		return 1; /* the first key is the key */
+	}
+	L->err = mbedtls_x509_crt_parse_der(&c->own_cert, der, len);
+	return L->err != 0;
+}
+
+/* A PEM file's blocks (the certificates, or the key), or the whole file as
+ * one DER object when it holds none (an encrypted PEM key holds none: its
+ * header lines stop the decoding). */
+static int load_own(struct tls_conn *c, const unsigned char *buf, size_t len, int keys)
+{
+	struct own_load L = { c, 0, 0 };
+
+	pem_init(&tls_pem, own_block, &L);
+	tls_pem.keys = keys;
+	if (pem_feed(&tls_pem, buf, len) == 0)
+		pem_finish(&tls_pem);
+	if (L.n == 0)
+		(void)own_block(&L, buf, len);
+	sys_wipe(&tls_pem, sizeof tls_pem); /* a key's bytes */
+	return L.err;
+}
+
 static int load_file(const char *path, unsigned char *buf, size_t cap, size_t *len,
     const char *what, char *err, size_t errcap)
 {
-	int r = sys_read_file(path, buf, cap - 1, len);
+	int r = sys_read_file(path, buf, cap, len);
 
 	if (r == SYS_ERR_TOOBIG) {
 		fmt_snprintf(err, errcap, "%s %s is too large", what, path);
@@ -465,8 +508,6 @@ static int load_file(const char *path, unsigned char *buf, size_t cap, size_t *l
 		fmt_snprintf(err, errcap, "cannot read %s %s: %s", what, path, sys_errstr());
 		return TLS_ERR_CONFIG;
 	}
-	buf[*len] = 0; /* mbedTLS's PEM parser wants the NUL counted */
-	(*len)++;
 	return 0;
 }
 
@@ -598,14 +639,14 @@ int tls_prepare(struct tls_conn *c, const struct tls_opts *o, char *err, size_t 
 		}
 		if ((r = load_file(o->cert, buf, sizeof buf, &len, "--cert", err, errcap)) != 0)
 			return r;
-		r = mbedtls_x509_crt_parse(&c->own_cert, buf, len);
+		r = load_own(c, buf, len, 0);
 		if (r != 0) {
 			fmt_snprintf(err, errcap, "--cert %s: not a PEM or DER certificate (-0x%04x)", o->cert, (unsigned)-r);
 			return TLS_ERR_CONFIG;
 		}
 		if ((r = load_file(o->key, buf, sizeof buf, &len, "--key", err, errcap)) != 0)
 			return r;
-		r = mbedtls_pk_parse_key(&c->own_key, buf, len, NULL, 0, mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE);
+		r = load_own(c, buf, len, 1);
 		sys_wipe(buf, len);
 		if (r != 0) {
 			fmt_snprintf(err, errcap, "--key %s: not an unencrypted PEM or DER private key (-0x%04x)", o->key, (unsigned)-r);

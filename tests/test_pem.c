@@ -74,18 +74,24 @@
 	"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n" \
 	"-----END PRIVATE KEY-----\n"
 
+#define KEY_BODY \
+	"MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgAAAAAAAAAAAAAAAA\n" \
+	"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n"
+#define KEY_OF(label) "-----BEGIN " label "-----\n" KEY_BODY "-----END " label "-----\n"
+
 /* Expected blocks. 0 ends a list. */
-enum { B_END, B_CA, B_LEAF, B_PIN, B_TRUSTED, B_MAN, B_MA, B_M, B_BIG, B_N };
+enum { B_END, B_CA, B_LEAF, B_PIN, B_TRUSTED, B_MAN, B_MA, B_M, B_BIG, B_KEY, B_N };
 
 /* Base64 of the small blocks, decoded here by the test's own decoder. */
 static const char *const blob_b64[B_N] = {
 	[B_CA] = CA_BODY, [B_LEAF] = LEAF_BODY, [B_PIN] = PIN_BODY,
 	[B_TRUSTED] = TRUSTED_BODY, [B_MAN] = "TWFu", [B_MA] = "TWE=", [B_M] = "TQ==",
+	[B_KEY] = KEY_BODY,
 };
 /* DER sizes from openssl (x509 -outform der | wc -c): guards the decoder. */
 static const size_t blob_len[B_N] = {
 	[B_CA] = 431, [B_LEAF] = 307, [B_PIN] = 384, [B_TRUSTED] = 321,
-	[B_MAN] = 3, [B_MA] = 2, [B_M] = 1, [B_BIG] = PEM_DER_MAX,
+	[B_MAN] = 3, [B_MA] = 2, [B_M] = 1, [B_BIG] = PEM_DER_MAX, [B_KEY] = 72,
 };
 
 static unsigned char *blob[B_N];
@@ -248,6 +254,8 @@ enum { M_ONE, M_BYTES, M_SPLIT };
 
 /* Scans in[0..n); M_SPLIT feeds [0, split) then [split, n). A non-zero
  * return stops the scan, as tls.c's callers do. */
+static int run_keys; /* the scanner looks for private keys (X_KEYS rows) */
+
 static void run(const char *in, size_t n, int mode, size_t split, int stop_at,
     int stop_val, struct got *g)
 {
@@ -260,6 +268,9 @@ static void run(const char *in, size_t n, int mode, size_t split, int stop_at,
 	g->stop_val = stop_val;
 	memset(&s, 0xa5, sizeof s); /* pem_init must set every member */
 	pem_init(&s, collect, g);
+	if (s.keys != 0)
+		g->rc = 998; /* pem_init must start in certificate mode: fails the row */
+	s.keys = run_keys;
 	if (mode == M_ONE) {
 		rc = feed_copy(&s, in, n);
 	} else if (mode == M_BYTES) {
@@ -276,7 +287,8 @@ static void run(const char *in, size_t n, int mode, size_t split, int stop_at,
 		if (rc == 0 && pem_finish(&s) != 0)
 			rc = 999; /* a second finish must not deliver again */
 	}
-	g->rc = rc;
+	if (g->rc != 998)
+		g->rc = rc;
 }
 
 /* 1 if g holds exactly want[] (B_END-terminated), rc and late. */
@@ -311,6 +323,7 @@ enum {
 	X_TRAIL = 2,     /* " \t" before every line end */
 	X_NOEOL = 4,     /* the final LF is dropped */
 	X_BLANK = 8,     /* every LF doubled: blank lines everywhere */
+	X_KEYS = 16,     /* not a transformation: the scanner looks for keys */
 };
 
 static char *xform(const char *in, size_t n, int x, size_t *olen)
@@ -433,6 +446,23 @@ static const struct row rows[] = {
 	{ "Debian bundle comments between blocks", IN("# atlwho test CA\n" CA_PEM "\n# leaf\n" LEAF_PEM "\n"),
 	  0, 0, { B_CA, B_LEAF }, 0, 0, 0, 0 },
 	{ "PRIVATE KEY block skipped", IN(KEY_PEM CA_PEM), 0, 0, { B_CA }, 0, 0, 0, 0 },
+	{ "END TRUSTED CERTIFICATE does not close BEGIN CERTIFICATE",
+	  IN(BEGIN CA_BODY "-----END TRUSTED CERTIFICATE-----\n" PIN_PEM), 0, 0, { B_PIN }, 0, 0, 0, 0 },
+	/* --key files: the three unencrypted key labels, nothing else */
+	{ "keys: PRIVATE KEY (PKCS #8)", IN(KEY_OF("PRIVATE KEY")), 0, X_KEYS, { B_KEY }, 0, 0, 0, 0 },
+	{ "keys: EC PRIVATE KEY (SEC 1)", IN(KEY_OF("EC PRIVATE KEY")), 0, X_KEYS | X_CRLF, { B_KEY }, 0, 0, 0, 0 },
+	{ "keys: RSA PRIVATE KEY (PKCS #1)", IN(KEY_OF("RSA PRIVATE KEY")), 0, X_KEYS, { B_KEY }, 0, 0, 0, 0 },
+	{ "keys: certificates and parameters are passed over",
+	  IN(CA_PEM "-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n"
+	  KEY_OF("EC PRIVATE KEY") LEAF_PEM), 0, X_KEYS, { B_KEY }, 0, 0, 0, 0 },
+	{ "keys: an END of another label does not close the block",
+	  IN("-----BEGIN EC PRIVATE KEY-----\n" KEY_BODY "-----END PRIVATE KEY-----\n" KEY_OF("PRIVATE KEY")),
+	  0, X_KEYS, { B_KEY }, 0, 0, 0, 0 },
+	{ "keys: ENCRYPTED PRIVATE KEY is not decoded", IN(KEY_OF("ENCRYPTED PRIVATE KEY")), 0, X_KEYS,
+	  { B_END }, 0, 0, 0, 0 },
+	{ "keys: a Proc-Type encrypted key is not decoded",
+	  IN("-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\n" KEY_BODY
+	  "-----END RSA PRIVATE KEY-----\n"), 0, X_KEYS, { B_END }, 0, 0, 0, 0 },
 	{ "CSR and CRL blocks skipped",
 	  IN("-----BEGIN CERTIFICATE REQUEST-----\nTWFu\n-----END CERTIFICATE REQUEST-----\n"
 	     "-----BEGIN X509 CRL-----\nTWFu\n-----END X509 CRL-----\n" LEAF_PEM),
@@ -502,6 +532,7 @@ static void test_rows(void)
 
 		if (w->gen)
 			base = generate(w->gen, &n);
+		run_keys = !!(w->x & X_KEYS);
 		in = xform(base ? base : w->in, base ? n : w->len, w->x, &n);
 		free(base);
 
@@ -535,6 +566,7 @@ static void test_rows(void)
 			fprintf(stderr, "  %s: %zu split(s) wrong, first at %zu\n", w->label, nbad, first_bad);
 		free(in);
 	}
+	run_keys = 0;
 }
 
 /* A scanner reused after a stop keeps going from where it stopped. */

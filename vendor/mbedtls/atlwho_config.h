@@ -67,8 +67,8 @@ int fmt_snprintf(char *dst, size_t cap, const char *f, ...); /* src/fmt.h */
 #define MBEDTLS_X509_CRT_PARSE_C         /* certificates */
 #define MBEDTLS_X509_RSASSA_PSS_SUPPORT  /* PSS-signed certificates */
 #define MBEDTLS_X509_TRUSTED_CERTIFICATE_CALLBACK /* lazy CA loading: only the issuer's certificates are parsed */
-#define MBEDTLS_PEM_PARSE_C              /* PEM CA files, --cert and --key */
-#define MBEDTLS_BASE64_C                 /* PEM */
+/* No MBEDTLS_PEM_PARSE_C and MBEDTLS_BASE64_C: atlwho's own PEM scanner
+ * (src/pem.c) reads CA files, --cert and --key and hands mbedTLS DER; -2 KB. */
 
 /* --- TLS client --- */
 #define MBEDTLS_SSL_TLS_C                /* TLS */
