@@ -13,7 +13,7 @@ static="musl-gcc:musl-tools file:file"
 test="python3:python3 openssl:openssl nginx:nginx-light sh:dash curl:curl /etc/ssl/certs/ca-certificates.crt:ca-certificates"
 fuzz="clang:clang /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev"
 lint="cppcheck:cppcheck clang-tidy:clang-tidy valgrind:valgrind"
-bench="curl:curl go:golang-go /usr/bin/time:time"
+bench="curl:curl go:golang-go"
 # musl for the targets comes through multiarch (musl-dev:arm64/armhf ship
 # /usr/lib/<triplet>/musl-gcc.specs); /bin/busybox must be the static one.
 boot="qemu-system-x86_64:qemu-system-x86 dpkg-deb:dpkg apt-get:apt"

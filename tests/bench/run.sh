@@ -40,7 +40,7 @@ say() { printf 'bench: %s\n' "$*" >&2; }
 commas() { printf '%s' "$1" | sed -e ':a' -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|[^0-9]\)/\1,\2\3/; ta'; }
 die() { printf 'run.sh: %s\n' "$*" >&2; exit 1; }
 
-for c in cc curl go openssl nginx /usr/bin/time awk; do
+for c in cc curl go openssl nginx awk; do
 	command -v "$c" >/dev/null 2>&1 || die "missing $c (vendor/deps.sh build static test bench)"
 done
 [ -r "$SYS_BUNDLE" ] || die "missing $SYS_BUNDLE (ca-certificates)"
@@ -72,6 +72,8 @@ mkdir -p "$OUT/go/home"
 GOCLIENT=$OUT/client-go
 TIMER=$OUT/timer
 cc -O2 -o "$TIMER" "$ROOT/tests/bench/timer.c" || die "cannot build tests/bench/timer.c"
+PEAKRSS=$OUT/peakrss
+cc -O2 -o "$PEAKRSS" "$ROOT/tests/bench/peakrss.c" || die "cannot build tests/bench/peakrss.c"
 
 # --- throw-away PKI: an ECDSA P-256 CA and an RSA-2048 CA, one leaf each;
 # a P-384 root and intermediate with a P-256 leaf (Let's Encrypt's shape) ---
@@ -246,23 +248,21 @@ done
 
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 
-# --- peak RSS: /usr/bin/time, 5 runs; the highest is the figure, the lowest shows
-# the spread (file-backed pages: what the kernel maps around each fault varies) ---
+# --- peak RSS: tests/bench/peakrss.c reads VmHWM when the program exits
+# (getrusage's figure is coarse and counts the forked parent; see there);
+# 5 runs, the highest is the figure, the lowest shows the spread ---
 say "peak RSS"
 declare -A RSS=()
 for s in $SCENARIOS; do
 	for c in ${ACTIVE[$s]}; do
 		set_cmd "$c" "$s"
-		hi=0 lo=0
+		f=$OUT/runs/rss-$s-$c
+		: >"$f"
 		for _ in 1 2 3 4 5; do
-			if /usr/bin/time -f %M -o "$OUT/runs/rss.tmp" "${CMD[@]}" >/dev/null 2>&1; then
-				v=$(tail -n 1 "$OUT/runs/rss.tmp")
-				[ "$v" -gt "$hi" ] && hi=$v
-				{ [ "$lo" = 0 ] || [ "$v" -lt "$lo" ]; } && lo=$v
-			fi
+			"$PEAKRSS" "$f" "${CMD[@]}" >/dev/null 2>&1 || true
 		done
-		if [ "$hi" -gt 0 ]; then
-			RSS[$s-$c]="$(commas "$hi") ($(commas "$lo"))"
+		if [ -s "$f" ]; then
+			RSS[$s-$c]="$(commas "$(sort -n "$f" | tail -n 1)") ($(commas "$(sort -n "$f" | head -n 1)"))"
 		else
 			RSS[$s-$c]=n/a
 		fi
@@ -399,7 +399,7 @@ RES=$OUT/results.md
 	echo "$RUNS runs per client and scenario; the clients alternate within each iteration, order rotated." \
 		"Wall: fork to exit of the whole process (tests/bench/timer.c); CPU: its user+system time, all threads." \
 		"atlwho/peer: median over iterations of atlwho's time / the peer's time in the same iteration (< 1: atlwho is faster)." \
-		"Peak RSS: \`/usr/bin/time -f %M\`, highest (lowest) of 5 runs. Instructions: one \`valgrind --tool=callgrind" \
+		"Peak RSS: VmHWM at exit (tests/bench/peakrss.c), highest (lowest) of 5 runs. Instructions: one \`valgrind --tool=callgrind" \
 		"--trace-children=no\` run (Go with GODEBUG=asyncpreemptoff=1; curl, Python and node include their dynamic" \
 		"loading; n/a: valgrind could not run it within ${VG_TIMEOUT} s); atlwho/peer Ir: the ratio of the two counts." \
 		"Wall-time ratios move from one machine to the next, and with the load (wall times on a busy machine" \
