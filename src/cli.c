@@ -4,89 +4,101 @@
 #include "cli.h"
 
 #include "b64.h"
-#include <getopt.h> /* struct option only: parsing is ours */
 #include <string.h>
 
-const char cli_usage[] =
+/* The options, in --help's order: id, short letter (0: none), long name,
+ * argument ("": a flag), help. This one table drives parsing and --help;
+ * tests/test_docs.sh checks the man page and the README against --help. */
+#define CLI_OPTIONS(X) \
+	X(PRODUCT, 'p', "product", "jira|confluence|auto", "endpoint; auto (default): Jira, on 404 Confluence") \
+	X(PATH, 0, "path", "PATH", "another endpoint returning a user object") \
+	X(USER, 'u', "user", "USER", "Basic USER:TOKEN (Cloud: e-mail); default Bearer") \
+	X(TOKEN_FILE, 0, "token-file", "FILE", "read the token from FILE (- is stdin)") \
+	X(FORMAT, 0, "format", "text|json|env", "output format (default text)") \
+	X(JSON, 'j', "json", "", "the same as --format json") \
+	X(INCLUDE, 'i', "include", "", "print the status line and response headers first") \
+	X(RAW, 0, "raw", "", "only the deciding reply's body, as received") \
+	X(QUIET, 'q', "quiet", "", "print nothing; the exit code tells") \
+	X(VERBOSE, 'v', "verbose", "", "connection, TLS and HTTP details on stderr") \
+	X(CACERT, 0, "cacert", "FILE", "trust the CA certificates in FILE") \
+	X(CAPATH, 0, "capath", "DIR", "trust the CA certificates in DIR") \
+	X(PIN, 0, "pin", "sha256//B64[;...]", "require this server key (alone: the whole trust)") \
+	X(PINNEDPUBKEY, 0, "pinnedpubkey", "sha256//B64[;...]", "the same as --pin (curl's name)") \
+	X(CERT, 0, "cert", "FILE", "client certificate (with --key; mTLS)") \
+	X(KEY, 0, "key", "FILE", "the client certificate's unencrypted private key") \
+	X(INSECURE, 'k', "insecure", "", "do not verify the server (warns every time)") \
+	X(TLS_MIN, 0, "tls-min", "1.2|1.3", "lowest TLS version (default 1.2)") \
+	X(TLS_MAX, 0, "tls-max", "1.2|1.3", "highest TLS version (default 1.3)") \
+	X(PROXY, 'x', "proxy", "URL", "HTTP proxy http://[user:pass@]host:port") \
+	X(NOPROXY, 0, "noproxy", "LIST", "hosts that bypass the proxy (comma list, * for all)") \
+	X(LOCATION, 'L', "location", "", "follow same-origin redirects (and http->https)") \
+	X(MAX_REDIRS, 0, "max-redirs", "N", "at most N redirects (default 5)") \
+	X(IPV4, '4', "ipv4", "", "IPv4 addresses only") \
+	X(IPV6, '6', "ipv6", "", "IPv6 addresses only") \
+	X(CONNECT_TIMEOUT, 0, "connect-timeout", "S", "seconds per connection attempt (default 10)") \
+	X(MAX_TIME, 'm', "max-time", "S", "seconds for the whole check (default 30)") \
+	X(RETRY, 0, "retry", "N", "retry N times on connect errors, 429 and 503") \
+	X(FROM_FILE, 0, "from-file", "FILE", "classify a saved reply body (- is stdin)") \
+	X(HELP, 'h', "help", "", "this help") \
+	X(VERSION, 'V', "version", "", "version and TLS library")
+
+#define X_ID(id, s, l, a, h) O_##id,
+enum { CLI_OPTIONS(X_ID) O_COUNT };
+#define X_SHORT(id, s, l, a, h) s,
+static const char cli_shorts[O_COUNT] = { CLI_OPTIONS(X_SHORT) };
+#define X_ARG(id, s, l, a, h) sizeof(a) > 1,
+static const unsigned char cli_args[O_COUNT] = { CLI_OPTIONS(X_ARG) };
+/* Names, argument words and help, each NUL-terminated, three per option:
+ * one string instead of 93 pointers. */
+#define X_TEXT(id, s, l, a, h) l "\0" a "\0" h "\0"
+static const char cli_text[] = CLI_OPTIONS(X_TEXT);
+
+static const char cli_head[] =
 "usage: atlwho [options] BASE_URL\n"
 "Checks a Jira or Confluence API token and says whose it is.\n"
-"The token comes from --token-file FILE (- for stdin) or $ATLWHO_TOKEN, never argv.\n"
+"The token comes from --token-file FILE or $ATLWHO_TOKEN, never argv.\n"
+"\n";
+static const char cli_tail[] =
 "\n"
-"  -p, --product jira|confluence|auto   endpoint (default auto: Jira, then Confluence on 404)\n"
-"      --path PATH          another endpoint returning a user object (/rest/api/3/myself)\n"
-"  -u, --user USER          Basic auth as USER:TOKEN (Cloud: e-mail); default Bearer TOKEN\n"
-"      --token-file FILE    read the token from FILE (- is standard input)\n"
-"      --format text|json|env   output format (default text); -j is --format json\n"
-"  -i, --include            print the status line and response headers first\n"
-"      --raw                print the response body exactly as received, nothing else\n"
-"  -q, --quiet              print nothing; the exit code tells\n"
-"  -v, --verbose            connection, TLS, request and response details on stderr\n"
-"      --cacert FILE        trust the CA certificates in FILE\n"
-"      --capath DIR         trust the CA certificates in DIR\n"
-"      --pin sha256//B64[;...]  require this server public key (curl's --pinnedpubkey);\n"
-"                           without --cacert/--capath the pin alone is the trust\n"
-"      --cert FILE --key FILE   client certificate and key (mTLS)\n"
-"  -k, --insecure           do not verify the server (says so on stderr every time)\n"
-"      --tls-min 1.2|1.3    lowest TLS version (default 1.2)\n"
-"      --tls-max 1.2|1.3    highest TLS version (default 1.3)\n"
-"  -x, --proxy URL          HTTP proxy http://[user:pass@]host:port (else https_proxy...)\n"
-"      --noproxy LIST       hosts that bypass the proxy (comma list, * for all)\n"
-"  -L, --location           follow redirects on the same origin (and http->https)\n"
-"      --max-redirs N       at most N redirects (default 5)\n"
-"  -4, -6                   IPv4 or IPv6 only\n"
-"      --connect-timeout S  seconds per connection attempt (default 10)\n"
-"  -m, --max-time S         seconds for the whole check (default 30)\n"
-"      --retry N            retry N times on connect errors, 429 and 503\n"
-"      --from-file FILE     classify a saved response body instead (- is stdin)\n"
-"  -h, --help               this help;  -V, --version  version and TLS library\n"
-"\n"
-"output: name (Jira name, Confluence username), displayName, active, accountId, type,\n"
-"  emailAddress; values with 12 bytes of the token (16 of base64) read <redacted>\n"
+"output: name (Jira name, Confluence username), displayName, active, accountId,\n"
+"  type, emailAddress; values with 12 bytes of the token (16 of base64) read\n"
+"  <redacted>\n"
 "\n"
 "exit codes: 0 authenticated, active   1 authenticated, inactive   2 usage/config\n"
 "            3 rejected or anonymous    4 CAPTCHA lockout           5 network\n"
 "            6 TLS                      7 unexpected reply\n";
 
-enum {
-	O_PATH = 256, O_TOKEN_FILE, O_FORMAT, O_RAW, O_CACERT, O_CAPATH, O_PIN,
-	O_CERT, O_KEY, O_TLS_MIN, O_TLS_MAX, O_NOPROXY, O_MAX_REDIRS, O_CONNECT_TIMEOUT,
-	O_RETRY, O_FROM_FILE
-};
+/* The k-th string of option id's three (0 name, 1 argument, 2 help). */
+static const char *text_of(int id, int k)
+{
+	const char *t = cli_text;
+	int n = id * 3 + k;
 
-static const struct option cli_long[] = {
-	{ "product", required_argument, 0, 'p' },
-	{ "path", required_argument, 0, O_PATH },
-	{ "user", required_argument, 0, 'u' },
-	{ "token-file", required_argument, 0, O_TOKEN_FILE },
-	{ "format", required_argument, 0, O_FORMAT },
-	{ "json", no_argument, 0, 'j' },
-	{ "include", no_argument, 0, 'i' },
-	{ "raw", no_argument, 0, O_RAW },
-	{ "quiet", no_argument, 0, 'q' },
-	{ "verbose", no_argument, 0, 'v' },
-	{ "cacert", required_argument, 0, O_CACERT },
-	{ "capath", required_argument, 0, O_CAPATH },
-	{ "pin", required_argument, 0, O_PIN },
-	{ "pinnedpubkey", required_argument, 0, O_PIN },
-	{ "cert", required_argument, 0, O_CERT },
-	{ "key", required_argument, 0, O_KEY },
-	{ "insecure", no_argument, 0, 'k' },
-	{ "tls-min", required_argument, 0, O_TLS_MIN },
-	{ "tls-max", required_argument, 0, O_TLS_MAX },
-	{ "proxy", required_argument, 0, 'x' },
-	{ "noproxy", required_argument, 0, O_NOPROXY },
-	{ "location", no_argument, 0, 'L' },
-	{ "max-redirs", required_argument, 0, O_MAX_REDIRS },
-	{ "ipv4", no_argument, 0, '4' },
-	{ "ipv6", no_argument, 0, '6' },
-	{ "connect-timeout", required_argument, 0, O_CONNECT_TIMEOUT },
-	{ "max-time", required_argument, 0, 'm' },
-	{ "retry", required_argument, 0, O_RETRY },
-	{ "from-file", required_argument, 0, O_FROM_FILE },
-	{ "help", no_argument, 0, 'h' },
-	{ "version", no_argument, 0, 'V' },
-	{ 0, 0, 0, 0 }
-};
+	while (n--)
+		t += strlen(t) + 1;
+	return t;
+}
+
+void cli_help(void (*put)(void *ctx, const char *s, size_t n), void *ctx)
+{
+	int id;
+
+	put(ctx, cli_head, sizeof cli_head - 1);
+	for (id = 0; id < O_COUNT; id++) {
+		char line[200];
+		const char *arg = text_of(id, 1);
+		int n = fmt_snprintf(line, sizeof line, "  %c%c%s--%s%s%s", cli_shorts[id] ? '-' : ' ',
+		    cli_shorts[id] ? cli_shorts[id] : ' ', cli_shorts[id] ? ", " : "  ", text_of(id, 0),
+		    *arg ? " " : "", arg);
+		if (n < 0 || (size_t)n >= sizeof line)
+			continue;
+		/* help in column 30, or on the next line after a long option */
+		fmt_snprintf(line + n, sizeof line - (size_t)n, "%s%*s%s\n", n < 29 ? "" : "\n",
+		    n < 29 ? 29 - n : 29, "", text_of(id, 2));
+		put(ctx, line, strlen(line));
+	}
+	put(ctx, cli_tail, sizeof cli_tail - 1);
+}
 
 int cli_seconds(const char *s, long max_ms, long *ms)
 {
@@ -182,7 +194,7 @@ static int apply(struct cli_opts *o, int c, const char *a, char *err, size_t err
 	if (!a)
 		a = ""; /* flags get no value; the table guarantees one for the rest */
 	switch (c) {
-	case 'p':
+	case O_PRODUCT:
 		if (strcmp(a, "jira") == 0)
 			o->product = CLI_JIRA;
 		else if (strcmp(a, "confluence") == 0)
@@ -197,7 +209,7 @@ static int apply(struct cli_opts *o, int c, const char *a, char *err, size_t err
 			return bad(err, errcap, "--path", a, "must start with /");
 		o->path = a;
 		break;
-	case 'u': o->user = a; break;
+	case O_USER: o->user = a; break;
 	case O_TOKEN_FILE: o->token_file = a; break;
 	case O_FORMAT:
 		if (strcmp(a, "text") == 0)
@@ -209,14 +221,15 @@ static int apply(struct cli_opts *o, int c, const char *a, char *err, size_t err
 		else
 			return bad(err, errcap, "--format", a, "expected text, json or env");
 		break;
-	case 'j': o->format = CLI_JSON; break;
-	case 'i': o->include = 1; break;
+	case O_JSON: o->format = CLI_JSON; break;
+	case O_INCLUDE: o->include = 1; break;
 	case O_RAW: o->raw = 1; break;
-	case 'q': o->quiet = 1; break;
-	case 'v': o->verbose = 1; break;
+	case O_QUIET: o->quiet = 1; break;
+	case O_VERBOSE: o->verbose = 1; break;
 	case O_CACERT: o->cacert = a; break;
 	case O_CAPATH: o->capath = a; break;
-	case O_PIN: {
+	case O_PIN:
+	case O_PINNEDPUBKEY: {
 		const char *why;
 		if (check_pins(a, &why) != 0) {
 			fmt_snprintf(err, errcap, "--pin '%.120s%s': %s", a, strlen(a) > 120 ? "..." : "", why);
@@ -227,7 +240,7 @@ static int apply(struct cli_opts *o, int c, const char *a, char *err, size_t err
 	}
 	case O_CERT: o->cert = a; break;
 	case O_KEY: o->key = a; break;
-	case 'k': o->insecure = 1; break;
+	case O_INSECURE: o->insecure = 1; break;
 	case O_TLS_MIN:
 		if ((o->tls_min = tls_version(a)) == 0)
 			return bad(err, errcap, "--tls-min", a, "expected 1.2 or 1.3");
@@ -236,20 +249,20 @@ static int apply(struct cli_opts *o, int c, const char *a, char *err, size_t err
 		if ((o->tls_max = tls_version(a)) == 0)
 			return bad(err, errcap, "--tls-max", a, "expected 1.2 or 1.3");
 		break;
-	case 'x': o->proxy = a; break;
+	case O_PROXY: o->proxy = a; break;
 	case O_NOPROXY: o->noproxy = a; break;
-	case 'L': o->follow = 1; break;
+	case O_LOCATION: o->follow = 1; break;
 	case O_MAX_REDIRS:
 		if (parse_int(a, 0, CLI_REDIRS_MAX, &o->max_redirs))
 			return bad(err, errcap, "--max-redirs", a, "expected 0 to 50");
 		break;
-	case '4': o->family = 4; break;
-	case '6': o->family = 6; break;
+	case O_IPV4: o->family = 4; break;
+	case O_IPV6: o->family = 6; break;
 	case O_CONNECT_TIMEOUT:
 		if (cli_seconds(a, CLI_TIME_MAX_MS, &o->connect_ms))
 			return bad(err, errcap, "--connect-timeout", a, "expected seconds, 0.001 to 86400");
 		break;
-	case 'm':
+	case O_MAX_TIME:
 		if (cli_seconds(a, CLI_TIME_MAX_MS, &o->max_ms))
 			return bad(err, errcap, "--max-time", a, "expected seconds, 0.001 to 86400");
 		break;
@@ -258,25 +271,36 @@ static int apply(struct cli_opts *o, int c, const char *a, char *err, size_t err
 			return bad(err, errcap, "--retry", a, "expected 0 to 100");
 		break;
 	case O_FROM_FILE: o->from_file = a; break;
-	case 'h': o->help = 1; break;
-	case 'V': o->version = 1; break;
+	case O_HELP: o->help = 1; break;
+	case O_VERSION: o->version = 1; break;
 	}
 	return 0;
 }
 
-static const char cli_short[] = "p:u:jiqvkx:L46m:hV";
-
 /* Long options must be spelt in full: getopt_long's unambiguous prefixes
  * ("--token" for "--token-file") would take a token typed after a guessed
- * option name for a file name and echo it in an error. */
-static const struct option *find_long(const char *name, size_t n)
+ * option name for a file name and echo it in an error. The option's id, or
+ * -1. */
+static int find_long(const char *name, size_t n)
 {
-	const struct option *lo;
+	int id;
 
-	for (lo = cli_long; lo->name; lo++)
-		if (strlen(lo->name) == n && memcmp(lo->name, name, n) == 0)
-			return lo;
-	return NULL;
+	for (id = 0; id < O_COUNT; id++) {
+		const char *l = text_of(id, 0);
+		if (strlen(l) == n && memcmp(l, name, n) == 0)
+			return id;
+	}
+	return -1;
+}
+
+static int find_short(char c)
+{
+	int id;
+
+	for (id = 0; c && id < O_COUNT; id++)
+		if (cli_shorts[id] == c)
+			return id;
+	return -1;
 }
 
 /* getopt_long conventions without getopt (whose error printing drags
@@ -308,9 +332,9 @@ int cli_parse(struct cli_opts *o, int argc, char **argv, char *err, size_t errca
 		if (a[1] == '-') {
 			const char *name = a + 2, *eq = strchr(name, '=');
 			size_t n = eq ? (size_t)(eq - name) : strlen(name);
-			const struct option *lo = find_long(name, n);
+			int id = find_long(name, n);
 			const char *val = NULL;
-			if (!lo) {
+			if (id < 0) {
 				if (n == 5 && memcmp(name, "token", 5) == 0)
 					fmt_snprintf(err, errcap, "there is no --token option: a token on the command line "
 					    "shows in ps and shell history; use --token-file FILE or ATLWHO_TOKEN");
@@ -319,34 +343,35 @@ int cli_parse(struct cli_opts *o, int argc, char **argv, char *err, size_t errca
 					    (int)(n > 40 ? 40 : n), name);
 				return -1;
 			}
-			if (lo->has_arg == no_argument && eq) {
-				fmt_snprintf(err, errcap, "option '--%s' takes no value (try 'atlwho --help')", lo->name);
+			if (!cli_args[id] && eq) {
+				fmt_snprintf(err, errcap, "option '--%s' takes no value (try 'atlwho --help')", text_of(id, 0));
 				return -1;
 			}
-			if (lo->has_arg == required_argument) {
+			if (cli_args[id]) {
 				if (eq)
 					val = eq + 1;
 				else if (i + 1 < argc)
 					val = argv[++i];
 				else {
-					fmt_snprintf(err, errcap, "option '--%s' needs a value (try 'atlwho --help')", lo->name);
+					fmt_snprintf(err, errcap, "option '--%s' needs a value (try 'atlwho --help')", text_of(id, 0));
 					return -1;
 				}
 			}
-			if (apply(o, lo->val, val, err, errcap) != 0)
+			if (apply(o, id, val, err, errcap) != 0)
 				return -1;
 			if (o->help || o->version)
 				return 0;
 			continue;
 		}
 		for (a++; *a; a++) {
-			const char *spec = strchr(cli_short, *a), *val = NULL;
-			if (*a == ':' || !spec) {
+			int id = find_short(*a);
+			const char *val = NULL;
+			if (id < 0) {
 				fmt_snprintf(err, errcap, "unknown option '-%c' (try 'atlwho --help')",
 				    (*a >= 0x21 && *a < 0x7f) ? *a : '?');
 				return -1;
 			}
-			if (spec[1] == ':') {
+			if (cli_args[id]) {
 				if (a[1])
 					val = a + 1;
 				else if (i + 1 < argc)
@@ -356,7 +381,7 @@ int cli_parse(struct cli_opts *o, int argc, char **argv, char *err, size_t errca
 					return -1;
 				}
 			}
-			if (apply(o, *a, val, err, errcap) != 0)
+			if (apply(o, id, val, err, errcap) != 0)
 				return -1;
 			if (o->help || o->version)
 				return 0;

@@ -1,4 +1,5 @@
-/* cli.h: atlwho's command line (getopt_long conventions) into a plain struct.
+/* cli.h: atlwho's command line (getopt_long conventions, one option table
+ * for parsing and --help) into a plain struct.
  * Pure: no I/O; errors come back as one line for main to print (exit 2). */
 #ifndef ATLWHO_CLI_H
 #define ATLWHO_CLI_H
@@ -32,6 +33,7 @@ int cli_parse(struct cli_opts *o, int argc, char **argv, char *err, size_t errca
 /* Parses seconds with up to 3 decimals ("10", "2.5") into ms in 1..max. */
 int cli_seconds(const char *s, long max_ms, long *ms);
 
-extern const char cli_usage[];
+/* Writes --help, generated from the option table, through put. */
+void cli_help(void (*put)(void *ctx, const char *s, size_t n), void *ctx);
 
 #endif

@@ -810,6 +810,11 @@ static void version(struct run *R)
 	rep_flush(&R->out);
 }
 
+static void help_put(void *ctx, const char *s, size_t n)
+{
+	rep_write(ctx, s, n);
+}
+
 int main(int argc, char **argv)
 {
 	static struct run R;
@@ -829,7 +834,7 @@ int main(int argc, char **argv)
 		return EX_USAGE;
 	}
 	if (o.help) {
-		rep_str(&R.out, cli_usage);
+		cli_help(help_put, &R.out);
 		rep_flush(&R.out);
 		return 0;
 	}

@@ -73,29 +73,31 @@ int tls_parse_pins(const char *s, char pins[][TLS_PIN_LEN + 1], int max)
 
 /* --- alerts by name (RFC 8446 section 6, RFC 5246 section 7.2) --- */
 
-static const struct { unsigned char code; const char *name; } tls_alerts[] = {
-	{ 0, "close_notify" }, { 10, "unexpected_message" }, { 20, "bad_record_mac" },
-	{ 21, "decryption_failed" }, { 22, "record_overflow" }, { 30, "decompression_failure" },
-	{ 40, "handshake_failure" }, { 41, "no_certificate" }, { 42, "bad_certificate" },
-	{ 43, "unsupported_certificate" }, { 44, "certificate_revoked" }, { 45, "certificate_expired" },
-	{ 46, "certificate_unknown" }, { 47, "illegal_parameter" }, { 48, "unknown_ca" },
-	{ 49, "access_denied" }, { 50, "decode_error" }, { 51, "decrypt_error" },
-	{ 60, "export_restriction" }, { 70, "protocol_version" }, { 71, "insufficient_security" },
-	{ 80, "internal_error" }, { 86, "inappropriate_fallback" }, { 90, "user_canceled" },
-	{ 100, "no_renegotiation" }, { 109, "missing_extension" }, { 110, "unsupported_extension" },
-	{ 111, "certificate_unobtainable" }, { 112, "unrecognized_name" },
-	{ 113, "bad_certificate_status_response" }, { 114, "bad_certificate_hash_value" },
-	{ 115, "unknown_psk_identity" }, { 116, "certificate_required" },
-	{ 120, "no_application_protocol" },
+/* Codes and names in step, the names packed in one string (a table of
+ * pointers would cost 8 bytes a name in a 256 KiB binary). */
+static const unsigned char tls_alert_codes[] = {
+	0, 10, 20, 21, 22, 30, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 60, 70, 71,
+	80, 86, 90, 100, 109, 110, 111, 112, 113, 114, 115, 116, 120,
 };
+static const char tls_alert_names[] =
+	"close_notify\0unexpected_message\0bad_record_mac\0decryption_failed\0record_overflow\0"
+	"decompression_failure\0handshake_failure\0no_certificate\0bad_certificate\0"
+	"unsupported_certificate\0certificate_revoked\0certificate_expired\0certificate_unknown\0"
+	"illegal_parameter\0unknown_ca\0access_denied\0decode_error\0decrypt_error\0"
+	"export_restriction\0protocol_version\0insufficient_security\0internal_error\0"
+	"inappropriate_fallback\0user_canceled\0no_renegotiation\0missing_extension\0"
+	"unsupported_extension\0certificate_unobtainable\0unrecognized_name\0"
+	"bad_certificate_status_response\0bad_certificate_hash_value\0unknown_psk_identity\0"
+	"certificate_required\0no_application_protocol\0";
 
 const char *tls_alert_name(unsigned alert)
 {
+	const char *n = tls_alert_names;
 	size_t i;
 
-	for (i = 0; i < sizeof tls_alerts / sizeof tls_alerts[0]; i++)
-		if (tls_alerts[i].code == alert)
-			return tls_alerts[i].name;
+	for (i = 0; i < sizeof tls_alert_codes; i++, n += strlen(n) + 1)
+		if (tls_alert_codes[i] == alert)
+			return n;
 	return "unknown";
 }
 
@@ -711,9 +713,9 @@ static void explain_verify(struct tls_conn *c, const char *host, char *err, size
 /* --- naming a failure by its cause --- */
 
 /* What atlwho offers, for "nothing in common" messages. */
-#define TLS_OFFER "TLS 1.2 and 1.3 with ECDHE (x25519, P-256, P-384), AES-GCM or ChaCha20-Poly1305, " \
-	"and RSA (rsaEncryption) or ECDSA (P-256, P-384) certificate keys; RSA-PSS keys " \
-	"(id-RSASSA-PSS) are not supported by its TLS library"
+static const char tls_offer[] = "TLS 1.2 and 1.3 with ECDHE (x25519, P-256, P-384), AES-GCM or "
+	"ChaCha20-Poly1305, and RSA (rsaEncryption) or ECDSA (P-256, P-384) certificate keys; RSA-PSS keys "
+	"(id-RSASSA-PSS) are not supported by its TLS library";
 
 /* RFC 8446 section 4.6.3; mbedTLS 3.6 has no name for it (it cannot
  * process one). */
@@ -770,7 +772,7 @@ static void say_alert(const struct tls_conn *c, char *err, size_t errcap)
 		say_cert_required(c, how, err, errcap);
 	else if (a == MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE || a == MBEDTLS_SSL_ALERT_MSG_INSUFFICIENT_SECURITY)
 		fmt_snprintf(err, errcap, "%s refused the TLS handshake (%s): no cipher suite, key exchange group "
-		    "or signature algorithm in common; atlwho offers " TLS_OFFER, h, how);
+		    "or signature algorithm in common; atlwho offers %s", h, how, tls_offer);
 	else if (a == MBEDTLS_SSL_ALERT_MSG_PROTOCOL_VERSION)
 		fmt_snprintf(err, errcap, "%s refused the TLS handshake (%s): no TLS version in common "
 		    "(atlwho speaks TLS 1.2 and 1.3, within --tls-min and --tls-max)", h, how);
@@ -898,7 +900,7 @@ static int explain_handshake(struct tls_conn *c, int r, char *err, size_t errcap
 		break;
 	case MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE:
 	case MBEDTLS_ERR_SSL_BAD_PROTOCOL_VERSION:
-		fmt_snprintf(err, errcap, "no TLS version or cipher suite in common with %s: atlwho offers " TLS_OFFER, h);
+		fmt_snprintf(err, errcap, "no TLS version or cipher suite in common with %s: atlwho offers %s", h, tls_offer);
 		break;
 	case MBEDTLS_ERR_SSL_CONN_EOF:
 		fmt_snprintf(err, errcap, "%s closed the connection during the TLS handshake", h);

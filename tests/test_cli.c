@@ -410,20 +410,61 @@ static void test_seconds(void)
 	}
 }
 
-/* --help lists every option the parser knows (aliases aside). */
+/* --help, generated from the option table, lists every option the parser
+ * knows, each on its own line, and fits 80 columns. */
+struct help_buf { char b[8192]; size_t n; };
+
+static void help_put(void *ctx, const char *s, size_t n)
+{
+	struct help_buf *h = ctx;
+
+	if (h->n + n < sizeof h->b) {
+		memcpy(h->b + h->n, s, n);
+		h->n += n;
+		h->b[h->n] = 0;
+	}
+}
+
 static void test_usage(void)
 {
 	static const char *const opts[] = {
-		"--product", "--path", "--user", "--token-file", "--format", "--include", "--raw",
-		"--quiet", "--verbose", "--cacert", "--capath", "--pin", "--cert", "--key",
-		"--insecure", "--tls-min", "--proxy", "--noproxy", "--location", "--max-redirs",
-		"--connect-timeout", "--max-time", "--retry", "--from-file", "--help", "--version",
-		"-j", "-4", "-6", "exit codes",
+		"--product", "--path", "--user", "--token-file", "--format", "--json", "--include", "--raw",
+		"--quiet", "--verbose", "--cacert", "--capath", "--pin", "--pinnedpubkey", "--cert", "--key",
+		"--insecure", "--tls-min", "--tls-max", "--proxy", "--noproxy", "--location", "--max-redirs",
+		"--ipv4", "--ipv6", "--connect-timeout", "--max-time", "--retry", "--from-file", "--help",
+		"--version", "-j,", "-4,", "-6,", "exit codes",
 	};
-	size_t i;
+	static struct help_buf h;
+	size_t i, col = 0, widest = 0;
 
+	cli_help(help_put, &h);
 	for (i = 0; i < sizeof opts / sizeof opts[0]; i++)
-		T_CHECK(strstr(cli_usage, opts[i]) != NULL, opts[i]);
+		T_CHECK(strstr(h.b, opts[i]) != NULL, opts[i]);
+	for (i = 0; i < h.n; i++) {
+		col = h.b[i] == '\n' ? 0 : col + 1;
+		if (col > widest)
+			widest = col;
+	}
+	T_CHECK(widest <= 80, "--help fits 80 columns");
+	/* every option --help names is one the parser accepts */
+	for (i = 0; i + 3 < h.n; i++) {
+		if (h.b[i] == '-' && h.b[i + 1] == '-' && h.b[i + 2] >= 'a' && h.b[i + 2] <= 'z' &&
+		    (i == 0 || h.b[i - 1] == ' ')) {
+			char name[40], val[] = "1";
+			const char *av[5] = { "atlwho", name, val, "https://x", NULL };
+			struct cli_opts o;
+			char err[256];
+			size_t k = 0;
+			int rc;
+			while (k + 1 < sizeof name && (h.b[i + k] == '-' || (h.b[i + k] >= 'a' && h.b[i + k] <= 'z') ||
+			    (h.b[i + k] >= '0' && h.b[i + k] <= '9')))
+				name[k] = h.b[i + k], k++;
+			name[k] = 0;
+			getopt_reset();
+			rc = cli_parse(&o, 4, (char **)av, err, sizeof err);
+			T_CHECK(rc == 0 || strstr(err, "unknown option") == NULL, name);
+		}
+	}
 }
 
 int main(void)

@@ -191,8 +191,33 @@ static void test_parse(void)
 	}
 }
 
+/* Alert names (RFC 8446 section 6, RFC 5246 section 7.2): the packed table
+ * stays in step with its codes. */
+static void test_alert_names(void)
+{
+	static const struct { unsigned code; const char *name; } rows[] = {
+		{ 0, "close_notify" }, { 10, "unexpected_message" }, { 20, "bad_record_mac" },
+		{ 40, "handshake_failure" }, { 42, "bad_certificate" }, { 47, "illegal_parameter" },
+		{ 48, "unknown_ca" }, { 50, "decode_error" }, { 70, "protocol_version" },
+		{ 71, "insufficient_security" }, { 80, "internal_error" }, { 100, "no_renegotiation" },
+		{ 110, "unsupported_extension" }, { 112, "unrecognized_name" },
+		{ 116, "certificate_required" }, { 120, "no_application_protocol" },
+		{ 1, "unknown" }, { 117, "unknown" }, { 255, "unknown" }, { 256, "unknown" },
+	};
+	size_t i;
+	unsigned a;
+	int named = 0;
+
+	for (i = 0; i < sizeof rows / sizeof rows[0]; i++)
+		T_EQ_STR(tls_alert_name(rows[i].code), rows[i].name, rows[i].name);
+	for (a = 0; a < 256; a++)
+		named += strcmp(tls_alert_name(a), "unknown") != 0;
+	T_EQ_INT(named, 34, "34 alerts have names");
+}
+
 int main(void)
 {
+	test_alert_names();
 	test_known();
 	test_cert_pin(ca_pem, sizeof ca_pem, CA_SPKI_OFF, CA_PIN, "CA certificate's key");
 	test_cert_pin(pin_pem, sizeof pin_pem, PIN_SPKI_OFF, PIN_PIN, "PIN certificate's key");

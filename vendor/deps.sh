@@ -13,7 +13,7 @@ static="musl-gcc:musl-tools file:file"
 test="python3:python3 openssl:openssl nginx:nginx-light sh:dash curl:curl /etc/ssl/certs/ca-certificates.crt:ca-certificates"
 fuzz="clang:clang /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev"
 lint="cppcheck:cppcheck clang-tidy:clang-tidy valgrind:valgrind"
-bench="curl:curl go:golang-go /usr/bin/time:time"
+bench="curl:curl go:golang-go"
 # make test-interop (tests/interop/): the real server stacks atlwho is proved
 # against, curl as the reference client, and what builds the C, Java and Go
 # responders at test time.

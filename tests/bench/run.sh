@@ -7,7 +7,7 @@
 #
 # Environment:
 #   BENCH_RUNS=N        timed runs per scenario and client (default 30; 3 = smoke run)
-#   BENCH_PORT=P        first of the two loopback ports (default 18443)
+#   BENCH_PORT=P        first of the three loopback ports (default 18443)
 #   BENCH_EXTRA=0       leave out the Python and node rows
 #   BENCH_CALLGRIND=0   skip the instruction counts and the heap profile (valgrind)
 #   BENCH_VG_TIMEOUT=S  bound on each callgrind run (default 120 s)
@@ -22,6 +22,7 @@ OUT=$ROOT/build/bench
 RUNS=${BENCH_RUNS:-30}
 PORT_EC=${BENCH_PORT:-18443}
 PORT_RSA=$((PORT_EC + 1))
+PORT_P384=$((PORT_EC + 2))
 EXTRA=${BENCH_EXTRA:-1}
 CALLGRIND=${BENCH_CALLGRIND:-1}
 VG_TIMEOUT=${BENCH_VG_TIMEOUT:-120}
@@ -39,10 +40,17 @@ say() { printf 'bench: %s\n' "$*" >&2; }
 commas() { printf '%s' "$1" | sed -e ':a' -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|[^0-9]\)/\1,\2\3/; ta'; }
 die() { printf 'run.sh: %s\n' "$*" >&2; exit 1; }
 
-for c in cc curl go openssl nginx /usr/bin/time awk; do
+for c in cc curl go openssl nginx awk; do
 	command -v "$c" >/dev/null 2>&1 || die "missing $c (vendor/deps.sh build static test bench)"
 done
 [ -r "$SYS_BUNDLE" ] || die "missing $SYS_BUNDLE (ca-certificates)"
+
+# The machine, said before anything runs: wall times and their ratios hold
+# only for it (and only when it is quiet); instruction counts do not move.
+CPU_MODEL=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+[ -n "$CPU_MODEL" ] || CPU_MODEL=$(uname -m)
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+say "machine: $CPU_MODEL, $(nproc) CPUs, Linux $(uname -r); load average $LOAD_START (1, 5, 15 min)"
 
 rm -rf "$OUT/runs" "$OUT/callgrind" "$OUT/nginx"
 mkdir -p "$OUT/runs" "$OUT/callgrind" "$OUT/nginx/tmp" "$OUT/nginx/pki" "$OUT/go"
@@ -64,8 +72,11 @@ mkdir -p "$OUT/go/home"
 GOCLIENT=$OUT/client-go
 TIMER=$OUT/timer
 cc -O2 -o "$TIMER" "$ROOT/tests/bench/timer.c" || die "cannot build tests/bench/timer.c"
+PEAKRSS=$OUT/peakrss
+cc -O2 -o "$PEAKRSS" "$ROOT/tests/bench/peakrss.c" || die "cannot build tests/bench/peakrss.c"
 
-# --- throw-away PKI: an ECDSA P-256 CA and an RSA-2048 CA, one leaf each ---
+# --- throw-away PKI: an ECDSA P-256 CA and an RSA-2048 CA, one leaf each;
+# a P-384 root and intermediate with a P-256 leaf (Let's Encrypt's shape) ---
 say "making certificates"
 PKI=$OUT/nginx/pki
 mkca() { # name keyalg-options...
@@ -74,6 +85,14 @@ mkca() { # name keyalg-options...
 		-subj "/O=atlwho bench/CN=atlwho bench $n" -addext basicConstraints=critical,CA:TRUE \
 		-addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
 }
+mkint() { # name ca keyalg-options...: an intermediate CA signed by ca
+	local n=$1 ca=$2; shift 2
+	openssl req -new -nodes -newkey "$@" -keyout "$PKI/$n.key" -out "$PKI/$n.csr" \
+		-subj "/O=atlwho bench/CN=atlwho bench $n" 2>/dev/null
+	printf '%s\n' "basicConstraints=critical,CA:TRUE,pathlen:0" "keyUsage=critical,keyCertSign,cRLSign" >"$PKI/$n.ext"
+	openssl x509 -req -in "$PKI/$n.csr" -CA "$PKI/$ca.crt" -CAkey "$PKI/$ca.key" -CAcreateserial \
+		-days 30 -sha384 -extfile "$PKI/$n.ext" -out "$PKI/$n.crt" 2>/dev/null
+}
 mkleaf() { # name ca keyalg-options...
 	local n=$1 ca=$2; shift 2
 	openssl req -new -nodes -newkey "$@" -keyout "$PKI/$n.key" -out "$PKI/$n.csr" \
@@ -81,12 +100,21 @@ mkleaf() { # name ca keyalg-options...
 	printf '%s\n' "subjectAltName=IP:127.0.0.1,DNS:localhost" "basicConstraints=CA:FALSE" \
 		"keyUsage=critical,digitalSignature,keyEncipherment" "extendedKeyUsage=serverAuth" >"$PKI/$n.ext"
 	openssl x509 -req -in "$PKI/$n.csr" -CA "$PKI/$ca.crt" -CAkey "$PKI/$ca.key" -CAcreateserial \
-		-days 30 -sha256 -extfile "$PKI/$n.ext" -out "$PKI/$n.crt" 2>/dev/null
+		-days 30 "-${LEAF_MD:-sha256}" -extfile "$PKI/$n.ext" -out "$PKI/$n.crt" 2>/dev/null
 }
 mkca ca-ec ec -pkeyopt ec_paramgen_curve:P-256
 mkca ca-rsa rsa:2048
 mkleaf ec ca-ec ec -pkeyopt ec_paramgen_curve:P-256
 mkleaf rsa ca-rsa rsa:2048
+mkca ca-384 ec -pkeyopt ec_paramgen_curve:P-384
+mkint int-384 ca-384 ec -pkeyopt ec_paramgen_curve:P-384
+LEAF_MD=sha384 mkleaf ec384 int-384 ec -pkeyopt ec_paramgen_curve:P-256
+cat "$PKI/ec384.crt" "$PKI/int-384.crt" >"$PKI/ec384-chain.crt"
+CA384=$OUT/ca-384.pem           # the P-384 root only
+cp "$PKI/ca-384.crt" "$CA384"
+# (5): the SubjectPublicKeyInfo pin of the P-256 leaf, curl's format
+PIN=sha256//$(openssl x509 -in "$PKI/ec.crt" -pubkey -noout | openssl pkey -pubin -outform der |
+	openssl dgst -sha256 -binary | openssl base64 -A)
 CA=$OUT/ca.pem                  # the test CAs only
 BUNDLE=$OUT/ca-bundle-system.pem # the system bundle, our CAs appended at the end
 cat "$PKI/ca-ec.crt" "$PKI/ca-rsa.crt" >"$CA"
@@ -115,7 +143,7 @@ BIGSZ=$(wc -c <"$WWW/big/rest/api/2/myself")
 NGX=$OUT/nginx
 user_line=""
 [ "$(id -u)" = 0 ] && user_line="user root;" # workers keep root: build/ need not be world-readable
-sed -e "s|@DIR@|$NGX|g" -e "s|@PORT_EC@|$PORT_EC|g" -e "s|@PORT_RSA@|$PORT_RSA|g" -e "s|@USER@|$user_line|" \
+sed -e "s|@DIR@|$NGX|g" -e "s|@PORT_EC@|$PORT_EC|g" -e "s|@PORT_RSA@|$PORT_RSA|g" -e "s|@PORT_P384@|$PORT_P384|g" -e "s|@USER@|$user_line|" \
 	"$ROOT/tests/bench/nginx.conf.in" >"$NGX/nginx.conf"
 stop_nginx() {
 	local pid
@@ -126,7 +154,7 @@ stop_nginx() {
 trap stop_nginx EXIT
 trap 'exit 130' INT TERM
 nginx -p "$NGX" -c "$NGX/nginx.conf" -e "$NGX/error.log" ||
-	die "nginx did not start (ports $PORT_EC/$PORT_RSA busy? set BENCH_PORT); see $NGX/error.log"
+	die "nginx did not start (ports $PORT_EC..$PORT_P384 busy? set BENCH_PORT); see $NGX/error.log"
 for _ in $(seq 50); do [ -s "$NGX/nginx.pid" ] && break; sleep 0.1; done
 
 # --- clients and scenarios ---
@@ -141,13 +169,15 @@ CLIENTS="atlwho curl go"
 [ -n "$PY" ] && CLIENTS="$CLIENTS python"
 [ -n "$NODE" ] && CLIENTS="$CLIENTS node"
 
-SCENARIOS="s1 s2 s3 s4"
+SCENARIOS="s1 s2 s5 s6 s3 s4"
 scen_name() {
 	case $1 in
 	s1) echo "(1) TLS 1.3, ECDSA P-256" ;;
 	s2) echo "(2) TLS 1.2, RSA-2048" ;;
 	s3) echo "(3) TLS 1.3, system bundle ($NSYS CAs + ours at the end)" ;;
 	s4) echo "(4) $(commas "$BIGSZ")-byte reply, TLS 1.3 ECDSA" ;;
+	s5) echo "(5) TLS 1.3, ECDSA P-256, pin only (no CA)" ;;
+	s6) echo "(6) TLS 1.3, P-384 root and intermediate, P-256 leaf" ;;
 	esac
 }
 # Sets CMD for client $1 in scenario $2; $3 = 1 for the unstripped atlwho.
@@ -158,15 +188,20 @@ set_cmd() {
 	s2) base=https://127.0.0.1:$PORT_RSA ca=$CA ;;
 	s3) base=https://127.0.0.1:$PORT_EC ca=$BUNDLE ;;
 	s4) base=https://127.0.0.1:$PORT_EC/big ca=$CA ;;
+	s5) base=https://127.0.0.1:$PORT_EC ca="" ;;
+	s6) base=https://127.0.0.1:$PORT_P384 ca=$CA384 ;;
 	esac
 	local url=$base/rest/api/2/myself bin=$ATLWHO
 	[ "${3:-0}" = 1 ] && bin=$ATLWHO_SYMS
+	# (5): no CA; the pin is the whole trust (curl: -k plus --pinnedpubkey).
+	local a=(--cacert "$ca") c=(--cacert "$ca") g=(-cacert "$ca") p=("$ca")
+	[ -z "$ca" ] && a=(--pin "$PIN") c=(-k --pinnedpubkey "$PIN") g=(-pin "$PIN") p=(--pin "$PIN")
 	case $1 in
-	atlwho) CMD=("$bin" --cacert "$ca" "$base") ;;
-	curl) CMD=(curl -q -sS -o /dev/null --cacert "$ca" -H "Authorization: Bearer $ATLWHO_TOKEN" "$url") ;; # -q: no ~/.curlrc
-	go) CMD=("$GOCLIENT" -cacert "$ca" "$url") ;;
-	python) CMD=("$PY" "$ROOT/tests/bench/client.py" "$ca" "$url") ;;
-	node) CMD=("$NODE" "$ROOT/tests/bench/client.js" "$ca" "$url") ;;
+	atlwho) CMD=("$bin" "${a[@]}" "$base") ;;
+	curl) CMD=(curl -q -sS -o /dev/null "${c[@]}" -H "Authorization: Bearer $ATLWHO_TOKEN" "$url") ;; # -q: no ~/.curlrc
+	go) CMD=("$GOCLIENT" "${g[@]}" "$url") ;;
+	python) CMD=("$PY" "$ROOT/tests/bench/client.py" "${p[@]}" "$url") ;;
+	node) CMD=("$NODE" "$ROOT/tests/bench/client.js" "${p[@]}" "$url") ;;
 	esac
 }
 
@@ -211,23 +246,23 @@ for s in $SCENARIOS; do
 	done
 done
 
-# --- peak RSS: /usr/bin/time, 5 runs; the highest is the figure, the lowest shows
-# the spread (file-backed pages: what the kernel maps around each fault varies) ---
+LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# --- peak RSS: tests/bench/peakrss.c reads VmHWM when the program exits
+# (getrusage's figure is coarse and counts the forked parent; see there);
+# 5 runs, the highest is the figure, the lowest shows the spread ---
 say "peak RSS"
 declare -A RSS=()
 for s in $SCENARIOS; do
 	for c in ${ACTIVE[$s]}; do
 		set_cmd "$c" "$s"
-		hi=0 lo=0
+		f=$OUT/runs/rss-$s-$c
+		: >"$f"
 		for _ in 1 2 3 4 5; do
-			if /usr/bin/time -f %M -o "$OUT/runs/rss.tmp" "${CMD[@]}" >/dev/null 2>&1; then
-				v=$(tail -n 1 "$OUT/runs/rss.tmp")
-				[ "$v" -gt "$hi" ] && hi=$v
-				{ [ "$lo" = 0 ] || [ "$v" -lt "$lo" ]; } && lo=$v
-			fi
+			"$PEAKRSS" "$f" "${CMD[@]}" >/dev/null 2>&1 || true
 		done
-		if [ "$hi" -gt 0 ]; then
-			RSS[$s-$c]="$(commas "$hi") ($(commas "$lo"))"
+		if [ -s "$f" ]; then
+			RSS[$s-$c]="$(commas "$(sort -n "$f" | tail -n 1)") ($(commas "$(sort -n "$f" | head -n 1)"))"
 		else
 			RSS[$s-$c]=n/a
 		fi
@@ -309,15 +344,16 @@ label() {
 
 RES=$OUT/results.md
 {
-	cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 	echo "## atlwho benchmark"
 	echo
-	echo "\`BENCH_RUNS=$RUNS make bench\` ($(date -u '+%Y-%m-%d %H:%M UTC')); $cpu, $(nproc) CPUs, Linux $(uname -r)."
+	echo "\`BENCH_RUNS=$RUNS make bench\` ($(date -u '+%Y-%m-%d %H:%M UTC'))."
+	echo "Machine: $CPU_MODEL, $(nproc) CPUs, Linux $(uname -r); load average $LOAD_START at the start," \
+		"$LOAD_END at the end of the timed runs (1, 5, 15 min)."
 	echo "Server: $(nginx -v 2>&1 | sed 's/^nginx version: //') ($(openssl version | awk '{ print $1, $2 }')) on 127.0.0.1;" \
 		"reply: 1,174 bytes of JSON, (4): $(commas "$BIGSZ") bytes. atlwho stripped static x86-64 (musl): **$(commas "$SIZE") bytes**."
 	echo
-	echo "| scenario | client | wall median ms | wall p10..p90 ms | atlwho/peer wall | CPU median ms | atlwho/peer CPU | peak RSS KB (lowest) | instructions (Ir) |"
-	echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
+	echo "| scenario | client | wall median ms | wall p10..p90 ms | atlwho/peer wall | CPU median ms | atlwho/peer CPU | peak RSS KB (lowest) | instructions (Ir) | atlwho/peer Ir |"
+	echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 	for s in $SCENARIOS; do
 		for c in ${ACTIVE[$s]}; do
 			f=$OUT/runs/$s-$c.t a=$OUT/runs/$s-atlwho.t
@@ -330,10 +366,14 @@ RES=$OUT/results.md
 			fi
 			nn=""
 			[ "$n" != "$RUNS" ] && nn=" ($n of $RUNS ok)"
-			ir=${IR[$s-$c]:-n/a}
+			ir=${IR[$s-$c]:-n/a} ai=${IR[$s-atlwho]:-n/a} ri="--"
+			case $ir$ai in
+			*[!0-9]*) [ "$c" = atlwho ] || ri=n/a ;;
+			*) [ "$c" = atlwho ] || ri=$(awk -v a="$ai" -v b="$ir" 'BEGIN { printf "%.2f", a / b }') ;;
+			esac
 			case $ir in *[!0-9]*) ;; *) ir=$(commas "$ir") ;; esac
-			printf '| %s | %s | %s%s | %s..%s | %s | %s | %s | %s | %s |\n' "$(scen_name "$s")" "$(label "$c")" \
-				"$med" "$nn" "$lo" "$hi" "$rw" "$cpu" "$rc" "${RSS[$s-$c]}" "$ir"
+			printf '| %s | %s | %s%s | %s..%s | %s | %s | %s | %s | %s | %s |\n' "$(scen_name "$s")" "$(label "$c")" \
+				"$med" "$nn" "$lo" "$hi" "$rw" "$cpu" "$rc" "${RSS[$s-$c]}" "$ir" "$ri"
 		done
 	done
 	echo
@@ -359,10 +399,11 @@ RES=$OUT/results.md
 	echo "$RUNS runs per client and scenario; the clients alternate within each iteration, order rotated." \
 		"Wall: fork to exit of the whole process (tests/bench/timer.c); CPU: its user+system time, all threads." \
 		"atlwho/peer: median over iterations of atlwho's time / the peer's time in the same iteration (< 1: atlwho is faster)." \
-		"Peak RSS: \`/usr/bin/time -f %M\`, highest (lowest) of 5 runs. Instructions: one \`valgrind --tool=callgrind" \
+		"Peak RSS: VmHWM at exit (tests/bench/peakrss.c), highest (lowest) of 5 runs. Instructions: one \`valgrind --tool=callgrind" \
 		"--trace-children=no\` run (Go with GODEBUG=asyncpreemptoff=1; curl, Python and node include their dynamic" \
-		"loading; n/a: valgrind could not run it within ${VG_TIMEOUT} s). Machine load during the run:" \
-		"$(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min); wall times on a busy machine include waiting for a CPU."
+		"loading; n/a: valgrind could not run it within ${VG_TIMEOUT} s); atlwho/peer Ir: the ratio of the two counts." \
+		"Wall-time ratios move from one machine to the next, and with the load (wall times on a busy machine" \
+		"include waiting for a CPU); instruction counts do not."
 	[ "$FAILS" -gt 0 ] && echo "$FAILS timed runs failed and are left out (build/bench/runs/errors.log)."
 	true
 } | tee "$RES"

