@@ -59,7 +59,10 @@ ifeq ($(STATIC),1)
   # no unwind tables (C needs none: -37 KB), code and read-only data in one
   # segment (-4 KB page padding).
   OPT_AUTO := -Oz -fno-asynchronous-unwind-tables -fno-unwind-tables $(LTO)
-  PIE_C :=
+  # The link is static and not PIE, so neither is the code (Debian's gcc
+  # defaults to PIE: position-independent calls through the GOT cost mipsel
+  # 13.5 KB, s390x 8.3 KB, armv7 4.1 KB, x86_64 and aarch64 72 bytes).
+  PIE_C := -fno-pie
   PIE_L := -static -Wl,-z,noseparate-code
 else ifeq ($(SAN),1)
   V ?= san
