@@ -88,8 +88,8 @@ SWEEP_WORKERS = 4
 SWEEP_SAMPLES_VALGRIND = 20    # offsets per sweep under valgrind (the full sweep is hours)
 # Seconds for the whole check where a row moves tens of MB (valgrind is ~30x slower;
 # under qemu-user, 50 MB through AES-GCM in C, where the target has no AES
-# instructions, is 9.5 G (armv7), 21.8 G (mipsel), 16.1 G (s390x) guest
-# instructions: 8 to 24 s on a busy 2-core machine; tests/bench/README.md).
+# instructions, is 9.5 G (armv7), 21.7 G (mipsel), 16.1 G (s390x) guest
+# instructions: 4 to 40 s on a 2-core machine, idle to busy; tests/bench/README.md).
 EMU = os.environ.get("ATLWHO_EMU") or None
 BIG_M = "200" if VALGRIND else "120" if EMU else "30"
 
