@@ -1090,6 +1090,74 @@ static void test_api(void)
 	T_CHECK(js_field_key(-1) == NULL, "js_field_key negative");
 }
 
+/* Strings are skipped eight bytes at a time (one 64-bit word, see
+ * skip_plain): a byte that needs attention must stop the skip in every lane
+ * of the word, at every alignment, whatever the host's byte order (make
+ * test-cross runs this on big-endian s390x). The plain bytes around it sit
+ * next to the special ranges (0x20, 0x21, 0x23, 0x5B, 0x5D, 0x7E, 0x7F). */
+static void test_lanes(void)
+{
+	static const char fill[] = "! #[]~\x7f" "a";
+	static const struct {
+		const char *label, *ins;
+		int rc;          /* JS_OK, or the error at the inserted byte */
+		const char *dec; /* decoded insert; NULL: the value ends there */
+	} sp[] = {
+		{ "escape \\n", "\\n", JS_OK, "\n" },
+		{ "escape \\\"", "\\\"", JS_OK, "\"" },
+		{ "closing quote", "\",\"x\":\"", JS_OK, NULL },
+		{ "raw 0x01", "\x01", JS_ERR_CONTROL, NULL },
+		{ "raw 0x1f", "\x1f", JS_ERR_CONTROL, NULL },
+		{ "UTF-8 U+00E9", "\xc3\xa9", JS_OK, "\xc3\xa9" },
+		{ "UTF-8 U+10FFFF", "\xf4\x8f\xbf\xbf", JS_OK, "\xf4\x8f\xbf\xbf" },
+		{ "byte 0xff", "\xff", JS_ERR_UTF8, NULL },
+		{ "byte 0x80", "\x80", JS_ERR_UTF8, NULL },
+	};
+	struct buf b = { 0 }, want = { 0 };
+	struct res r;
+	char what[160];
+	size_t i, lead, k, j, bad;
+
+	for (i = 0; i < sizeof(sp) / sizeof(sp[0]); i++) {
+		bad = 0;
+		for (lead = 0; lead < 8; lead++)
+			for (k = 0; k < 24; k++) {
+				b.len = want.len = 0;
+				b_rep(&b, " ", lead);
+				b_str(&b, "{\"name\":\"");
+				for (j = 0; j < k; j++) {
+					b_add(&b, &fill[j % 8], 1);
+					b_add(&want, &fill[j % 8], 1);
+				}
+				b_str(&b, sp[i].ins);
+				if (sp[i].dec)
+					b_str(&want, sp[i].dec);
+				for (j = 0; j < 24 - k; j++) {
+					b_add(&b, &fill[j % 8], 1);
+					if (sp[i].dec)
+						b_add(&want, &fill[j % 8], 1);
+				}
+				b_str(&b, "\"}");
+				scan(b.p, b.len, b.len, 0, &r);
+				if (sp[i].rc == JS_OK ? r.rc == JS_OK &&
+				    r.f[JS_NAME].len == want.len &&
+				    memcmp(r.f[JS_NAME].buf, want.p, want.len) == 0 :
+				    r.rc == sp[i].rc && r.off == lead + 9 + k)
+					continue;
+				if (bad++ == 0) {
+					fprintf(stderr, "lanes: %s after %zu spaces "
+					    "and %zu plain bytes\n", sp[i].label, lead, k);
+					show_res("got", &r);
+				}
+			}
+		snprintf(what, sizeof(what), "lanes: %s stops the word skip in "
+		    "every lane", sp[i].label);
+		T_EQ_INT(bad, 0, what);
+	}
+	free(b.p);
+	free(want.p);
+}
+
 /* A big Jira user (thousands of groups) in chunks of several sizes. */
 static void test_big(void)
 {
@@ -1146,5 +1214,6 @@ int main(void)
 	test_secret();
 	test_api();
 	test_big();
+	test_lanes();
 	return t_done();
 }
