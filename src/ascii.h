@@ -3,6 +3,8 @@
 #ifndef ATLWHO_ASCII_H
 #define ATLWHO_ASCII_H
 
+#include <stddef.h>
+
 static inline int ascii_digit(unsigned char c)
 {
 	return c >= '0' && c <= '9';
@@ -28,6 +30,18 @@ static inline int ascii_hexval(unsigned char c)
 static inline unsigned char ascii_lower(unsigned char c)
 {
 	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + ('a' - 'A')) : c;
+}
+
+/* 1 if the n bytes at a and b are equal ignoring ASCII case. Stops at the
+ * first difference, so a NUL-terminated a shorter than n is safe. */
+static inline int ascii_ieq(const char *a, const char *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (ascii_lower((unsigned char)a[i]) != ascii_lower((unsigned char)b[i]))
+			return 0;
+	return 1;
 }
 
 #endif

@@ -1,31 +1,33 @@
 /* classify.c: the reply classification of atlwho (see classify.h); the
- * rules follow what Jira and Confluence really answer (shared REPLIES.md). */
+ * rules follow what Jira and Confluence answer as Atlassian documents it and
+ * as public bug reports of other clients show it (the reply shapes are the
+ * fixtures of tests/test_classify.c and tests/e2e/fakeatl.py). */
 #include "fmt.h"
 #include "classify.h"
 
 #include <string.h>
 
 #include "ascii.h"
+#include "str.h"
 
-void cl_copy_clean(char *dst, size_t cap, const char *src, size_t n)
+void cl_headers_of(const struct http_resp *r, struct cl_headers *h)
 {
-	size_t i, o = 0;
+	unsigned fl = 0;
 
-	if (cap == 0)
-		return;
-	for (i = 0; i < n && o + 1 < cap; i++) {
-		unsigned char c = (unsigned char)src[i];
-		dst[o++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
-	}
-	dst[o] = 0;
+	h->seraph = http_resp_header(r, HTTP_H_SERAPH_LOGINREASON, NULL, NULL);
+	h->denied = http_resp_header(r, HTTP_H_AUTH_DENIED_REASON, NULL, NULL);
+	h->ausername = http_resp_header(r, HTTP_H_AUSERNAME, NULL, NULL);
+	h->requestid = http_resp_header(r, HTTP_H_AREQUESTID, NULL, NULL);
+	h->retry_after = http_resp_header(r, HTTP_H_RETRY_AFTER, NULL, NULL);
+	h->content_type = http_resp_header(r, HTTP_H_CONTENT_TYPE, NULL, NULL);
+	h->location = http_resp_header(r, HTTP_H_LOCATION, NULL, &fl);
+	if (fl & (HTTP_KEPT_TRUNCATED | HTTP_KEPT_CONFLICT))
+		h->location = NULL;
 }
 
 static int ieq_prefix(const char *s, const char *prefix)
 {
-	for (; *prefix; s++, prefix++)
-		if (ascii_lower((unsigned char)*s) != ascii_lower((unsigned char)*prefix))
-			return 0;
-	return 1;
+	return ascii_ieq(s, prefix, strlen(prefix));
 }
 
 /* Media type equality up to ';' (RFC 9110 section 8.3.1), case-insensitive. */
@@ -43,11 +45,8 @@ static int media_is(const char *ct, const char *type)
 	return *ct == 0 || *ct == ';';
 }
 
-static const char *hdr(const struct cl_input *in, size_t off)
-{
-	return in->h ? (const char *)in->h + off : "";
-}
-#define H(in, field) hdr((in), offsetof(struct cl_headers, field))
+/* A header's value, "" when not sent (or for --from-file). */
+#define H(in, field) ((in)->h && (in)->h->field ? (in)->h->field : "")
 
 /* Appends " (request ID x)" when the server sent one. */
 static void add_request_id(const struct cl_input *in, struct cl_result *r)
@@ -77,7 +76,7 @@ static void login_url(const char *denied, char *dst, size_t cap)
 		size_t n;
 		p += sizeof key - 1;
 		n = strcspn(p, "; \t");
-		cl_copy_clean(dst, cap, p, n);
+		str_clean(dst, cap, p, n);
 	}
 }
 
@@ -209,7 +208,7 @@ void classify(const struct cl_input *in, struct cl_result *r)
 		set(r, EX_UNEXPECTED, "not-found");
 		fmt_snprintf(r->msg, sizeof r->msg, "HTTP 404: no Jira or Confluence REST API answers at this "
 		    "base URL; the context path may be missing (/jira, /confluence, or /wiki for Confluence Cloud)");
-	} else if (s == 301 || s == 302 || s == 303 || s == 307 || s == 308) {
+	} else if (http_status_redirects(s)) {
 		const char *loc = in->location_hint && *in->location_hint ? in->location_hint : H(in, location);
 		set(r, EX_UNEXPECTED, "redirect");
 		if (*loc)

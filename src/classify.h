@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "http.h"
+#include "http.h"
 #include "json.h"
 
 /* Exit codes: the documented table (README, --help, atlwho.1). */
@@ -30,17 +31,21 @@ enum {
  * 400 bytes. */
 #define CL_BODY_HEAD 1024
 
-/* Headers the classification reads (bounded copies, server bytes). */
+/* Headers the classification reads: the parser's kept values (see
+ * http_resp_header: NUL-terminated, cut at HTTP_KEEP_MAX, runs of the token
+ * redacted), NULL when not sent. One copy, one cap. */
 struct cl_headers {
-	char seraph[CL_HDR_MAX];        /* X-Seraph-LoginReason */
-	char denied[CL_HDR_MAX];        /* X-Authentication-Denied-Reason */
-	char ausername[CL_HDR_MAX];     /* X-AUSERNAME */
-	char requestid[CL_HDR_MAX];     /* X-AREQUESTID */
-	char retry_after[CL_HDR_MAX];   /* Retry-After */
-	char content_type[CL_HDR_MAX];  /* Content-Type */
-	char www_auth[CL_HDR_MAX];      /* WWW-Authenticate */
-	char location[CL_LOCATION_MAX]; /* Location */
+	const char *seraph;             /* X-Seraph-LoginReason */
+	const char *denied;             /* X-Authentication-Denied-Reason */
+	const char *ausername;          /* X-AUSERNAME */
+	const char *requestid;          /* X-AREQUESTID */
+	const char *retry_after;        /* Retry-After */
+	const char *content_type;       /* Content-Type */
+	const char *location;           /* Location: NULL when cut or contested (not the target) */
 };
+
+/* Points h at r's kept values. */
+void cl_headers_of(const struct http_resp *r, struct cl_headers *h);
 
 struct cl_input {
 	int status;                     /* HTTP status; 0 for --from-file */
@@ -66,8 +71,5 @@ struct cl_result {
 
 void classify(const struct cl_input *in, struct cl_result *out);
 
-/* Copies a header value into dst (cap bytes), replacing control bytes with
- * '?', so that server text can go into a message line. */
-void cl_copy_clean(char *dst, size_t cap, const char *src, size_t n);
 
 #endif

@@ -3,8 +3,10 @@
 #include "fmt.h"
 #include "cli.h"
 
-#include "b64.h"
 #include <string.h>
+
+#include "b64.h"
+#include "str.h"
 
 /* The options, in --help's order: id, short letter (0: none), long name,
  * argument ("": a flag), help. This one table drives parsing and --help;
@@ -102,27 +104,17 @@ void cli_help(void (*put)(void *ctx, const char *s, size_t n), void *ctx)
 
 int cli_seconds(const char *s, long max_ms, long *ms)
 {
-	long v = 0;
-	int digits = 0, frac = 0;
+	const char *dot = strchr(s, '.');
+	size_t whole = dot ? (size_t)(dot - s) : strlen(s), frac = dot ? strlen(dot + 1) : 0;
+	long sec, part = 0, v;
 
-	for (; *s >= '0' && *s <= '9'; s++, digits++) {
-		v = v * 10 + (*s - '0');
-		if (v > max_ms / 1000)
-			return -1;
-	}
-	v *= 1000;
-	if (*s == '.') {
-		long scale = 100;
-		for (s++; *s >= '0' && *s <= '9'; s++, frac++) {
-			if (frac >= 3)
-				return -1;
-			v += (*s - '0') * scale;
-			scale /= 10;
-		}
-		if (frac == 0)
-			return -1;
-	}
-	if (*s || digits == 0 || v < 1 || v > max_ms)
+	if (str_num(s, whole, 0, max_ms / 1000, &sec) != STR_OK ||
+	    (dot && (frac == 0 || frac > 3 || str_num(dot + 1, frac, 0, 999, &part) != STR_OK)))
+		return -1;
+	while (frac > 0 && frac < 3)
+		part *= 10, frac++;
+	v = sec * 1000 + part;
+	if (v < 1 || v > max_ms)
 		return -1;
 	*ms = v;
 	return 0;
@@ -130,18 +122,9 @@ int cli_seconds(const char *s, long max_ms, long *ms)
 
 static int parse_int(const char *s, int lo, int hi, int *out)
 {
-	long v = 0;
+	long v;
 
-	if (!*s)
-		return -1;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		v = v * 10 + (*s - '0');
-		if (v > hi)
-			return -1;
-	}
-	if (v < lo)
+	if (str_num(s, strlen(s), lo, hi, &v) != STR_OK)
 		return -1;
 	*out = (int)v;
 	return 0;

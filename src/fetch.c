@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "str.h"
 #include "sys.h"
 
 /* conn_read's error for a TLS record failure after the handshake (bad MAC,
@@ -118,7 +119,7 @@ static int proxy_connect(struct conn *c, const struct fetch_req *q, const struct
 	}
 	logf_(h, "proxy: CONNECT tunnel requested");
 	e = sys_send_all(c->fd, req, olen, c->deadline);
-	sys_wipe(req, olen); /* only what was written: untouched stack stays unmapped */
+	str_wipe(req, olen); /* only what was written: untouched stack stays unmapped */
 	if (e < 0) {
 		fmt_snprintf(res->msg, sizeof res->msg, "proxy %s: sending CONNECT failed", q->proxy->host);
 		return FETCH_E_PROXY;
@@ -268,14 +269,14 @@ int fetch(const struct fetch_req *q, const struct fetch_hooks *h,
 		h->on_request(h->ctx, req, olen);
 	e = http_req_build(&rq, flags, req, sizeof req, &olen);
 	if (e != HTTP_OK) {
-		sys_wipe(req, sizeof req);
+		str_wipe(req, sizeof req);
 		fmt_snprintf(res->msg, sizeof res->msg, e == HTTP_E_BUFSMALL ? "the request is too long" :
 		    "the request would carry a bad byte (check -u and the token)");
 		e = FETCH_E_CONFIG;
 		goto out;
 	}
 	e = conn_write(&c, req, olen);
-	sys_wipe(req, olen);
+	str_wipe(req, olen);
 	if (e != 0 && e != SYS_ERR_TIMEOUT && c.tls && tls_explain_late(c.tls, 1, 0, res->msg, sizeof res->msg)) {
 		e = FETCH_E_TLS;
 		goto out;

@@ -4,8 +4,9 @@
 #include "fmt.h"
 #include "http.h"
 
-#include <stdarg.h>
 #include <string.h>
+
+#include "str.h"
 
 /* Parser states. The head states come first: every byte in them counts
  * against the header (or trailer) section limit. */
@@ -72,12 +73,7 @@ static int is_ws(unsigned char c)
 /* Exact ASCII case-insensitive match of a slice against a C string. */
 static int name_is(const char *s, size_t n, const char *want)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (want[i] == '\0' || ascii_lower((unsigned char)s[i]) != ascii_lower((unsigned char)want[i]))
-			return 0;
-	return want[n] == '\0';
+	return strlen(want) == n && ascii_ieq(s, want, n);
 }
 
 /* The messages spell these limits out for the user. */
@@ -85,6 +81,11 @@ _Static_assert(HTTP_FIELD_MAX == (size_t)16 * 1024, "update http_strerror");
 _Static_assert(HTTP_HEAD_MAX == (size_t)64 * 1024, "update http_strerror");
 _Static_assert(HTTP_TRAILER_MAX == (size_t)64 * 1024, "update http_strerror");
 _Static_assert(HTTP_CHUNK_LINE_MAX == 1024, "update chunk_line_byte's message");
+
+int http_status_redirects(int status)
+{
+	return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
 
 const char *http_strerror(int code)
 {
@@ -118,42 +119,6 @@ const char *http_strerror(int code)
 	case HTTP_E_CALLBACK: return "stopped by the response handler";
 	}
 	return "unknown HTTP error";
-}
-
-/* ---- output with a known capacity (snprintf's convention) ---- */
-
-struct sb {
-	char *buf;
-	size_t cap;
-	size_t len;  /* what the whole output needs; > cap once it overflowed */
-};
-
-/* Copies what fits, so buf always holds a prefix of the whole output. */
-static void sb_put(struct sb *b, const char *s, size_t n)
-{
-	if (b->len < b->cap)
-		memcpy(b->buf + b->len, s, n < b->cap - b->len ? n : b->cap - b->len);
-	b->len += n;
-}
-
-static void sb_str(struct sb *b, const char *s)
-{
-	sb_put(b, s, strlen(s));
-}
-
-static void sb_fmt(struct sb *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	if (b->len < b->cap)
-		n = fmt_vsnprintf(b->buf + b->len, b->cap - b->len, fmt, ap);
-	else
-		n = fmt_vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		b->len += (size_t)n;
 }
 
 /* ---- requests ---- */
@@ -296,21 +261,11 @@ static int fail(struct http_resp *r, int code, const char *why, int byte)
 	return code;
 }
 
-/* Keeps a coding name for the error message. It is printed as is, so
- * anything but printable ASCII (obs-text may hold C1 controls such as
- * 0x9b, a terminal's CSI) becomes '?'. */
+/* Keeps a coding name for the error message (str.h's one cleaning rule;
+ * the output encoders escape C1 controls such as 0x9b, a terminal's CSI). */
 static void copy_token(char dst[HTTP_TOKEN_MSG_MAX + 1], const char *s, size_t n)
 {
-	size_t i;
-
-	if (n > HTTP_TOKEN_MSG_MAX)
-		n = HTTP_TOKEN_MSG_MAX;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		dst[i] = (char)((c >= 0x20 && c < 0x7f && c != '\'') ? c : '?');
-	}
-	dst[n] = '\0';
+	str_clean(dst, HTTP_TOKEN_MSG_MAX + 1, s, n);
 }
 
 /* Next element of a comma-separated list (RFC 9110 section 5.6.1), empty

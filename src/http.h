@@ -66,6 +66,9 @@
 
 /* One line per code, for any value above ("unknown" for others). */
 const char *http_strerror(int code);
+/* 1 for the redirect statuses a Location is followed for (RFC 9110
+ * section 15.4: 301, 302, 303, 307, 308; not 300 or 304). */
+int http_status_redirects(int status);
 
 /* ---- Requests ---- */
 

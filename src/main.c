@@ -18,6 +18,8 @@
 #include "proxy.h"
 #include "redact.h"
 #include "report.h"
+#include "str.h"
+#include "step.h"
 #include "sys.h"
 #include "url.h"
 
@@ -35,13 +37,6 @@ _Static_assert(TOKEN_MAX <= RD_TOKEN_MAX, "every token read can be redacted");
 #define FILE_CHUNK 16384
 /* A message line: the longest one built here is a classification. */
 #define MSG_MAX CL_MSG_MAX
-/* Why a Location is refused: url.c's reasons are one short line. */
-#define URL_WHY_MAX 200
-/* HTTP_LOCATION_MAX in words, for a message (checked below). */
-#define LOCATION_MAX_TEXT "4381"
-_Static_assert(HTTP_LOCATION_MAX == 4381, "LOCATION_MAX_TEXT says HTTP_LOCATION_MAX");
-#define RETRY_FIRST_MS 1000L   /* curl's first back-off */
-#define RETRY_CAP_MS 600000L   /* curl's longest back-off: 10 minutes */
 
 static const char jira_path[] = "/rest/api/2/myself";
 static const char conf_path[] = "/rest/api/user/current";
@@ -52,8 +47,6 @@ static const char conf_path[] = "/rest/api/user/current";
 #define HOLD_MAX HTTP_HEAD_MAX
 #define HOLD_MARK '\001' /* a C0 byte: never in a field value (http.h) */
 
-/* What a reply leads to, decided once its head is complete (decide()). */
-enum { ACT_FINAL, ACT_FALLBACK, ACT_FOLLOW, ACT_RETRY };
 
 struct run {
 	const struct cli_opts *o;
@@ -67,12 +60,12 @@ struct run {
 	size_t body_head_len;
 	/* The check loop; decide() reads and sets these. */
 	const struct url *base;
-	struct url cur, next, conf;     /* request, redirect target, Confluence's endpoint */
+	struct url cur, conf;           /* the request, Confluence's endpoint */
 	const char *product;
 	int64_t deadline;
 	int act, redirs, retries;
-	long backoff, wait;
-	char loc_why[URL_WHY_MAX];      /* why a Location is not followed, or "" */
+	long backoff;
+	struct step step;               /* what the last reply or failure leads to */
 	char target[CL_LOCATION_MAX];   /* the resolved redirect target, or "" */
 	struct cl_headers h;
 	/* -i: the head of a reply, held until decide() says it ends the check
@@ -229,7 +222,7 @@ static int on_headers_done(void *ctx, const struct http_resp *r)
 	status_line(R);
 	rep_flush(&R->err);
 	R->act = decide(R, r);
-	if (R->act != ACT_FINAL)
+	if (R->act != STEP_DONE)
 		return 1; /* its body is not needed: stop reading (FETCH_E_SINK) */
 	if (R->o->include)
 		show_head(R);
@@ -314,7 +307,7 @@ static long read_token(struct run *R, char *tok, size_t cap)
 		memcpy(tok, e, n);
 		/* Wipe the environment's copy in place: /proc/PID/environ of this
 		 * process then no longer shows the token to its other readers. */
-		sys_wipe((char *)(uintptr_t)e, n);
+		str_wipe((char *)(uintptr_t)e, n);
 	}
 	tok[n] = 0;
 	if (n == 0) {
@@ -349,7 +342,7 @@ static int build_auth(struct run *R, const char *tok, size_t tlen, char *auth, s
 	memcpy(auth, "Basic ", 6);
 	n = b64_encode(auth + 6, cap - 7, pair, ulen + 1 + tlen);
 	auth[6 + n] = 0;
-	sys_wipe(pair, ulen + 1 + tlen);
+	str_wipe(pair, ulen + 1 + tlen);
 	return 0;
 }
 
@@ -407,59 +400,6 @@ static int pick_proxy(struct run *R, const struct url *u, struct px *px,
 }
 
 /* --- the check --- */
-
-static int ends_with_ci(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix), i;
-
-	if (n < m)
-		return 0;
-	for (i = 0; i < m; i++)
-		if (ascii_lower((unsigned char)s[n - m + i]) != (unsigned char)suffix[i])
-			return 0;
-	return 1;
-}
-
-static void copy_kept(const struct http_resp *r, struct cl_headers *h)
-{
-	static const struct { enum http_hdr id; size_t off, cap; } map[] = {
-		{ HTTP_H_SERAPH_LOGINREASON, offsetof(struct cl_headers, seraph), CL_HDR_MAX },
-		{ HTTP_H_AUTH_DENIED_REASON, offsetof(struct cl_headers, denied), CL_HDR_MAX },
-		{ HTTP_H_AUSERNAME, offsetof(struct cl_headers, ausername), CL_HDR_MAX },
-		{ HTTP_H_AREQUESTID, offsetof(struct cl_headers, requestid), CL_HDR_MAX },
-		{ HTTP_H_RETRY_AFTER, offsetof(struct cl_headers, retry_after), CL_HDR_MAX },
-		{ HTTP_H_CONTENT_TYPE, offsetof(struct cl_headers, content_type), CL_HDR_MAX },
-		{ HTTP_H_WWW_AUTHENTICATE, offsetof(struct cl_headers, www_auth), CL_HDR_MAX },
-		{ HTTP_H_LOCATION, offsetof(struct cl_headers, location), CL_LOCATION_MAX },
-	};
-	size_t i, len;
-	unsigned fl;
-
-	memset(h, 0, sizeof *h);
-	for (i = 0; i < sizeof map / sizeof map[0]; i++) {
-		const char *v = http_resp_header(r, map[i].id, &len, &fl);
-		/* A cut or contested Location is not shown: it is not the target. */
-		if (v && !(map[i].id == HTTP_H_LOCATION && (fl & (HTTP_KEPT_TRUNCATED | HTTP_KEPT_CONFLICT))))
-			cl_copy_clean((char *)h + map[i].off, map[i].cap, v, len);
-	}
-}
-
-/* Delta-seconds Retry-After (RFC 9110 section 10.2.3) in ms, or -1. */
-static long retry_after_ms(const char *v)
-{
-	long s = 0;
-
-	if (!*v)
-		return -1;
-	for (; *v; v++) {
-		if (*v < '0' || *v > '9')
-			return -1;
-		s = s * 10 + (*v - '0');
-		if (s > RETRY_CAP_MS / 1000)
-			return RETRY_CAP_MS;
-	}
-	return s * 1000;
-}
 
 static int fetch_exit(int e)
 {
@@ -581,70 +521,36 @@ static int from_file(struct run *R)
 	return report_classified(R, &cl, NULL, NULL, 0);
 }
 
-/* Redirects may stay on the origin the user named, or move that same host
- * from http to https; the token never goes anywhere else. */
-static int redirect_allowed(const struct url *base, const struct url *to)
+/* Where the loop stands, for step.c. */
+static void state_of(const struct run *R, struct step_state *s)
 {
-	if (url_same_origin(base, to))
-		return 1;
-	if (!base->https && to->https && strcmp(base->host, to->host) == 0 &&
-	    (to->port == 443 || to->port == base->port))
-		return 1;
-	return 0;
-}
+	const struct cli_opts *o = R->o;
 
-static int is_redirect(int s)
-{
-	return s == 301 || s == 302 || s == 303 || s == 307 || s == 308;
+	memset(s, 0, sizeof *s);
+	s->base = R->base;
+	s->cur = &R->cur;
+	s->auto_product = o->product == CLI_AUTO && !o->path;
+	s->asked_confluence = strcmp(R->product, "confluence") == 0;
+	s->follow = o->follow;
+	s->max_redirs = o->max_redirs;
+	s->redirs = R->redirs;
+	s->max_retries = o->retry;
+	s->retries = R->retries;
+	s->backoff = R->backoff;
+	s->now = sys_now_ms();
+	s->deadline = R->deadline;
 }
 
 /* What a reply leads to, once its head is complete; the loop in check()
- * then does it. Only an ACT_FINAL reply ends the check, so only its head
+ * then does it. Only a STEP_DONE reply ends the check, so only its head
  * (-i) and its body (--raw) are shown; the others are not read further. */
 static int decide(struct run *R, const struct http_resp *r)
 {
-	const struct cli_opts *o = R->o;
-	int s = r->status;
+	struct step_state s;
 
-	R->loc_why[0] = '\0';
-	R->target[0] = '\0';
-	if (s == 404 && o->product == CLI_AUTO && !o->path && strcmp(R->product, "jira") == 0)
-		return ACT_FALLBACK;
-	if (is_redirect(s)) {
-		size_t len;
-		unsigned fl;
-		const char *loc = http_resp_header(r, HTTP_H_LOCATION, &len, &fl), *why = NULL;
-		char e[URL_WHY_MAX - 32];
-
-		if (!loc)
-			return ACT_FINAL;
-		/* A Location is followed only as the server sent it, whole. */
-		if (fl & HTTP_KEPT_TRUNCATED)
-			why = "longer than " LOCATION_MAX_TEXT " bytes";
-		else if (fl & HTTP_KEPT_CONFLICT)
-			why = "two Location fields with different values";
-		else if (fl & HTTP_KEPT_REDACTED)
-			why = "it carries the token";
-		else if (url_resolve(&R->next, &R->cur, loc, len, e, sizeof e) != URL_OK)
-			why = e;
-		if (why)
-			fmt_snprintf(R->loc_why, sizeof R->loc_why, "the Location cannot be used: %s", why);
-		else {
-			url_format(&R->next, R->target, sizeof R->target);
-			if (o->follow && redirect_allowed(R->base, &R->next) && R->redirs < o->max_redirs)
-				return ACT_FOLLOW;
-		}
-		return ACT_FINAL;
-	}
-	if ((s == 429 || s == 503) && R->retries < o->retry) {
-		const char *ra = http_resp_header(r, HTTP_H_RETRY_AFTER, NULL, NULL);
-		long wait = ra ? retry_after_ms(ra) : -1;
-
-		R->wait = wait < 0 ? R->backoff : wait;
-		if (sys_now_ms() + R->wait < R->deadline)
-			return ACT_RETRY;
-	}
-	return ACT_FINAL;
+	state_of(R, &s);
+	step_reply(&s, r, &R->step);
+	return R->step.act;
 }
 
 static int check(struct run *R, const char *auth, const struct url *base)
@@ -668,7 +574,7 @@ static int check(struct run *R, const char *auth, const struct url *base)
 	R->base = base;
 	R->product = o->product == CLI_CONFLUENCE ? "confluence" : "jira";
 	R->deadline = sys_now_ms() + o->max_ms;
-	R->backoff = RETRY_FIRST_MS;
+	R->backoff = STEP_RETRY_FIRST_MS;
 	memset(&to, 0, sizeof to);
 	to.cacert = o->cacert;
 	to.capath = o->capath;
@@ -730,60 +636,67 @@ static int check(struct run *R, const char *auth, const struct url *base)
 		R->status_printed = R->body_nonzero = R->body_html = R->body_seen_nonspace = 0;
 		R->body_head_len = 0;
 		R->hold_len = 0;
-		R->act = ACT_FINAL;
+		R->act = STEP_DONE;
 		e = fetch(&q, &hk, &resp, &res);
-		sys_wipe(pauth, sizeof pauth);
+		str_wipe(pauth, sizeof pauth);
 		px_wipe(&px);
 		say_times(R, &res);
-		if (e == FETCH_E_SINK && R->act != ACT_FINAL)
+		if (e == FETCH_E_SINK && R->act != STEP_DONE)
 			e = FETCH_OK; /* on_headers_done stopped a reply it had no use for */
 		if (e != FETCH_OK) {
 			int code = fetch_exit(e);
-			/* --retry: connect failures only (nothing was sent). */
-			if (code == EX_NETWORK && !res.t.connected && R->retries < o->retry &&
-			    sys_now_ms() + R->backoff < R->deadline) {
+			struct step_state st;
+			state_of(R, &st);
+			step_failure(&st, code == EX_NETWORK, res.t.connected != 0, &R->step);
+			if (R->step.act == STEP_RETRY) {
 				R->retries++;
-				fmt_snprintf(m, sizeof m, "%s; retrying in %ld ms (%d of %d)", res.msg, R->backoff, R->retries, o->retry);
+				fmt_snprintf(m, sizeof m, "%s; retrying in %ld ms (%d of %d)", res.msg, R->step.wait_ms,
+				    R->retries, o->retry);
 				err_line(R, "warning: ", m);
-				sys_sleep_ms(R->backoff);
-				R->backoff = R->backoff * 2 > RETRY_CAP_MS ? RETRY_CAP_MS : R->backoff * 2;
+				sys_sleep_ms(R->step.wait_ms);
+				R->backoff = step_backoff_next(R->backoff);
 				continue;
 			}
 			return report_failure(R, code, res.msg, NULL, NULL, R->product, 0);
 		}
-		if (R->act == ACT_FALLBACK) {
+		if (R->act == STEP_FALLBACK) {
 			vlog(R, "no Jira API here (404): trying Confluence's endpoint");
 			R->product = "confluence";
 			R->cur = R->conf;
 			continue;
 		}
-		if (R->act == ACT_FOLLOW) {
+		if (R->act == STEP_FOLLOW) {
 			R->redirs++;
+			url_format(&R->step.next, R->target, sizeof R->target);
 			fmt_snprintf(m, sizeof m, "following redirect %d to %.900s", R->redirs, R->target);
 			vlog(R, m);
-			R->cur = R->next;
+			R->cur = R->step.next;
 			continue;
 		}
-		if (R->act == ACT_RETRY) {
+		if (R->act == STEP_RETRY) {
 			R->retries++;
-			fmt_snprintf(m, sizeof m, "HTTP %d; retrying in %ld ms (%d of %d)", resp.status, R->wait, R->retries, o->retry);
+			fmt_snprintf(m, sizeof m, "HTTP %d; retrying in %ld ms (%d of %d)", resp.status,
+			    R->step.wait_ms, R->retries, o->retry);
 			err_line(R, "warning: ", m);
-			sys_sleep_ms(R->wait);
-			R->backoff = R->backoff * 2 > RETRY_CAP_MS ? RETRY_CAP_MS : R->backoff * 2;
+			sys_sleep_ms(R->step.wait_ms);
+			R->backoff = step_backoff_next(R->backoff);
 			continue;
 		}
 		break;
 	}
-	copy_kept(&resp, h);
+	cl_headers_of(&resp, h);
 	memset(&in, 0, sizeof in);
 	in.status = resp.status;
 	in.h = h;
 	in.js = &R->js;
-	if (is_redirect(resp.status) && http_resp_header(&resp, HTTP_H_LOCATION, NULL, NULL)) {
+	if (http_status_redirects(resp.status) && http_resp_header(&resp, HTTP_H_LOCATION, NULL, NULL)) {
+		R->target[0] = '\0';
+		if (R->step.has_target)
+			url_format(&R->step.next, R->target, sizeof R->target);
 		in.location_hint = R->target;
 		classify(&in, &cl);
-		if (R->loc_why[0])
-			fmt_snprintf(cl.msg, sizeof cl.msg, "HTTP %d redirect not followed: %s", resp.status, R->loc_why);
+		if (R->step.why[0])
+			fmt_snprintf(cl.msg, sizeof cl.msg, "HTTP %d redirect not followed: %s", resp.status, R->step.why);
 		else if (o->follow) {
 			size_t n = strlen(cl.msg);
 			fmt_snprintf(cl.msg + n, sizeof cl.msg - n, "%s", R->redirs >= o->max_redirs ?
@@ -797,7 +710,11 @@ static int check(struct run *R, const char *auth, const struct url *base)
 	in.body_head = R->body_head;
 	in.body_head_len = R->body_head_len;
 	in.bearer = o->user == NULL;
-	in.cloud = ends_with_ci(base->host, ".atlassian.net");
+	{
+		static const char cloud[] = ".atlassian.net";
+		size_t n = strlen(base->host), k = sizeof cloud - 1;
+		in.cloud = n > k && ascii_ieq(base->host + n - k, cloud, k);
+	}
 	in.product_confluence = strcmp(R->product, "confluence") == 0;
 	classify(&in, &cl);
 	return report_classified(R, &cl, h, R->product, resp.status);
@@ -850,11 +767,11 @@ int main(int argc, char **argv)
 	}
 	tlen = read_token(&R, tok, sizeof tok);
 	if (tlen < 0) {
-		sys_wipe(tok, sizeof tok);
+		str_wipe(tok, sizeof tok);
 		return EX_USAGE;
 	}
 	if (build_auth(&R, tok, (size_t)tlen, auth, sizeof auth) != 0) {
-		sys_wipe(tok, sizeof tok);
+		str_wipe(tok, sizeof tok);
 		return EX_USAGE;
 	}
 	/* A hostile server may echo the token back, whole, cut, escaped or in
@@ -868,9 +785,9 @@ int main(int argc, char **argv)
 	code = check(&R, auth, &base);
 	rep_flush(&R.out);
 	rep_flush(&R.err);
-	sys_wipe(tok, (size_t)tlen);
-	sys_wipe(auth, strlen(auth));
-	sys_wipe(secrets.pat, secrets.plen);
-	sys_wipe(secrets.slot, sizeof secrets.slot[0] << secrets.bits);
+	str_wipe(tok, (size_t)tlen);
+	str_wipe(auth, strlen(auth));
+	str_wipe(secrets.pat, secrets.plen);
+	str_wipe(secrets.slot, sizeof secrets.slot[0] << secrets.bits);
 	return code;
 }

@@ -7,36 +7,19 @@
 #include <string.h>
 
 #include "b64.h"
+#include "str.h"
 
 
 
-
-static int ieq(const char *a, const char *b, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (ascii_lower((unsigned char)a[i]) != ascii_lower((unsigned char)b[i]))
-			return 0;
-	return 1;
-}
 
 static int is_sep(unsigned char c)
 {
 	return c == ',' || c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-static void wipe(void *p, size_t n)
-{
-	volatile unsigned char *v = p;
-
-	while (n--)
-		*v++ = 0;
-}
-
 void px_wipe(struct px *p)
 {
-	wipe(p, sizeof(*p));
+	str_wipe(p, sizeof(*p));
 }
 
 /* %-decodes s[0..n) into dst (room for max bytes + NUL). Control bytes
@@ -126,16 +109,16 @@ int px_parse(struct px *p, const char *s, char *err, size_t errcap)
 	if (q) {
 		size_t sl = (size_t)(q - s);
 
-		if (sl == 5 && ieq(s, "https", 5)) {
+		if (sl == 5 && ascii_ieq(s, "https", 5)) {
 			fmt_err(err, errcap, "https:// proxies are not supported: use http:// (the connection"
 			    " to the server is still TLS inside the tunnel)");
 			return PX_E_SCHEME;
 		}
-		if (sl >= 5 && ieq(s, "socks", 5)) {
+		if (sl >= 5 && ascii_ieq(s, "socks", 5)) {
 			fmt_err(err, errcap, "SOCKS proxies are not supported: use an http:// proxy");
 			return PX_E_SCHEME;
 		}
-		if (sl != 4 || !ieq(s, "http", 4)) {
+		if (sl != 4 || !ascii_ieq(s, "http", 4)) {
 			fmt_err(err, errcap, "unsupported proxy scheme '%.*s': use http://",
 			    sl > 16 ? 16 : (int)sl, s);
 			return PX_E_SCHEME;
@@ -214,7 +197,7 @@ int px_basic(const struct px *p, char *dst, size_t cap, size_t *olen)
 	memcpy(dst, "Basic ", 6);
 	if (b64_encode(dst + 6, cap - 6, up, n) != need - 6)
 		rc = PX_E_BUFSMALL;
-	wipe(up, sizeof(up));
+	str_wipe(up, sizeof(up));
 	if (rc != PX_OK) {
 		memset(dst, 0, cap);
 		return rc;
@@ -253,17 +236,11 @@ static int prefix_eq(const unsigned char *a, const unsigned char *b, unsigned bi
  * the prefix length, or -1. */
 static int cidr_bits(const char *s, size_t n, unsigned maxbits)
 {
-	size_t k;
-	unsigned bits = 0;
+	const char *colon = memchr(s, ':', n);
+	size_t digits = (colon ? (size_t)(colon - s) : n) - 1;
+	long bits;
 
-	if (n < 2 || s[0] != '/')
-		return -1;
-	for (k = 1; k < n && s[k] != ':'; k++) {
-		if (s[k] < '0' || s[k] > '9' || k > 3)
-			return -1;
-		bits = bits * 10 + (unsigned)(s[k] - '0');
-	}
-	if (k == 1 || bits > maxbits)
+	if (n < 2 || s[0] != '/' || digits > 3 || str_num(s + 1, digits, 0, (long)maxbits, &bits) != STR_OK)
 		return -1;
 	return (int)bits;
 }
@@ -297,8 +274,8 @@ static int entry_match(const char *e, size_t n, int kind, const unsigned char *a
 		if (n == 0 || n > hn)
 			return 0;
 		if (n == hn)
-			return ieq(e, h, n);
-		return h[hn - n - 1] == '.' && ieq(e, h + hn - n, n);
+			return ascii_ieq(e, h, n);
+		return h[hn - n - 1] == '.' && ascii_ieq(e, h + hn - n, n);
 	}
 	if (e[0] == '[') {
 		/* "[v6]", "[v6]/bits", "[v6]:port", "[v6]/bits:port" */

@@ -1,6 +1,7 @@
 /* sys.c: the only module that makes system calls (sockets, poll, files,
  * clocks, getrandom, prctl). Everything else is pure and testable. */
 #include "fmt.h"
+#include "str.h"
 #include "sys.h"
 
 #include <dirent.h>
@@ -59,14 +60,6 @@ void sys_harden(void)
 	/* No core dump of a process that holds a token; also blocks ptrace
 	 * attach by other processes of the same user. */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-}
-
-void sys_wipe(void *p, size_t n)
-{
-	volatile unsigned char *v = p;
-
-	while (n--)
-		*v++ = 0;
 }
 
 static int remaining_ms(int64_t deadline)

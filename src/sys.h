@@ -69,7 +69,5 @@ void sys_sleep_ms(long ms);
 /* The environment variable, or NULL. */
 const char *sys_getenv(const char *name);
 
-/* A memset the compiler may not remove (for secrets). */
-void sys_wipe(void *p, size_t n);
 
 #endif

@@ -18,6 +18,7 @@
 
 #include "b64.h"
 #include "pem.h"
+#include "str.h"
 #include "sys.h"
 
 /* Client certificate and key files are read whole; real ones are < 8 KiB. */
@@ -288,10 +289,7 @@ static void san_names(const mbedtls_x509_crt *crt, char *dst, size_t cap)
 		mbedtls_x509_free_subject_alt_name(&san);
 		if (n <= 0 || (size_t)n >= sizeof one)
 			continue;
-		/* Server-chosen names: keep only printable ASCII in messages. */
-		for (int k = 0; k < n; k++)
-			if ((unsigned char)one[k] < 0x20 || (unsigned char)one[k] > 0x7e)
-				one[k] = '?';
+		str_clean(one, sizeof one, one, (size_t)n); /* server-chosen names */
 		if (o + (size_t)n + 3 >= cap)
 			break;
 		o += (size_t)fmt_snprintf(dst + o, cap - o, "%s%s", o ? ", " : "", one);
@@ -319,9 +317,7 @@ static int san_has_ip(const mbedtls_x509_crt *crt, const unsigned char *ip, size
 
 static void sanitize(char *s)
 {
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7f)
-			*s = '?';
+	str_clean(s, strlen(s) + 1, s, strlen(s));
 }
 
 static int verify_cb(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
@@ -493,7 +489,7 @@ static int load_own(struct tls_conn *c, const unsigned char *buf, size_t len, in
 		pem_finish(&tls_pem);
 	if (L.n == 0)
 		(void)own_block(&L, buf, len);
-	sys_wipe(&tls_pem, sizeof tls_pem); /* a key's bytes */
+	str_wipe(&tls_pem, sizeof tls_pem); /* a key's bytes */
 	return L.err;
 }
 
@@ -649,7 +645,7 @@ int tls_prepare(struct tls_conn *c, const struct tls_opts *o, char *err, size_t 
 		if ((r = load_file(o->key, buf, sizeof buf, &len, "--key", err, errcap)) != 0)
 			return r;
 		r = load_own(c, buf, len, 1);
-		sys_wipe(buf, len);
+		str_wipe(buf, len);
 		if (r != 0) {
 			fmt_snprintf(err, errcap, "--key %s: not an unencrypted PEM or DER private key (-0x%04x)", o->key, (unsigned)-r);
 			return TLS_ERR_CONFIG;

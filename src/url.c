@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include "str.h"
+
 /* 63: the longest DNS label (RFC 1035 section 2.3.4). */
 #define URL_LABEL_MAX 63
 /* A Location is copied here (escaped) before it is resolved: room for a
@@ -33,34 +35,14 @@ static int is_unwise(unsigned char c)
 	return c != 0 && strchr("\"<>^`{|}[]", c) != NULL;
 }
 
-/* Output with a known capacity that still counts what it could not store,
- * so callers learn the size they need (snprintf's convention). Once a piece
- * does not fit, len exceeds cap and nothing more is written. */
-struct sb {
-	char *buf;
-	size_t cap;
-	size_t len;
-};
-
-static void sb_put(struct sb *b, const char *s, size_t n)
+/* The url_hostport / url_format convention: "" unless it all fits. */
+static size_t sb_whole(struct sb *b)
 {
-	if (b->len <= b->cap && n <= b->cap - b->len)
-		memcpy(b->buf + b->len, s, n);
-	b->len += n;
-}
+	size_t n = sb_end(b);
 
-static void sb_str(struct sb *b, const char *s)
-{
-	sb_put(b, s, strlen(s));
-}
-
-static size_t sb_end(struct sb *b)
-{
-	if (b->len < b->cap)
-		b->buf[b->len] = '\0';
-	else if (b->cap > 0)
+	if (n >= b->cap && b->cap > 0)
 		b->buf[0] = '\0';
-	return b->len;
+	return n;
 }
 
 int url_ipv4_parse(const char *s, size_t n, unsigned char out[4])
@@ -413,16 +395,6 @@ static size_t scheme_len(const char *s, size_t n)
 			return 0;
 	}
 	return 0;
-}
-
-static int ascii_ieq(const char *a, const char *b, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (ascii_lower((unsigned char)a[i]) != ascii_lower((unsigned char)b[i]))
-			return 0;
-	return 1;
 }
 
 /* "http" or "https" (any case): 0 or 1 in *https; else URL_E_SCHEME. */
@@ -789,7 +761,7 @@ size_t url_hostport(const struct url *u, int always_port, char *buf, size_t cap)
 		fmt_snprintf(num, sizeof(num), ":%u", u->port & 0xffffu);
 		sb_str(&b, num);
 	}
-	return sb_end(&b);
+	return sb_whole(&b);
 }
 
 size_t url_format(const struct url *u, char *buf, size_t cap)
@@ -801,5 +773,5 @@ size_t url_format(const struct url *u, char *buf, size_t cap)
 	url_hostport(u, 0, hp, sizeof(hp));
 	sb_str(&b, hp);
 	sb_str(&b, u->path[0] ? u->path : "/");
-	return sb_end(&b);
+	return sb_whole(&b);
 }

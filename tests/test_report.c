@@ -279,14 +279,10 @@ static void test_rows(void)
 			ri.cl = &cl;
 		}
 		if (w->h.seraph || w->h.reqid || w->h.retry || w->h.location || w->exit >= 2) {
-			if (w->h.seraph)
-				snprintf(h.seraph, sizeof h.seraph, "%s", w->h.seraph);
-			if (w->h.reqid)
-				snprintf(h.requestid, sizeof h.requestid, "%s", w->h.reqid);
-			if (w->h.retry)
-				snprintf(h.retry_after, sizeof h.retry_after, "%s", w->h.retry);
-			if (w->h.location)
-				snprintf(h.location, sizeof h.location, "%s", w->h.location);
+			h.seraph = w->h.seraph;
+			h.requestid = w->h.reqid;
+			h.retry_after = w->h.retry;
+			h.location = w->h.location;
 			if (w->status)
 				ri.h = &h; /* transport errors have no headers */
 		}
