@@ -36,9 +36,47 @@
 
 static int sys_last_errno;
 
+/* The errno values a check meets (connecting, reading, writing, opening
+ * files), in glibc's words; another one shows its number. libc's strerror
+ * brings 130 texts atlwho never shows (2 KB of a 256 KiB binary). */
+static const short sys_errnos[] = {
+	ECONNREFUSED, ETIMEDOUT, ECONNRESET, EPIPE, EHOSTUNREACH, ENETUNREACH, ENETDOWN,
+	EHOSTDOWN, EADDRNOTAVAIL, EAFNOSUPPORT, ECONNABORTED, ENOENT, EACCES, EPERM, EISDIR,
+	ENOTDIR, EMFILE, ENFILE, ENOMEM, EIO, EINVAL, ENAMETOOLONG, ELOOP, EAGAIN, ENOBUFS,
+	EPROTO, ENXIO, ENODEV,
+};
+static const char sys_errtexts[] =
+	"Connection refused\0Connection timed out\0Connection reset by peer\0Broken pipe\0"
+	"No route to host\0Network is unreachable\0Network is down\0Host is down\0"
+	"Cannot assign requested address\0Address family not supported by protocol\0"
+	"Software caused connection abort\0No such file or directory\0Permission denied\0"
+	"Operation not permitted\0Is a directory\0Not a directory\0Too many open files\0"
+	"Too many open files in system\0Cannot allocate memory\0Input/output error\0"
+	"Invalid argument\0File name too long\0Too many levels of symbolic links\0"
+	"Resource temporarily unavailable\0No buffer space available\0Protocol error\0"
+	"No such device or address\0No such device\0";
+
+/* Room for "errno -2147483648". */
+#define SYS_ERRNUM_MAX 24
+
+/* e's text, or "errno N" written into num. */
+static const char *err_text(int e, char num[SYS_ERRNUM_MAX])
+{
+	const char *t = sys_errtexts;
+	size_t i;
+
+	for (i = 0; i < sizeof sys_errnos / sizeof sys_errnos[0]; i++, t += strlen(t) + 1)
+		if (sys_errnos[i] == e)
+			return t;
+	fmt_snprintf(num, SYS_ERRNUM_MAX, "errno %d", e);
+	return num;
+}
+
 const char *sys_errstr(void)
 {
-	return strerror(sys_last_errno);
+	static char num[SYS_ERRNUM_MAX]; /* with sys_last_errno: the module's last error */
+
+	return err_text(sys_last_errno, num);
 }
 
 int64_t sys_now_ms(void)
@@ -308,6 +346,7 @@ int sys_connect(const char *host, unsigned port, int family, int connect_ms,
 {
 	static struct resolved rs; /* 6.7 KB: off the stack */
 	struct addrinfo hints;
+	char num[SYS_ERRNUM_MAX];
 	struct attempt at[CONNECT_ADDR_MAX];
 	struct pollfd pf[CONNECT_ADDR_MAX];
 	char portstr[8];
@@ -327,7 +366,7 @@ int sys_connect(const char *host, unsigned port, int family, int connect_ms,
 	}
 	if (rs.rc != 0 || rs.n == 0) {
 		fmt_snprintf(err, errcap, "cannot resolve host '%s': %s", host,
-		    rs.rc == EAI_SYSTEM ? strerror(rs.err_no) : rs.rc ? gai_strerror(rs.rc) : "no address");
+		    rs.rc == EAI_SYSTEM ? err_text(rs.err_no, num) : rs.rc ? gai_strerror(rs.rc) : "no address");
 		return SYS_ERR_RESOLVE;
 	}
 	*resolved_at = sys_now_ms();
@@ -347,7 +386,7 @@ int sys_connect(const char *host, unsigned port, int family, int connect_ms,
 			say(log, logctx, "trying %s port %u%s", a->addr, port, "");
 			a->fd = connect_start(&rs.a[next++], &last);
 			if (a->fd < 0) {
-				say(log, logctx, "%s port %u: %s", a->addr, port, strerror(last));
+				say(log, logctx, "%s port %u: %s", a->addr, port, err_text(last, num));
 				continue;
 			}
 			a->until = now + connect_ms < deadline ? now + connect_ms : deadline;
@@ -387,7 +426,7 @@ int sys_connect(const char *host, unsigned port, int family, int connect_ms,
 					goto connected;
 				}
 				last = soerr;
-				why = strerror(soerr);
+				why = err_text(soerr, num);
 			} else if (now >= at[i].until) {
 				last = ETIMEDOUT;
 				timedout = 1;
@@ -414,7 +453,7 @@ connected:
 		fmt_snprintf(err, errcap, "connection to %s port %u timed out", host, port);
 		return SYS_ERR_TIMEOUT;
 	}
-	fmt_snprintf(err, errcap, "cannot connect to %s port %u: %s", host, port, strerror(last));
+	fmt_snprintf(err, errcap, "cannot connect to %s port %u: %s", host, port, err_text(last, num));
 	return SYS_ERR_CONNECT;
 }
 
