@@ -110,14 +110,14 @@ int cli_seconds(const char *s, long max_ms, long *ms)
 
 	if (str_num(s, whole, 0, max_ms / 1000, &sec) != STR_OK ||
 	    (dot && (frac == 0 || frac > 3 || str_num(dot + 1, frac, 0, 999, &part) != STR_OK)))
-		return -1;
+		return CLI_E_USAGE;
 	while (frac > 0 && frac < 3)
 		part *= 10, frac++;
 	v = sec * 1000 + part;
 	if (v < 1 || v > max_ms)
-		return -1;
+		return CLI_E_USAGE;
 	*ms = v;
-	return 0;
+	return CLI_OK;
 }
 
 static int parse_int(const char *s, int lo, int hi, int *out)
@@ -125,15 +125,15 @@ static int parse_int(const char *s, int lo, int hi, int *out)
 	long v;
 
 	if (str_num(s, strlen(s), lo, hi, &v) != STR_OK)
-		return -1;
+		return CLI_E_USAGE;
 	*out = (int)v;
-	return 0;
+	return CLI_OK;
 }
 
 static int bad(char *err, size_t cap, const char *opt, const char *val, const char *want)
 {
 	fmt_snprintf(err, cap, "%s '%s': %s (try 'atlwho --help')", opt, val, want);
-	return -1;
+	return CLI_E_USAGE;
 }
 
 /* "1.2" -> 12, "1.3" -> 13, else 0. */
@@ -154,18 +154,18 @@ static int check_pins(const char *s, const char **why)
 		size_t len = e ? (size_t)(e - s) : strlen(s);
 		if (len < 8 || memcmp(s, "sha256//", 8) != 0) {
 			*why = "each pin is sha256// followed by base64 (curl's hash form; key files are not taken)";
-			return -1;
+			return CLI_E_USAGE;
 		}
 		if (b64_decoded_len(s + 8, len - 8) != 32) {
 			*why = "the part after sha256// must be the base64 of a 32-byte SHA-256 digest (44 characters)";
-			return -1;
+			return CLI_E_USAGE;
 		}
 		if (++n > CLI_PINS_MAX) {
 			*why = "at most 8 pins";
-			return -1;
+			return CLI_E_USAGE;
 		}
 		if (!e)
-			return 0;
+			return CLI_OK;
 		s = e + 1;
 	}
 }
@@ -214,9 +214,9 @@ static int apply(struct cli_opts *o, int c, const char *a, char *err, size_t err
 	case O_PIN:
 	case O_PINNEDPUBKEY: {
 		const char *why;
-		if (check_pins(a, &why) != 0) {
+		if (check_pins(a, &why) != CLI_OK) {
 			fmt_snprintf(err, errcap, "--pin '%.120s%s': %s", a, strlen(a) > 120 ? "..." : "", why);
-			return -1;
+			return CLI_E_USAGE;
 		}
 		o->pins = a;
 		break;
@@ -257,7 +257,7 @@ static int apply(struct cli_opts *o, int c, const char *a, char *err, size_t err
 	case O_HELP: o->help = 1; break;
 	case O_VERSION: o->version = 1; break;
 	}
-	return 0;
+	return CLI_OK;
 }
 
 /* Long options must be spelt in full: getopt_long's unambiguous prefixes
@@ -324,11 +324,11 @@ int cli_parse(struct cli_opts *o, int argc, char **argv, char *err, size_t errca
 				else
 					fmt_snprintf(err, errcap, "unknown option '--%.*s' (try 'atlwho --help')",
 					    (int)(n > 40 ? 40 : n), name);
-				return -1;
+				return CLI_E_USAGE;
 			}
 			if (!cli_args[id] && eq) {
 				fmt_snprintf(err, errcap, "option '--%s' takes no value (try 'atlwho --help')", text_of(id, 0));
-				return -1;
+				return CLI_E_USAGE;
 			}
 			if (cli_args[id]) {
 				if (eq)
@@ -337,13 +337,13 @@ int cli_parse(struct cli_opts *o, int argc, char **argv, char *err, size_t errca
 					val = argv[++i];
 				else {
 					fmt_snprintf(err, errcap, "option '--%s' needs a value (try 'atlwho --help')", text_of(id, 0));
-					return -1;
+					return CLI_E_USAGE;
 				}
 			}
-			if (apply(o, id, val, err, errcap) != 0)
-				return -1;
+			if (apply(o, id, val, err, errcap) != CLI_OK)
+				return CLI_E_USAGE;
 			if (o->help || o->version)
-				return 0;
+				return CLI_OK;
 			continue;
 		}
 		for (a++; *a; a++) {
@@ -352,7 +352,7 @@ int cli_parse(struct cli_opts *o, int argc, char **argv, char *err, size_t errca
 			if (id < 0) {
 				fmt_snprintf(err, errcap, "unknown option '-%c' (try 'atlwho --help')",
 				    (*a >= 0x21 && *a < 0x7f) ? *a : '?');
-				return -1;
+				return CLI_E_USAGE;
 			}
 			if (cli_args[id]) {
 				if (a[1])
@@ -361,37 +361,37 @@ int cli_parse(struct cli_opts *o, int argc, char **argv, char *err, size_t errca
 					val = argv[++i];
 				else {
 					fmt_snprintf(err, errcap, "option '-%c' needs a value (try 'atlwho --help')", *a);
-					return -1;
+					return CLI_E_USAGE;
 				}
 			}
-			if (apply(o, id, val, err, errcap) != 0)
-				return -1;
+			if (apply(o, id, val, err, errcap) != CLI_OK)
+				return CLI_E_USAGE;
 			if (o->help || o->version)
-				return 0;
+				return CLI_OK;
 			if (val)
 				break;
 		}
 	}
 	if (o->tls_min > o->tls_max) {
 		fmt_snprintf(err, errcap, "--tls-min 1.3 and --tls-max 1.2 leave no TLS version");
-		return -1;
+		return CLI_E_USAGE;
 	}
 	if (o->raw + o->quiet + (o->format != CLI_TEXT) > 1) {
 		fmt_snprintf(err, errcap, "--raw, --quiet and --format json/env exclude each other");
-		return -1;
+		return CLI_E_USAGE;
 	}
 	if (o->from_file) {
 		if (nops != 0) {
 			fmt_snprintf(err, errcap, "--from-file takes no BASE_URL (try 'atlwho --help')");
-			return -1;
+			return CLI_E_USAGE;
 		}
-		return 0;
+		return CLI_OK;
 	}
 	if (nops != 1) {
 		fmt_snprintf(err, errcap, nops == 0 ? "missing BASE_URL (try 'atlwho --help')" :
 		    "one BASE_URL only (try 'atlwho --help')");
-		return -1;
+		return CLI_E_USAGE;
 	}
 	o->base = first;
-	return 0;
+	return CLI_OK;
 }

@@ -27,10 +27,16 @@ struct cli_opts {
 	int help, version;
 };
 
-/* 0 ok; -1 usage error with a one-line message in err. */
+/* Return values (CLI_E_* are -71 to -79: every module's codes have their
+ * own range). */
+#define CLI_OK 0
+#define CLI_E_USAGE (-71)  /* a usage error; err holds one line for main (exit 2) */
+
+/* CLI_OK, or CLI_E_USAGE with the message in err. */
 int cli_parse(struct cli_opts *o, int argc, char **argv, char *err, size_t errcap);
 
-/* Parses seconds with up to 3 decimals ("10", "2.5") into ms in 1..max. */
+/* Parses seconds with up to 3 decimals ("10", "2.5") into ms in 1..max:
+ * CLI_OK or CLI_E_USAGE. */
 int cli_seconds(const char *s, long max_ms, long *ms);
 
 /* Writes --help, generated from the option table, through put. */

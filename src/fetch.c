@@ -8,34 +8,34 @@
 #include "str.h"
 #include "sys.h"
 
-/* conn_read's error for a TLS record failure after the handshake (bad MAC,
- * unexpected message): beside the SYS_ERR_* codes, distinct from all. */
-#define CONN_ERR_TLS (-100)
-
 struct conn {
 	int fd;
 	struct tls_conn *tls;          /* NULL: plain */
 	int64_t deadline;
 };
 
+/* Bytes, 0 at the end, a SYS_E_* of the transport (through TLS too), or
+ * TLS_E_PROTO for a TLS record failure after the handshake (bad MAC, an
+ * unexpected message, an alert). */
 static long conn_read(struct conn *c, void *buf, size_t n)
 {
 	if (c->tls) {
 		long r = tls_read(c->tls, buf, n);
-		if (r == TLS_ERR_NET)
-			return c->tls->net_err ? c->tls->net_err : SYS_ERR_IO;
-		return r < 0 ? CONN_ERR_TLS : r;
+		if (r == TLS_E_NET)
+			return tls_net_error(c->tls);
+		return r < 0 ? TLS_E_PROTO : r;
 	}
 	return sys_recv(c->fd, buf, n, c->deadline);
 }
 
+/* 0, a SYS_E_* of the transport, or TLS_E_PROTO. */
 static int conn_write(struct conn *c, const void *buf, size_t n)
 {
 	if (c->tls) {
 		int r = tls_write_all(c->tls, buf, n);
-		if (r == TLS_ERR_NET)
-			return c->tls->net_err ? c->tls->net_err : SYS_ERR_IO;
-		return r;
+		if (r == TLS_E_NET)
+			return tls_net_error(c->tls);
+		return r < 0 ? TLS_E_PROTO : 0;
 	}
 	return sys_send_all(c->fd, buf, n, c->deadline);
 }
@@ -74,7 +74,7 @@ static int read_response(struct conn *c, struct http_resp *r, struct fetch_res *
 			pr = http_resp_eof(r);
 			if (pr == HTTP_DONE)
 				return FETCH_OK;
-		} else if (n == SYS_ERR_TIMEOUT) {
+		} else if (n == SYS_E_TIMEOUT) {
 			res->timed_out = 1;
 			fmt_snprintf(res->msg, sizeof res->msg, "timed out waiting for %s's reply%s", what,
 			    res->got_bytes ? " (it stopped in the middle)" : "");
@@ -82,11 +82,11 @@ static int read_response(struct conn *c, struct http_resp *r, struct fetch_res *
 		} else {
 			if (!res->got_bytes) {
 				fmt_snprintf(res->msg, sizeof res->msg, "%s closed or reset the connection before replying%s%s",
-				    what, n == SYS_ERR_IO ? ": " : "", n == SYS_ERR_IO ? sys_errstr() : "");
+				    what, n == SYS_E_IO ? ": " : "", n == SYS_E_IO ? sys_errstr() : "");
 				return FETCH_E_NET;
 			}
 			fmt_snprintf(res->msg, sizeof res->msg, "the reply from %s was cut short (%s)", what,
-			    n == SYS_ERR_IO ? sys_errstr() : "TLS error");
+			    n == SYS_E_IO ? sys_errstr() : "TLS error");
 			return FETCH_E_HTTP;
 		}
 		if (pr == HTTP_E_CALLBACK)
@@ -128,7 +128,7 @@ static int proxy_connect(struct conn *c, const struct fetch_req *q, const struct
 	e = read_response(c, &r, res, "the proxy", 1);
 	res->got_bytes = 0; /* the target's reply has not started */
 	if (e == FETCH_E_NET || e == FETCH_E_HTTP) {
-		char m[FETCH_ERR_MAX];
+		char m[FETCH_MSG_MAX];
 		memcpy(m, res->msg, sizeof m);
 		fmt_snprintf(res->msg, sizeof res->msg, "proxy %.253s port %u: %.300s", q->proxy->host, q->proxy->port, m);
 		return e == FETCH_E_NET && res->timed_out ? FETCH_E_NET : FETCH_E_PROXY;
@@ -184,7 +184,7 @@ static void tls_peer_of(const struct url *u, struct tls_peer *p, char name[TLS_N
 
 	memset(p, 0, sizeof *p);
 	p->shown = u->host;
-	if (u->ipv6 ? url_ipv6_parse(u->host, n, p->ip) : url_ipv4_parse(u->host, n, p->ip)) {
+	if ((u->ipv6 ? url_ipv6_parse(u->host, n, p->ip) : url_ipv4_parse(u->host, n, p->ip)) == URL_OK) {
 		p->iplen = u->ipv6 ? 16 : 4;
 		return;
 	}
@@ -229,7 +229,7 @@ int fetch(const struct fetch_req *q, const struct fetch_hooks *h,
 	    h ? h->log : NULL, h ? h->ctx : NULL, &res->t.resolved, res->msg, sizeof res->msg);
 	if (c.fd < 0) {
 		if (q->proxy) {
-			char m[FETCH_ERR_MAX];
+			char m[FETCH_MSG_MAX];
 			memcpy(m, res->msg, sizeof m);
 			fmt_snprintf(res->msg, sizeof res->msg, "proxy: %.600s", m);
 		}
@@ -249,7 +249,7 @@ int fetch(const struct fetch_req *q, const struct fetch_hooks *h,
 		res->ca_loaded = tc.trust.loaded;
 		res->trust_src = tc.trust.nfile ? tc.trust.file[0] : tc.trust.ndir ? tc.trust.dir[0] : NULL;
 		if (t != 0) {
-			e = t == TLS_ERR_NET ? FETCH_E_NET : t == TLS_ERR_CONFIG ? FETCH_E_CONFIG : FETCH_E_TLS;
+			e = t == TLS_E_NET ? FETCH_E_NET : t == TLS_E_CONFIG ? FETCH_E_CONFIG : FETCH_E_TLS;
 			goto out;
 		}
 		c.tls = &tc;
@@ -277,12 +277,12 @@ int fetch(const struct fetch_req *q, const struct fetch_hooks *h,
 	}
 	e = conn_write(&c, req, olen);
 	str_wipe(req, olen);
-	if (e != 0 && e != SYS_ERR_TIMEOUT && c.tls && tls_explain_late(c.tls, 1, 0, res->msg, sizeof res->msg)) {
+	if (e != 0 && e != SYS_E_TIMEOUT && c.tls && tls_explain_late(c.tls, 1, 0, res->msg, sizeof res->msg)) {
 		e = FETCH_E_TLS;
 		goto out;
 	}
 	if (e != 0) {
-		fmt_snprintf(res->msg, sizeof res->msg, e == SYS_ERR_TIMEOUT ? "timed out sending the request" :
+		fmt_snprintf(res->msg, sizeof res->msg, e == SYS_E_TIMEOUT ? "timed out sending the request" :
 		    "sending the request failed");
 		e = FETCH_E_NET;
 		goto out;

@@ -10,16 +10,17 @@
 #include "tls.h"
 #include "url.h"
 
-/* Error classes, mapped by main to exit codes. */
+/* Error classes, mapped by main to exit codes (-31 to -39: every module's
+ * codes have their own range). */
 #define FETCH_OK        0
-#define FETCH_E_CONFIG (-1)  /* exit 2 */
-#define FETCH_E_NET    (-2)  /* exit 5: resolve, connect, reset, timeout */
-#define FETCH_E_TLS    (-3)  /* exit 6 */
-#define FETCH_E_HTTP   (-4)  /* exit 7: malformed or cut-short reply */
-#define FETCH_E_PROXY  (-5)  /* exit 5: the proxy refused or failed */
-#define FETCH_E_SINK   (-6)  /* the body callback stopped us */
+#define FETCH_E_CONFIG (-31)  /* exit 2 */
+#define FETCH_E_NET    (-32)  /* exit 5: resolve, connect, reset, timeout */
+#define FETCH_E_TLS    (-33)  /* exit 6 */
+#define FETCH_E_HTTP   (-34)  /* exit 7: malformed or cut-short reply */
+#define FETCH_E_PROXY  (-35)  /* exit 5: the proxy refused or failed */
+#define FETCH_E_SINK   (-36)  /* the body callback stopped us */
 
-#define FETCH_ERR_MAX 640   /* one message line */
+#define FETCH_MSG_MAX 640   /* one message line */
 #define FETCH_IO_BUF 16384  /* one TLS record's plaintext per read */
 #define FETCH_REQ_MAX 8192  /* the request: URL path (4 KiB) and headers */
 
@@ -54,7 +55,7 @@ struct fetch_times { int64_t start, resolved, connected, tls_done, first_byte, d
 
 struct fetch_res {
 	int err;                       /* FETCH_OK or FETCH_E_* */
-	char msg[FETCH_ERR_MAX];
+	char msg[FETCH_MSG_MAX];
 	int got_bytes;                 /* any reply byte arrived */
 	int timed_out;                 /* the error was the deadline */
 	struct fetch_times t;

@@ -35,34 +35,35 @@
 #define HTTP_TOKEN_MSG_MAX 32
 
 /* Return convention. Non-negative is progress: HTTP_MORE means "give me
- * more bytes" and is not an error. Negative values are named errors. */
+ * more bytes" and is not an error. Negative values are named errors, -101
+ * to -149 (every module's codes have their own range). */
 #define HTTP_OK                 0
 #define HTTP_MORE               1   /* all input used, message not complete */
 #define HTTP_DONE               2   /* message complete */
-#define HTTP_E_BUFSMALL       (-1)  /* request: dst too small, *olen says how big */
-#define HTTP_E_REQ_VALUE      (-2)  /* request: CR, LF, NUL or non-ASCII in a value */
-#define HTTP_E_REQ_MISUSE     (-3)  /* request: flags that would leak or cannot work */
-#define HTTP_E_STATUS_LINE    (-4)  /* not "HTTP/1.x NNN reason" */
-#define HTTP_E_VERSION        (-5)  /* HTTP major version other than 1 */
-#define HTTP_E_STATUS         (-6)  /* status code 000..099, or an unasked-for 101 */
-#define HTTP_E_HEADER         (-7)  /* malformed field line */
-#define HTTP_E_HEADER_CHAR    (-8)  /* NUL, bare CR or LF, or a control byte */
-#define HTTP_E_FIELD_TOO_LARGE (-9) /* one field line over HTTP_FIELD_MAX */
-#define HTTP_E_HEAD_TOO_LARGE (-10) /* header section over HTTP_HEAD_MAX */
-#define HTTP_E_TOO_MANY_INTERIM (-11) /* more than HTTP_INTERIM_MAX 1xx */
-#define HTTP_E_CONTENT_LENGTH (-12) /* Content-Length not 1*DIGIT or too big */
-#define HTTP_E_CL_CONFLICT    (-13) /* Content-Length values differ */
-#define HTTP_E_TE_AND_CL      (-14) /* Transfer-Encoding and Content-Length */
-#define HTTP_E_TRANSFER_ENCODING (-15) /* not exactly "chunked", or in HTTP/1.0 */
-#define HTTP_E_CONTENT_ENCODING (-16) /* a coding other than identity */
-#define HTTP_E_CHUNK_SIZE     (-17) /* malformed chunk-size line */
-#define HTTP_E_CHUNK_OVERFLOW (-18) /* chunk size over 64 bits */
-#define HTTP_E_CHUNK_CRLF     (-19) /* chunk data not followed by CRLF */
-#define HTTP_E_TRAILER_TOO_LARGE (-20) /* trailer section over HTTP_TRAILER_MAX */
-#define HTTP_E_NO_RESPONSE    (-21) /* EOF before the first byte */
-#define HTTP_E_TRUNCATED_HEAD (-22) /* EOF inside the status line or headers */
-#define HTTP_E_TRUNCATED_BODY (-23) /* EOF before the body's end */
-#define HTTP_E_CALLBACK       (-24) /* a callback returned nonzero */
+#define HTTP_E_BUFSMALL       (-101)  /* request: dst too small, *olen says how big */
+#define HTTP_E_REQ_VALUE      (-102)  /* request: CR, LF, NUL or non-ASCII in a value */
+#define HTTP_E_REQ_MISUSE     (-103)  /* request: flags that would leak or cannot work */
+#define HTTP_E_STATUS_LINE    (-104)  /* not "HTTP/1.x NNN reason" */
+#define HTTP_E_VERSION        (-105)  /* HTTP major version other than 1 */
+#define HTTP_E_STATUS         (-106)  /* status code 000..099, or an unasked-for 101 */
+#define HTTP_E_HEADER         (-107)  /* malformed field line */
+#define HTTP_E_HEADER_CHAR    (-108)  /* NUL, bare CR or LF, or a control byte */
+#define HTTP_E_FIELD_TOO_LARGE (-109) /* one field line over HTTP_FIELD_MAX */
+#define HTTP_E_HEAD_TOO_LARGE (-110) /* header section over HTTP_HEAD_MAX */
+#define HTTP_E_TOO_MANY_INTERIM (-111) /* more than HTTP_INTERIM_MAX 1xx */
+#define HTTP_E_CONTENT_LENGTH (-112) /* Content-Length not 1*DIGIT or too big */
+#define HTTP_E_CL_CONFLICT    (-113) /* Content-Length values differ */
+#define HTTP_E_TE_AND_CL      (-114) /* Transfer-Encoding and Content-Length */
+#define HTTP_E_TRANSFER_ENCODING (-115) /* not exactly "chunked", or in HTTP/1.0 */
+#define HTTP_E_CONTENT_ENCODING (-116) /* a coding other than identity */
+#define HTTP_E_CHUNK_SIZE     (-117) /* malformed chunk-size line */
+#define HTTP_E_CHUNK_OVERFLOW (-118) /* chunk size over 64 bits */
+#define HTTP_E_CHUNK_CRLF     (-119) /* chunk data not followed by CRLF */
+#define HTTP_E_TRAILER_TOO_LARGE (-120) /* trailer section over HTTP_TRAILER_MAX */
+#define HTTP_E_NO_RESPONSE    (-121) /* EOF before the first byte */
+#define HTTP_E_TRUNCATED_HEAD (-122) /* EOF inside the status line or headers */
+#define HTTP_E_TRUNCATED_BODY (-123) /* EOF before the body's end */
+#define HTTP_E_CALLBACK       (-124) /* a callback returned nonzero */
 
 /* One line per code, for any value above ("unknown" for others). */
 const char *http_strerror(int code);

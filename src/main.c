@@ -279,7 +279,7 @@ static long read_token(struct run *R, char *tok, size_t cap)
 		if (strcmp(o->token_file, "-") != 0 && sys_file_loose_perms(o->token_file))
 			err_line(R, "warning: ", "the token file is readable by group or others (chmod 600 it)");
 		r = sys_read_file(o->token_file, tok, cap - 1, &n);
-		if (r == SYS_ERR_TOOBIG) {
+		if (r == SYS_E_TOOBIG) {
 			err_line(R, NULL, "--token-file: the token file is larger than 4 KiB");
 			return -1;
 		}

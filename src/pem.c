@@ -195,26 +195,26 @@ static int der_tlv(const unsigned char **p, const unsigned char *end,
 	size_t n;
 
 	if (end - q < 2)
-		return -1;
+		return PEM_E_DER;
 	*tag = *q++;
 	n = *q++;
 	if (n & 0x80) {
 		int k = (int)(n & 0x7f);
 		if (k == 0 || k > 4)
-			return -1;
+			return PEM_E_DER;
 		n = 0;
 		while (k--) {
 			if (q >= end)
-				return -1;
+				return PEM_E_DER;
 			n = (n << 8) | *q++;
 		}
 	}
 	if ((size_t)(end - q) < n)
-		return -1;
+		return PEM_E_DER;
 	*content = q;
 	*clen = n;
 	*p = q + n;
-	return 0;
+	return PEM_OK;
 }
 
 /* Shared walk; partial: the two outer SEQUENCEs may extend past len. */
@@ -232,23 +232,23 @@ static int names_walk(const unsigned char *der, size_t len, int partial,
 		if (partial) {
 			size_t hl, k;
 			if (end - q < 2)
-				return 1;
+				return PEM_MORE;
 			if (q[0] != 0x30)
-				return -1;
+				return PEM_E_DER;
 			hl = 2;
 			if (q[1] & 0x80) {
 				k = q[1] & 0x7f;
 				if (k == 0 || k > 4)
-					return -1;
+					return PEM_E_DER;
 				hl += k;
 			}
 			if ((size_t)(end - q) < hl)
-				return 1;
+				return PEM_MORE;
 			p = q + hl;
 			continue;
 		}
 		if (der_tlv(&q, end, &tag, &c, &n) || tag != 0x30)
-			return -1;
+			return PEM_E_DER;
 		p = c;
 		end = c + n;
 	}
@@ -256,33 +256,33 @@ static int names_walk(const unsigned char *der, size_t len, int partial,
 	tend = end;
 	(void)tbs;
 	if (p < tend && *p == 0xa0 && der_tlv(&p, tend, &tag, &c, &n)) /* [0] version */
-		return partial ? 1 : -1;
+		return partial ? PEM_MORE : PEM_E_DER;
 	for (i = 0; i < 4; i++) { /* serial, signature, issuer, validity */
 		start = p;
 		if (der_tlv(&p, tend, &tag, &c, &n))
-			return partial ? 1 : -1;
+			return partial ? PEM_MORE : PEM_E_DER;
 		if (i == 2) {
 			if (tag != 0x30)
-				return -1;
+				return PEM_E_DER;
 			*issuer = start;
 			*ilen = (size_t)(p - start);
 		}
 	}
 	start = p;
 	if (der_tlv(&p, tend, &tag, &c, &n))
-		return partial ? 1 : -1;
+		return partial ? PEM_MORE : PEM_E_DER;
 	if (tag != 0x30) /* subject */
-		return -1;
+		return PEM_E_DER;
 	*subject = start;
 	*slen = (size_t)(p - start);
-	return 0;
+	return PEM_OK;
 }
 
 int der_cert_names(const unsigned char *der, size_t len,
     const unsigned char **issuer, size_t *ilen,
     const unsigned char **subject, size_t *slen)
 {
-	return names_walk(der, len, 0, issuer, ilen, subject, slen) == 0 ? 0 : -1;
+	return names_walk(der, len, 0, issuer, ilen, subject, slen) == PEM_OK ? PEM_OK : PEM_E_DER;
 }
 
 int der_cert_names_prefix(const unsigned char *der, size_t len,

@@ -54,14 +54,20 @@ int pem_feed(struct pem_scanner *s, const void *buf, size_t len);
 /* End of file: an unterminated final line is processed. */
 int pem_finish(struct pem_scanner *s);
 
+/* Return values of the DER walk (PEM_E_* are -61 to -69: every module's
+ * codes have their own range). */
+#define PEM_OK      0
+#define PEM_MORE    1      /* a prefix: more bytes are needed */
+#define PEM_E_DER (-61)    /* not a certificate */
+
 /* Finds the subject Name (full TLV) and issuer Name of a DER certificate.
- * Returns 0 and sets the slices, or -1 if the DER is not a certificate. */
+ * Returns PEM_OK and sets the slices, or PEM_E_DER. */
 int der_cert_names(const unsigned char *der, size_t len,
     const unsigned char **issuer, size_t *ilen,
     const unsigned char **subject, size_t *slen);
 /* The same on the first len bytes of a certificate: the outer Certificate
- * and TBSCertificate may run past len. Returns 0 (found), 1 (need more
- * bytes) or -1 (not a certificate). */
+ * and TBSCertificate may run past len. Returns PEM_OK (found), PEM_MORE
+ * or PEM_E_DER. */
 int der_cert_names_prefix(const unsigned char *der, size_t len,
     const unsigned char **issuer, size_t *ilen,
     const unsigned char **subject, size_t *slen);

@@ -213,10 +213,10 @@ int px_basic(const struct px *p, char *dst, size_t cap, size_t *olen)
 static int ip_of(const char *s, size_t n, unsigned char a[16])
 {
 	if (n >= 2 && s[0] == '[' && s[n - 1] == ']')
-		return url_ipv6_parse(s + 1, n - 2, a) ? 6 : 0;
-	if (url_ipv4_parse(s, n, a))
+		return url_ipv6_parse(s + 1, n - 2, a) == URL_OK ? 6 : 0;
+	if (url_ipv4_parse(s, n, a) == URL_OK)
 		return 4;
-	if (url_ipv6_parse(s, n, a))
+	if (url_ipv6_parse(s, n, a) == URL_OK)
 		return 6;
 	return 0;
 }

@@ -16,14 +16,16 @@
 /* "Basic " and base64 of the longest "user:pass", plus the NUL. */
 #define PX_AUTH_MAX (6 + 4 * ((PX_USER_MAX + 1 + PX_PASS_MAX + 2) / 3) + 1)
 
+/* Return values: PX_OK, or these negative codes (-51 to -59: every
+ * module's codes have their own range). */
 #define PX_OK          0
-#define PX_E_SYNTAX  (-1)  /* not [http://][user[:pass]@]host[:port][/] */
-#define PX_E_SCHEME  (-2)  /* https://, socks*:// or another scheme */
-#define PX_E_HOST    (-3)
-#define PX_E_PORT    (-4)
-#define PX_E_CRED    (-5)  /* bad %-escape, ':' in the user, control bytes,
+#define PX_E_SYNTAX  (-51)  /* not [http://][user[:pass]@]host[:port][/] */
+#define PX_E_SCHEME  (-52)  /* https://, socks*:// or another scheme */
+#define PX_E_HOST    (-53)
+#define PX_E_PORT    (-54)
+#define PX_E_CRED    (-55)  /* bad %-escape, ':' in the user, control bytes,
                               too long, or no credentials to encode */
-#define PX_E_BUFSMALL (-6) /* px_basic: *olen says the capacity needed */
+#define PX_E_BUFSMALL (-56) /* px_basic: *olen says the capacity needed */
 
 /* A parsed proxy. user and pass are secret-ish (they go to the proxy in
  * every request): the owner calls px_wipe when done. */

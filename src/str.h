@@ -25,10 +25,11 @@ size_t sb_end(struct sb *b);
 /* Zeroes n bytes in a way the compiler may not remove (for secrets). */
 void str_wipe(void *p, size_t n);
 
-/* Return values of str_num. */
+/* Return values of str_num (-11 to -19: every module's codes have their
+ * own range). */
 #define STR_OK       0
-#define STR_E_SYNTAX (-1)  /* empty, or not only the digits 0-9 */
-#define STR_E_RANGE  (-2)  /* outside lo..hi (overflow included) */
+#define STR_E_SYNTAX (-11)  /* empty, or not only the digits 0-9 */
+#define STR_E_RANGE  (-12)  /* outside lo..hi (overflow included) */
 /* The n bytes at s as a decimal number in lo..hi (0 <= lo <= hi). */
 int str_num(const char *s, size_t n, long lo, long hi, long *out);
 

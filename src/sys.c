@@ -109,7 +109,7 @@ static int remaining_ms(int64_t deadline)
 	return left > 1000000 ? 1000000 : (int)left;
 }
 
-/* Waits for events on fd until deadline: 1 ready, SYS_ERR_TIMEOUT, SYS_ERR_IO. */
+/* Waits for events on fd until deadline: 1 ready, SYS_E_TIMEOUT, SYS_E_IO. */
 static int wait_fd(int fd, short events, int64_t deadline)
 {
 	struct pollfd p;
@@ -118,7 +118,7 @@ static int wait_fd(int fd, short events, int64_t deadline)
 	for (;;) {
 		int ms = remaining_ms(deadline);
 		if (ms == 0)
-			return SYS_ERR_TIMEOUT;
+			return SYS_E_TIMEOUT;
 		p.fd = fd;
 		p.events = events;
 		p.revents = 0;
@@ -129,7 +129,7 @@ static int wait_fd(int fd, short events, int64_t deadline)
 			continue; /* loop re-checks the deadline */
 		if (errno != EINTR) {
 			sys_last_errno = errno;
-			return SYS_ERR_IO;
+			return SYS_E_IO;
 		}
 	}
 }
@@ -245,7 +245,7 @@ static void resolve_here(const char *host, const char *port, struct addrinfo *hi
  * timeout x attempts, 10 s by default), so a child process resolves and
  * the parent waits for its answer no longer than the deadline. (A thread
  * would do, at 3 KB more of static binary.) A literal address needs no
- * lookup. 0 with out filled (out->rc the EAI_* result), or SYS_ERR_TIMEOUT. */
+ * lookup. 0 with out filled (out->rc the EAI_* result), or SYS_E_TIMEOUT. */
 static int resolve(const char *host, const char *port, const struct addrinfo *hints,
     int64_t deadline, struct resolved *out)
 {
@@ -297,7 +297,7 @@ static int resolve(const char *host, const char *port, const struct addrinfo *hi
 		;
 	if (got < offsetof(struct resolved, a) || out->n > CONNECT_ADDR_MAX ||
 	    got < offsetof(struct resolved, a) + out->n * sizeof out->a[0])
-		return SYS_ERR_TIMEOUT;
+		return SYS_E_TIMEOUT;
 	return 0;
 }
 
@@ -362,12 +362,12 @@ int sys_connect(const char *host, unsigned port, int family, int connect_ms,
 	if (resolve(host, portstr, &hints, deadline, &rs) != 0) {
 		fmt_snprintf(err, errcap, "resolving host '%s' took longer than --max-time: "
 		    "the name server did not answer in time", host);
-		return SYS_ERR_TIMEOUT;
+		return SYS_E_TIMEOUT;
 	}
 	if (rs.rc != 0 || rs.n == 0) {
 		fmt_snprintf(err, errcap, "cannot resolve host '%s': %s", host,
 		    rs.rc == EAI_SYSTEM ? err_text(rs.err_no, num) : rs.rc ? gai_strerror(rs.rc) : "no address");
-		return SYS_ERR_RESOLVE;
+		return SYS_E_RESOLVE;
 	}
 	*resolved_at = sys_now_ms();
 	naddr = rs.n;
@@ -451,10 +451,10 @@ connected:
 	}
 	if (timedout || sys_now_ms() >= deadline) {
 		fmt_snprintf(err, errcap, "connection to %s port %u timed out", host, port);
-		return SYS_ERR_TIMEOUT;
+		return SYS_E_TIMEOUT;
 	}
 	fmt_snprintf(err, errcap, "cannot connect to %s port %u: %s", host, port, err_text(last, num));
-	return SYS_ERR_CONNECT;
+	return SYS_E_CONNECT;
 }
 
 long sys_recv(int fd, void *buf, size_t n, int64_t deadline)
@@ -464,7 +464,7 @@ long sys_recv(int fd, void *buf, size_t n, int64_t deadline)
 		/* Checked before every read, not only when one would block: a
 		 * server streaming at full speed must not outlive the deadline. */
 		if (sys_now_ms() >= deadline)
-			return SYS_ERR_TIMEOUT;
+			return SYS_E_TIMEOUT;
 		r = recv(fd, buf, n, 0);
 		if (r >= 0)
 			return (long)r;
@@ -472,7 +472,7 @@ long sys_recv(int fd, void *buf, size_t n, int64_t deadline)
 			continue;
 		if (errno != EAGAIN && errno != EWOULDBLOCK) {
 			sys_last_errno = errno;
-			return SYS_ERR_IO;
+			return SYS_E_IO;
 		}
 		r = wait_fd(fd, POLLIN, deadline);
 		if (r < 0)
@@ -487,7 +487,7 @@ int sys_send_all(int fd, const void *buf, size_t n, int64_t deadline)
 	while (n > 0) {
 		ssize_t r;
 		if (sys_now_ms() >= deadline)
-			return SYS_ERR_TIMEOUT;
+			return SYS_E_TIMEOUT;
 		r = send(fd, p, n, MSG_NOSIGNAL);
 		if (r > 0) {
 			p += r;
@@ -498,7 +498,7 @@ int sys_send_all(int fd, const void *buf, size_t n, int64_t deadline)
 			continue;
 		if (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
 			sys_last_errno = errno;
-			return SYS_ERR_IO;
+			return SYS_E_IO;
 		}
 		r = wait_fd(fd, POLLOUT, deadline);
 		if (r < 0)
@@ -537,7 +537,7 @@ int sys_open_read(const char *path)
 	while (fd < 0 && errno == EINTR);
 	if (fd < 0) {
 		sys_last_errno = errno;
-		return SYS_ERR_IO;
+		return SYS_E_IO;
 	}
 	return fd;
 }
@@ -550,7 +550,7 @@ long sys_read(int fd, void *buf, size_t n)
 			return (long)r;
 		if (errno != EINTR) {
 			sys_last_errno = errno;
-			return SYS_ERR_IO;
+			return SYS_E_IO;
 		}
 	}
 }
@@ -569,7 +569,7 @@ int sys_read_file(const char *path, void *buf, size_t cap, size_t *len)
 			r = sys_read(fd, &extra, 1);
 			if (r > 0) {
 				got = 0;
-				r = SYS_ERR_TOOBIG;
+				r = SYS_E_TOOBIG;
 			}
 			break;
 		}
@@ -614,7 +614,7 @@ int sys_each_dirent(const char *dir, void (*fn)(void *ctx, const char *name), vo
 
 	if (!d) {
 		sys_last_errno = errno;
-		return SYS_ERR_IO;
+		return SYS_E_IO;
 	}
 	while ((e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.' && (e->d_name[1] == 0 ||
@@ -709,7 +709,7 @@ int sys_random(void *buf, size_t n)
 			continue;
 		sys_last_errno = r < 0 ? errno : EIO;
 		rng_failed = 1;
-		return SYS_ERR_ENTROPY;
+		return SYS_E_ENTROPY;
 	}
 	return 0;
 }

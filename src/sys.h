@@ -6,13 +6,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Return convention: >= 0 progress; these negative values are errors. */
-#define SYS_ERR_IO      (-1)  /* read/write/open failed: errno-based message in sys_errstr() */
-#define SYS_ERR_TIMEOUT (-2)  /* the deadline passed */
-#define SYS_ERR_RESOLVE (-3)  /* getaddrinfo failed */
-#define SYS_ERR_CONNECT (-4)  /* every address refused or failed */
-#define SYS_ERR_TOOBIG  (-5)  /* a file larger than the caller's buffer */
-#define SYS_ERR_ENTROPY (-6)  /* getrandom did not become ready in time */
+/* Return convention: >= 0 progress; these negative values (-1 to -9: every
+ * module's codes have their own range) are errors. */
+#define SYS_E_IO      (-1)  /* read/write/open failed: errno-based message in sys_errstr() */
+#define SYS_E_TIMEOUT (-2)  /* the deadline passed */
+#define SYS_E_RESOLVE (-3)  /* getaddrinfo failed */
+#define SYS_E_CONNECT (-4)  /* every address refused or failed */
+#define SYS_E_TOOBIG  (-5)  /* a file larger than the caller's buffer */
+#define SYS_E_ENTROPY (-6)  /* getrandom did not become ready in time */
 
 /* Milliseconds on the monotonic clock. */
 int64_t sys_now_ms(void);
@@ -42,7 +43,7 @@ void sys_close(int fd);
 /* Writes all of buf to a blocking descriptor (stdout, stderr). */
 void sys_write_fd(int fd, const void *buf, size_t n);
 
-/* Files. sys_open_read returns a descriptor or SYS_ERR_IO. */
+/* Files. sys_open_read returns a descriptor or SYS_E_IO. */
 int sys_open_read(const char *path);
 long sys_read(int fd, void *buf, size_t n);
 /* Reads a whole small file into buf (at most cap bytes) and sets *len. */
@@ -55,13 +56,13 @@ int sys_is_file(const char *path);
 int sys_each_dirent(const char *dir, void (*fn)(void *ctx, const char *name), void *ctx);
 
 /* Kernel randomness. Waits for the pool until the deadline set by
- * sys_set_rng_deadline (early boot), then fails with SYS_ERR_ENTROPY. */
+ * sys_set_rng_deadline (early boot), then fails with SYS_E_ENTROPY. */
 void sys_set_rng_deadline(int64_t deadline_ms);
 int sys_random(void *buf, size_t n);
 /* 1 once sys_random has failed (the kernel's pool was not ready in time). */
 int sys_random_failed(void);
 
-/* The errno text of the last SYS_ERR_IO. */
+/* The errno text of the last SYS_E_IO. */
 const char *sys_errstr(void);
 
 /* Sleeps ms milliseconds (retry back-off). */

@@ -59,9 +59,9 @@ int tls_parse_pins(const char *s, char pins[][TLS_PIN_LEN + 1], int max)
 		const char *e = strchr(s, ';');
 		size_t len = e ? (size_t)(e - s) : strlen(s);
 		if (len != 8 + TLS_PIN_LEN || memcmp(s, "sha256//", 8) != 0 || n == max)
-			return TLS_ERR_CONFIG;
+			return TLS_E_CONFIG;
 		if (b64_decoded_len(s + 8, TLS_PIN_LEN) != 32)
-			return TLS_ERR_CONFIG;
+			return TLS_E_CONFIG;
 		memcpy(pins[n], s + 8, TLS_PIN_LEN);
 		pins[n][TLS_PIN_LEN] = 0;
 		n++;
@@ -69,7 +69,7 @@ int tls_parse_pins(const char *s, char pins[][TLS_PIN_LEN + 1], int max)
 		if (*s == ';')
 			s++;
 	}
-	return n > 0 ? n : TLS_ERR_CONFIG;
+	return n > 0 ? n : TLS_E_CONFIG;
 }
 
 /* --- alerts by name (RFC 8446 section 6, RFC 5246 section 7.2) --- */
@@ -125,7 +125,7 @@ static int ca_match(void *ctx, const unsigned char *der, size_t len)
 	const unsigned char *iss, *subj;
 	size_t ilen, slen;
 
-	if (der_cert_names(der, len, &iss, &ilen, &subj, &slen) != 0)
+	if (der_cert_names(der, len, &iss, &ilen, &subj, &slen) != PEM_OK)
 		return 0;
 	if (slen != cs->child->issuer_raw.len ||
 	    memcmp(subj, cs->child->issuer_raw.p, slen) != 0)
@@ -164,9 +164,9 @@ static int ca_peek(void *ctx, const unsigned char *der, size_t len)
 	size_t ilen, slen;
 	int r = der_cert_names_prefix(der, len, &iss, &ilen, &subj, &slen);
 
-	if (r == 1)
+	if (r == PEM_MORE)
 		return PEM_PEEK_MORE;
-	if (r != 0)
+	if (r != PEM_OK)
 		return PEM_PEEK_SKIP;
 	return slen == cs->child->issuer_raw.len && memcmp(subj, cs->child->issuer_raw.p, slen) == 0 ?
 	    PEM_PEEK_KEEP : PEM_PEEK_SKIP;
@@ -371,7 +371,7 @@ static void net_failed(struct tls_conn *c, int r)
 	if (c->net_err)
 		return;
 	c->net_err = r;
-	fmt_snprintf(c->net_why, sizeof c->net_why, "%s", r == SYS_ERR_IO ? sys_errstr() : "timed out");
+	fmt_snprintf(c->net_why, sizeof c->net_why, "%s", r == SYS_E_IO ? sys_errstr() : "timed out");
 }
 
 static int bio_send(void *ctx, const unsigned char *buf, size_t len)
@@ -498,13 +498,13 @@ static int load_file(const char *path, unsigned char *buf, size_t cap, size_t *l
 {
 	int r = sys_read_file(path, buf, cap, len);
 
-	if (r == SYS_ERR_TOOBIG) {
+	if (r == SYS_E_TOOBIG) {
 		fmt_snprintf(err, errcap, "%s %s is too large", what, path);
-		return TLS_ERR_CONFIG;
+		return TLS_E_CONFIG;
 	}
 	if (r < 0) {
 		fmt_snprintf(err, errcap, "cannot read %s %s: %s", what, path, sys_errstr());
-		return TLS_ERR_CONFIG;
+		return TLS_E_CONFIG;
 	}
 	return 0;
 }
@@ -517,14 +517,14 @@ static int find_trust(struct tls_conn *c, const struct tls_opts *o, char *err, s
 	if (o->cacert) {
 		if (!sys_is_file(o->cacert)) {
 			fmt_snprintf(err, errcap, "--cacert %s: not a readable file", o->cacert);
-			return TLS_ERR_CONFIG;
+			return TLS_E_CONFIG;
 		}
 		t->file[t->nfile++] = o->cacert;
 	}
 	if (o->capath) {
 		if (!sys_is_dir(o->capath)) {
 			fmt_snprintf(err, errcap, "--capath %s: not a directory", o->capath);
-			return TLS_ERR_CONFIG;
+			return TLS_E_CONFIG;
 		}
 		t->dir[t->ndir++] = o->capath;
 	}
@@ -554,7 +554,7 @@ static int find_trust(struct tls_conn *c, const struct tls_opts *o, char *err, s
 		}
 	fmt_snprintf(err, errcap, "no CA certificates found on this system: give --cacert FILE, "
 	    "or --pin sha256//... to trust the server's public key");
-	return TLS_ERR_CONFIG;
+	return TLS_E_CONFIG;
 }
 
 /* The client's Certificate message must fit one output buffer (mbedTLS
@@ -574,7 +574,7 @@ static int chain_fits(const mbedtls_x509_crt *crt, const char *path, char *err, 
 	fmt_snprintf(err, errcap, "--cert %s: the chain of %d certificates makes a %zu-byte TLS Certificate "
 	    "message; atlwho sends at most %d bytes: leave out certificates the server already has "
 	    "(its own CA)", path, n, need, MBEDTLS_SSL_OUT_CONTENT_LEN);
-	return TLS_ERR_CONFIG;
+	return TLS_E_CONFIG;
 }
 
 int tls_prepare(struct tls_conn *c, const struct tls_opts *o, char *err, size_t errcap)
@@ -597,19 +597,19 @@ int tls_prepare(struct tls_conn *c, const struct tls_opts *o, char *err, size_t 
 			c->npins = 0;
 			fmt_snprintf(err, errcap, "--pin: expected sha256//BASE64 (44 characters), "
 			    "several separated by ';'");
-			return TLS_ERR_CONFIG;
+			return TLS_E_CONFIG;
 		}
 	}
 	if ((r = find_trust(c, o, err, errcap)) != 0)
 		return r;
 	if (psa_crypto_init() != PSA_SUCCESS) {
 		fmt_snprintf(err, errcap, "cannot initialise the crypto library (no kernel randomness?)");
-		return TLS_ERR_CONFIG;
+		return TLS_E_CONFIG;
 	}
 	if (mbedtls_ssl_config_defaults(&c->conf, MBEDTLS_SSL_IS_CLIENT,
 	    MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT) != 0) {
 		fmt_snprintf(err, errcap, "cannot set up TLS");
-		return TLS_ERR_CONFIG;
+		return TLS_E_CONFIG;
 	}
 	mbedtls_ssl_conf_rng(&c->conf, mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE);
 	mbedtls_ssl_conf_min_tls_version(&c->conf, o->tls_min == 13 ?
@@ -633,14 +633,14 @@ int tls_prepare(struct tls_conn *c, const struct tls_opts *o, char *err, size_t 
 	if (o->cert || o->key) {
 		if (!o->cert || !o->key) {
 			fmt_snprintf(err, errcap, "--cert and --key go together");
-			return TLS_ERR_CONFIG;
+			return TLS_E_CONFIG;
 		}
 		if ((r = load_file(o->cert, buf, sizeof buf, &len, "--cert", err, errcap)) != 0)
 			return r;
 		r = load_own(c, buf, len, 0);
 		if (r != 0) {
 			fmt_snprintf(err, errcap, "--cert %s: not a PEM or DER certificate (-0x%04x)", o->cert, (unsigned)-r);
-			return TLS_ERR_CONFIG;
+			return TLS_E_CONFIG;
 		}
 		if ((r = load_file(o->key, buf, sizeof buf, &len, "--key", err, errcap)) != 0)
 			return r;
@@ -648,13 +648,13 @@ int tls_prepare(struct tls_conn *c, const struct tls_opts *o, char *err, size_t 
 		str_wipe(buf, len);
 		if (r != 0) {
 			fmt_snprintf(err, errcap, "--key %s: not an unencrypted PEM or DER private key (-0x%04x)", o->key, (unsigned)-r);
-			return TLS_ERR_CONFIG;
+			return TLS_E_CONFIG;
 		}
 		if ((r = chain_fits(&c->own_cert, o->cert, err, errcap)) != 0)
 			return r;
 		if (mbedtls_ssl_conf_own_cert(&c->conf, &c->own_cert, &c->own_key) != 0) {
 			fmt_snprintf(err, errcap, "--cert/--key: cannot use this certificate and key");
-			return TLS_ERR_CONFIG;
+			return TLS_E_CONFIG;
 		}
 	}
 	return 0;
@@ -851,7 +851,7 @@ static void say_late_message(const struct tls_conn *c, char *err, size_t errcap)
 		    h, m ? m[0] : 0u);
 }
 
-/* One line for a failed handshake; returns the TLS_ERR_* class. */
+/* One line for a failed handshake; returns the TLS_E_* class. */
 static int explain_handshake(struct tls_conn *c, int r, char *err, size_t errcap)
 {
 	const char *h = c->peer->shown, *what = NULL;
@@ -860,34 +860,34 @@ static int explain_handshake(struct tls_conn *c, int r, char *err, size_t errcap
 	if (sys_random_failed()) {
 		fmt_snprintf(err, errcap, "the kernel's random number generator was not ready before the deadline "
 		    "(early boot: wait for it, or give a longer --max-time)");
-		return TLS_ERR_HANDSHAKE;
+		return TLS_E_HANDSHAKE;
 	}
-	if (c->net_err == SYS_ERR_TIMEOUT) {
+	if (c->net_err == SYS_E_TIMEOUT) {
 		fmt_snprintf(err, errcap, "timed out during the TLS handshake with %s", h);
-		return TLS_ERR_NET;
+		return TLS_E_NET;
 	}
 	note_alert(c, r);
 	if (c->net_err && c->alert < 0)
 		salvage_alert(c);
 	if (c->alert >= 0) {
 		say_alert(c, err, errcap);
-		return TLS_ERR_HANDSHAKE;
+		return TLS_E_HANDSHAKE;
 	}
 	if ((c->net_err || r == MBEDTLS_ERR_SSL_CONN_EOF) && c->cr_seen) {
 		/* It asked, got our certificate (or none) and hung up without an
 		 * alert we could read (TLS 1.3 encrypts it). */
 		say_cert_required(c, c->net_err ? c->net_why : "it closed the connection", err, errcap);
-		return TLS_ERR_HANDSHAKE;
+		return TLS_E_HANDSHAKE;
 	}
 	if (c->net_err) {
 		fmt_snprintf(err, errcap, "connection failed during the TLS handshake with %s: %s", h, c->net_why);
-		return TLS_ERR_NET;
+		return TLS_E_NET;
 	}
 	if ((big = oversized_message(c, &what)) != 0) {
 		fmt_snprintf(err, errcap, "%s sent a %zu-byte TLS %s: atlwho's TLS library reassembles "
 		    "handshake messages of at most %d bytes (a library limit): serve a shorter chain",
 		    h, big, what, MBEDTLS_SSL_IN_CONTENT_LEN);
-		return TLS_ERR_HANDSHAKE;
+		return TLS_E_HANDSHAKE;
 	}
 	switch (r) {
 	case MBEDTLS_ERR_X509_CERT_VERIFY_FAILED:
@@ -923,14 +923,14 @@ static int explain_handshake(struct tls_conn *c, int r, char *err, size_t errcap
 		    "(mbedTLS error -0x%04x)", h, (unsigned)-r);
 		break;
 	}
-	return TLS_ERR_HANDSHAKE;
+	return TLS_E_HANDSHAKE;
 }
 
 int tls_explain_late(struct tls_conn *c, int wrote, int replied, char *err, size_t errcap)
 {
 	int r = c->last_err;
 
-	if (wrote && c->alert < 0 && c->net_err != SYS_ERR_TIMEOUT) {
+	if (wrote && c->alert < 0 && c->net_err != SYS_E_TIMEOUT) {
 		/* The alert may wait behind the failed write: read it through
 		 * the record layer (it is encrypted). */
 		unsigned char b[64];
@@ -988,7 +988,7 @@ int tls_handshake(struct tls_conn *c, int fd, const struct tls_peer *peer, int64
 	if (mbedtls_ssl_setup(&c->ssl, &c->conf) != 0 ||
 	    mbedtls_ssl_set_hostname(&c->ssl, peer->name) != 0) {
 		fmt_snprintf(err, errcap, "cannot set up TLS for %s", peer->shown);
-		return TLS_ERR_CONFIG;
+		return TLS_E_CONFIG;
 	}
 	mbedtls_ssl_set_bio(&c->ssl, c, bio_send, bio_recv, NULL);
 	r = run_handshake(c);
@@ -1017,8 +1017,8 @@ long tls_read(struct tls_conn *c, void *buf, size_t n)
 		c->last_err = r;
 		note_alert(c, r);
 		if (c->net_err && c->alert < 0)
-			return TLS_ERR_NET;
-		return TLS_ERR_PROTO;
+			return TLS_E_NET;
+		return TLS_E_PROTO;
 	}
 }
 
@@ -1037,9 +1037,14 @@ int tls_write_all(struct tls_conn *c, const void *buf, size_t n)
 			continue;
 		c->last_err = r;
 		note_alert(c, r);
-		return c->net_err ? TLS_ERR_NET : TLS_ERR_PROTO;
+		return c->net_err ? TLS_E_NET : TLS_E_PROTO;
 	}
 	return 0;
+}
+
+int tls_net_error(const struct tls_conn *c)
+{
+	return c->net_err ? c->net_err : SYS_E_IO;
 }
 
 void tls_close_notify(struct tls_conn *c)

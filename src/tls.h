@@ -17,11 +17,12 @@
 #define TLS_NAMES_MAX 256       /* the certificate's names, for mismatch messages */
 #define TLS_NAME_MAX 253        /* a DNS name (RFC 1035), the SNI and verification name */
 
-/* Return convention: 0 ok; negative errors. */
-#define TLS_ERR_CONFIG   (-1)   /* bad file, bad pin, no trust source: exit 2 */
-#define TLS_ERR_HANDSHAKE (-2)  /* handshake or verification failed: exit 6 */
-#define TLS_ERR_NET      (-3)   /* the transport failed or timed out: exit 5 */
-#define TLS_ERR_PROTO    (-4)   /* a TLS error after the handshake */
+/* Return convention: 0 ok; these negative codes (-21 to -29; every
+ * module's codes have their own range) are errors. */
+#define TLS_E_CONFIG   (-21)   /* bad file, bad pin, no trust source: exit 2 */
+#define TLS_E_HANDSHAKE (-22)  /* handshake or verification failed: exit 6 */
+#define TLS_E_NET      (-23)   /* the transport failed or timed out: exit 5 */
+#define TLS_E_PROTO    (-24)   /* a TLS error after the handshake */
 
 struct tls_opts {
 	const char *cacert, *capath;    /* from the command line */
@@ -76,7 +77,7 @@ struct tls_conn {
 	int ciphers[16];
 	int fd;
 	int64_t deadline;
-	int net_err;                    /* a SYS_ERR_* from the transport, or 0 */
+	int net_err;                    /* a SYS_E_* from the transport, or 0 */
 	char net_why[64];               /* its errno text, for the message */
 	int last_err;                   /* the last mbedTLS error of read/write */
 	int ready;
@@ -107,6 +108,8 @@ int tls_write_all(struct tls_conn *c, const void *buf, size_t n);
  * alert waits unread (TLS 1.3 servers refuse only after the client's
  * Finished). */
 int tls_explain_late(struct tls_conn *c, int wrote, int replied, char *err, size_t errcap);
+/* After TLS_E_NET: the transport's SYS_E_* (SYS_E_IO if it gave none). */
+int tls_net_error(const struct tls_conn *c);
 /* Sends close_notify (best effort, before tls_free). */
 void tls_close_notify(struct tls_conn *c);
 /* The RFC 8446 (or RFC 5246) name of an alert, or "unknown". */
@@ -118,7 +121,7 @@ void tls_free(struct tls_conn *c);
 
 /* Exposed for tests: curl-style pin of a DER SubjectPublicKeyInfo. */
 void tls_spki_pin(const unsigned char *spki, size_t len, char out[TLS_PIN_LEN + 1]);
-/* Parses a pin list into pins[]; returns the count or TLS_ERR_CONFIG. */
+/* Parses a pin list into pins[]; returns the count or TLS_E_CONFIG. */
 int tls_parse_pins(const char *s, char pins[][TLS_PIN_LEN + 1], int max);
 
 #endif

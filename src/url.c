@@ -45,7 +45,8 @@ static size_t sb_whole(struct sb *b)
 	return n;
 }
 
-int url_ipv4_parse(const char *s, size_t n, unsigned char out[4])
+/* 1 if s[0..n) is a strict dotted quad (its bytes in out), else 0. */
+static int ipv4_ok(const char *s, size_t n, unsigned char out[4])
 {
 	size_t i = 0;
 	int part;
@@ -73,7 +74,8 @@ int url_ipv4_parse(const char *s, size_t n, unsigned char out[4])
 	return i == n;
 }
 
-int url_ipv6_parse(const char *s, size_t n, unsigned char out[16])
+/* 1 if s[0..n) is an RFC 4291 text form (its bytes in out), else 0. */
+static int ipv6_ok(const char *s, size_t n, unsigned char out[16])
 {
 	unsigned w[8];
 	int nw = 0, gap = -1, k;
@@ -102,7 +104,7 @@ int url_ipv6_parse(const char *s, size_t n, unsigned char out[16])
 
 			/* An embedded IPv4 address ends the text and takes
 			 * the place of the last two groups. */
-			if (j != n || nw > 6 || !url_ipv4_parse(s + i, j - i, v4))
+			if (j != n || nw > 6 || !ipv4_ok(s + i, j - i, v4))
 				return 0;
 			w[nw++] = (unsigned)v4[0] << 8 | v4[1];
 			w[nw++] = (unsigned)v4[2] << 8 | v4[3];
@@ -144,6 +146,16 @@ int url_ipv6_parse(const char *s, size_t n, unsigned char out[16])
 		out[2 * pos + 1] = (unsigned char)(w[k] & 0xff);
 	}
 	return 1;
+}
+
+int url_ipv4_parse(const char *s, size_t n, unsigned char out[4])
+{
+	return ipv4_ok(s, n, out) ? URL_OK : URL_E_HOST;
+}
+
+int url_ipv6_parse(const char *s, size_t n, unsigned char out[16])
+{
+	return ipv6_ok(s, n, out) ? URL_OK : URL_E_HOST;
 }
 
 /* RFC 1123 host names, plus '_' (seen on internal hosts). A name whose last
@@ -198,7 +210,7 @@ static int check_hostname(const char *s, size_t n, char *err, size_t errcap)
 	for (i = last + 2; hexlike && i < end; i++)
 		if (ascii_hexval((unsigned char)s[i]) < 0)
 			hexlike = 0;
-	if ((numeric || hexlike) && !url_ipv4_parse(s, n, v4)) {
+	if ((numeric || hexlike) && !ipv4_ok(s, n, v4)) {
 		fmt_err(err, errcap, "'%.*s' is not a valid IPv4 address (use four decimal numbers 0-255)",
 		    (int)n, s);
 		return URL_E_HOST;
@@ -230,7 +242,7 @@ int url_parse_hostport(const char *s, size_t n, char host[URL_HOST_MAX + 1],
 			fmt_err(err, errcap, "IPv6 zone ids ('%%...') are not supported");
 			return URL_E_HOST;
 		}
-		if (!url_ipv6_parse(h, hlen, a6)) {
+		if (!ipv6_ok(h, hlen, a6)) {
 			fmt_err(err, errcap, "'%.*s' is not a valid IPv6 address", (int)hlen, h);
 			return URL_E_HOST;
 		}

@@ -14,17 +14,17 @@
 /* 6: "65535" plus one leading zero is as long as a port may be spelt. */
 #define URL_PORT_DIGITS_MAX 6
 
-/* Return values: URL_OK, or one of these negative codes with a one-line
- * reason in err. */
+/* Return values: URL_OK, or one of these negative codes (-41 to -49: every
+ * module's codes have their own range) with a one-line reason in err. */
 #define URL_OK          0
-#define URL_E_SYNTAX  (-1)  /* not scheme://host..., or a bad character */
-#define URL_E_SCHEME  (-2)  /* a scheme other than http or https */
-#define URL_E_USERINFO (-3) /* user:password@ in the URL */
-#define URL_E_HOST    (-4)  /* empty or malformed host */
-#define URL_E_PORT    (-5)  /* port not 1..65535 */
-#define URL_E_PATH    (-6)  /* bad character or %-escape in the path */
-#define URL_E_QUERY   (-7)  /* '?' or '#' in a base URL */
-#define URL_E_TOOLONG (-8)  /* host or path over its limit */
+#define URL_E_SYNTAX  (-41)  /* not scheme://host..., or a bad character */
+#define URL_E_SCHEME  (-42)  /* a scheme other than http or https */
+#define URL_E_USERINFO (-43) /* user:password@ in the URL */
+#define URL_E_HOST    (-44)  /* empty or malformed host */
+#define URL_E_PORT    (-45)  /* port not 1..65535 */
+#define URL_E_PATH    (-46)  /* bad character or %-escape in the path */
+#define URL_E_QUERY   (-47)  /* '?' or '#' in a base URL */
+#define URL_E_TOOLONG (-48)  /* host or path over its limit */
 
 /* A parsed URL. host is lower-case (host names are case-insensitive,
  * RFC 3986 section 3.2.2), NUL-terminated, without brackets; ipv6 says it
@@ -85,7 +85,7 @@ size_t url_format(const struct url *u, char *buf, size_t cap);
 /* Strict address parsers, also used by the proxy module. n bytes at s (not
  * NUL-terminated). IPv4: four decimal parts 0..255 without leading zeros.
  * IPv6: RFC 4291 section 2.2 text forms, no brackets, no zone id.
- * Return 1 and fill out on success, else 0. */
+ * URL_OK with the address in out, or URL_E_HOST. */
 int url_ipv4_parse(const char *s, size_t n, unsigned char out[4]);
 int url_ipv6_parse(const char *s, size_t n, unsigned char out[16]);
 

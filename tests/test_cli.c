@@ -87,8 +87,8 @@ struct row {
 	const char *args[MAXARG];
 	int rc;
 	const char *want;       /* rc 0: describe() of the result */
-	const char *err_has;    /* rc -1: a fragment of the message */
-	const char *err_hasnt;  /* rc -1: must not appear (a secret) */
+	const char *err_has;    /* rc CLI_E_USAGE: a fragment of the message */
+	const char *err_hasnt;  /* rc CLI_E_USAGE: must not appear (a secret) */
 };
 
 #define PIN "sha256//oSF8Ki52I8LhgsMXjcHbh5evppOhAfvmiDYzUBELomQ="
@@ -96,9 +96,9 @@ struct row {
 static const struct row rows[] = {
 	/* defaults and BASE_URL */
 	{ "BASE_URL alone", { U }, 0, "base=" U, NULL, NULL },
-	{ "missing BASE_URL", { NULL }, -1, NULL, "missing BASE_URL", NULL },
-	{ "missing BASE_URL after options", { "-k", "-v" }, -1, NULL, "missing BASE_URL", NULL },
-	{ "two BASE_URLs", { U, "https://b" }, -1, NULL, "one BASE_URL only", NULL },
+	{ "missing BASE_URL", { NULL }, CLI_E_USAGE, NULL, "missing BASE_URL", NULL },
+	{ "missing BASE_URL after options", { "-k", "-v" }, CLI_E_USAGE, NULL, "missing BASE_URL", NULL },
+	{ "two BASE_URLs", { U, "https://b" }, CLI_E_USAGE, NULL, "one BASE_URL only", NULL },
 	{ "BASE_URL before options (permuted)", { U, "-k", "--format", "env" }, 0,
 	  "format=env base=" U " insecure=1", NULL, NULL },
 
@@ -163,89 +163,89 @@ static const struct row rows[] = {
 	{ "--help with a BASE_URL", { U, "--help" }, 0, "help=1", NULL, NULL },
 	{ "-V", { "-V" }, 0, "version=1", NULL, NULL },
 	{ "--version", { "--version" }, 0, "version=1", NULL, NULL },
-	{ "clustered flags: -j with -q excluded", { "-jkvL46iq", U }, -1, NULL, "exclude", NULL },
+	{ "clustered flags: -j with -q excluded", { "-jkvL46iq", U }, CLI_E_USAGE, NULL, "exclude", NULL },
 	{ "clustered short options, last takes a value", { "-kvLpjira", U }, 0,
 	  "product=jira base=" U " verbose=1 insecure=1 follow=1", NULL, NULL },
 
 	/* -- ends options */
 	{ "-- ends options", { "-k", "--", "-not-an-option" }, 0, "base=-not-an-option insecure=1", NULL, NULL },
 	{ "-- then a long-looking BASE_URL", { "--", "--verbose" }, 0, "base=--verbose", NULL, NULL },
-	{ "-- then two operands", { "--", U, "x" }, -1, NULL, "one BASE_URL only", NULL },
+	{ "-- then two operands", { "--", U, "x" }, CLI_E_USAGE, NULL, "one BASE_URL only", NULL },
 
 	/* bad values */
-	{ "-p JIRA", { "-p", "JIRA", U }, -1, NULL, "--product 'JIRA'", NULL },
-	{ "--product=", { "--product=", U }, -1, NULL, "--product ''", NULL },
-	{ "--path without /", { "--path", "rest/api/2/myself", U }, -1, NULL, "must start with /", NULL },
-	{ "--format yaml", { "--format=yaml", U }, -1, NULL, "--format 'yaml'", NULL },
-	{ "--tls-min 1.1", { "--tls-min", "1.1", U }, -1, NULL, "--tls-min '1.1'", NULL },
-	{ "--tls-max 1.0", { "--tls-max", "1.0", U }, -1, NULL, "--tls-max '1.0'", NULL },
-	{ "--tls-min 1.3 --tls-max 1.2", { "--tls-min", "1.3", "--tls-max", "1.2", U }, -1, NULL, "no TLS version", NULL },
-	{ "--pin with bad base64", { "--pin", "sha256//!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!=", U }, -1, NULL,
+	{ "-p JIRA", { "-p", "JIRA", U }, CLI_E_USAGE, NULL, "--product 'JIRA'", NULL },
+	{ "--product=", { "--product=", U }, CLI_E_USAGE, NULL, "--product ''", NULL },
+	{ "--path without /", { "--path", "rest/api/2/myself", U }, CLI_E_USAGE, NULL, "must start with /", NULL },
+	{ "--format yaml", { "--format=yaml", U }, CLI_E_USAGE, NULL, "--format 'yaml'", NULL },
+	{ "--tls-min 1.1", { "--tls-min", "1.1", U }, CLI_E_USAGE, NULL, "--tls-min '1.1'", NULL },
+	{ "--tls-max 1.0", { "--tls-max", "1.0", U }, CLI_E_USAGE, NULL, "--tls-max '1.0'", NULL },
+	{ "--tls-min 1.3 --tls-max 1.2", { "--tls-min", "1.3", "--tls-max", "1.2", U }, CLI_E_USAGE, NULL, "no TLS version", NULL },
+	{ "--pin with bad base64", { "--pin", "sha256//!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!=", U }, CLI_E_USAGE, NULL,
 	  "base64 of a 32-byte", NULL },
-	{ "--pin of 31 bytes", { "--pin", "sha256//47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuA==", U }, -1, NULL,
+	{ "--pin of 31 bytes", { "--pin", "sha256//47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuA==", U }, CLI_E_USAGE, NULL,
 	  "32-byte", NULL },
-	{ "--pin with nonzero pad bits", { "--pin", "sha256//47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFV=", U }, -1, NULL,
+	{ "--pin with nonzero pad bits", { "--pin", "sha256//47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFV=", U }, CLI_E_USAGE, NULL,
 	  "32-byte", NULL },
-	{ "--pin sha1//", { "--pin", "sha1//47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=", U }, -1, NULL,
+	{ "--pin sha1//", { "--pin", "sha1//47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=", U }, CLI_E_USAGE, NULL,
 	  "sha256//", NULL },
-	{ "--pin key file", { "--pin", "/etc/key.pem", U }, -1, NULL, "key files are not taken", NULL },
-	{ "--pin empty", { "--pin=", U }, -1, NULL, "sha256//", NULL },
-	{ "--pin empty second", { "--pin", PIN ";", U }, -1, NULL, "sha256//", NULL },
-	{ "--pin nine", { "--pin", PIN ";" PIN ";" PIN ";" PIN ";" PIN ";" PIN ";" PIN ";" PIN ";" PIN, U }, -1, NULL,
+	{ "--pin key file", { "--pin", "/etc/key.pem", U }, CLI_E_USAGE, NULL, "key files are not taken", NULL },
+	{ "--pin empty", { "--pin=", U }, CLI_E_USAGE, NULL, "sha256//", NULL },
+	{ "--pin empty second", { "--pin", PIN ";", U }, CLI_E_USAGE, NULL, "sha256//", NULL },
+	{ "--pin nine", { "--pin", PIN ";" PIN ";" PIN ";" PIN ";" PIN ";" PIN ";" PIN ";" PIN ";" PIN, U }, CLI_E_USAGE, NULL,
 	  "at most 8", NULL },
-	{ "--max-redirs 51", { "--max-redirs", "51", U }, -1, NULL, "--max-redirs '51'", NULL },
-	{ "--max-redirs -1", { "--max-redirs=-1", U }, -1, NULL, "--max-redirs '-1'", NULL },
-	{ "--max-redirs empty", { "--max-redirs=", U }, -1, NULL, "--max-redirs ''", NULL },
-	{ "--max-redirs 99999999999999999999", { "--max-redirs", "99999999999999999999", U }, -1, NULL,
+	{ "--max-redirs 51", { "--max-redirs", "51", U }, CLI_E_USAGE, NULL, "--max-redirs '51'", NULL },
+	{ "--max-redirs -1", { "--max-redirs=-1", U }, CLI_E_USAGE, NULL, "--max-redirs '-1'", NULL },
+	{ "--max-redirs empty", { "--max-redirs=", U }, CLI_E_USAGE, NULL, "--max-redirs ''", NULL },
+	{ "--max-redirs 99999999999999999999", { "--max-redirs", "99999999999999999999", U }, CLI_E_USAGE, NULL,
 	  "--max-redirs", NULL },
-	{ "--retry 101", { "--retry", "101", U }, -1, NULL, "--retry '101'", NULL },
-	{ "--retry x", { "--retry=x", U }, -1, NULL, "--retry 'x'", NULL },
-	{ "--connect-timeout 0", { "--connect-timeout", "0", U }, -1, NULL, "--connect-timeout '0'", NULL },
-	{ "-m 86401", { "-m", "86401", U }, -1, NULL, "--max-time '86401'", NULL },
-	{ "-m 1.2345", { "-m1.2345", U }, -1, NULL, "--max-time '1.2345'", NULL },
+	{ "--retry 101", { "--retry", "101", U }, CLI_E_USAGE, NULL, "--retry '101'", NULL },
+	{ "--retry x", { "--retry=x", U }, CLI_E_USAGE, NULL, "--retry 'x'", NULL },
+	{ "--connect-timeout 0", { "--connect-timeout", "0", U }, CLI_E_USAGE, NULL, "--connect-timeout '0'", NULL },
+	{ "-m 86401", { "-m", "86401", U }, CLI_E_USAGE, NULL, "--max-time '86401'", NULL },
+	{ "-m 1.2345", { "-m1.2345", U }, CLI_E_USAGE, NULL, "--max-time '1.2345'", NULL },
 
 	/* missing values */
-	{ "-u at the end", { U, "-u" }, -1, NULL, "'-u' needs a value", NULL },
-	{ "--token-file at the end", { U, "--token-file" }, -1, NULL, "'--token-file' needs a value", NULL },
-	{ "-m at the end", { U, "-m" }, -1, NULL, "needs a value", NULL },
+	{ "-u at the end", { U, "-u" }, CLI_E_USAGE, NULL, "'-u' needs a value", NULL },
+	{ "--token-file at the end", { U, "--token-file" }, CLI_E_USAGE, NULL, "'--token-file' needs a value", NULL },
+	{ "-m at the end", { U, "-m" }, CLI_E_USAGE, NULL, "needs a value", NULL },
 
 	/* unknown and abbreviated options */
-	{ "unknown short option", { "-Z", U }, -1, NULL, "unknown option '-Z'", NULL },
-	{ "unknown long option", { "--frobnicate", U }, -1, NULL, "unknown option '--frobnicate'", NULL },
-	{ "--token SECRET is refused and not echoed", { "--token", "SECRET-7f3a", U }, -1, NULL,
+	{ "unknown short option", { "-Z", U }, CLI_E_USAGE, NULL, "unknown option '-Z'", NULL },
+	{ "unknown long option", { "--frobnicate", U }, CLI_E_USAGE, NULL, "unknown option '--frobnicate'", NULL },
+	{ "--token SECRET is refused and not echoed", { "--token", "SECRET-7f3a", U }, CLI_E_USAGE, NULL,
 	  "no --token option", "SECRET-7f3a" },
-	{ "--token=SECRET is refused and not echoed", { "--token=SECRET-7f3a", U }, -1, NULL,
+	{ "--token=SECRET is refused and not echoed", { "--token=SECRET-7f3a", U }, CLI_E_USAGE, NULL,
 	  "no --token option", "SECRET-7f3a" },
-	{ "--token after the BASE_URL", { U, "--token", "SECRET-7f3a" }, -1, NULL, "no --token option",
+	{ "--token after the BASE_URL", { U, "--token", "SECRET-7f3a" }, CLI_E_USAGE, NULL, "no --token option",
 	  "SECRET-7f3a" },
-	{ "--tok abbreviation refused", { "--tok", "SECRET-7f3a", U }, -1, NULL, "'--tok'", "SECRET-7f3a" },
-	{ "--token-fil abbreviation refused", { "--token-fil=SECRET-7f3a", U }, -1, NULL, "'--token-fil'",
+	{ "--tok abbreviation refused", { "--tok", "SECRET-7f3a", U }, CLI_E_USAGE, NULL, "'--tok'", "SECRET-7f3a" },
+	{ "--token-fil abbreviation refused", { "--token-fil=SECRET-7f3a", U }, CLI_E_USAGE, NULL, "'--token-fil'",
 	  "SECRET-7f3a" },
-	{ "--cacer abbreviation refused", { "--cacer", "ca.pem", U }, -1, NULL, "'--cacer'", NULL },
-	{ "--ver abbreviation refused", { "--ver", U }, -1, NULL, "'--ver'", NULL },
-	{ "--pinned abbreviation refused", { "--pinned", PIN, U }, -1, NULL, "'--pinned'", NULL },
-	{ "--insec abbreviation refused", { "--insec", U }, -1, NULL, "'--insec'", NULL },
-	{ "-t SECRET: unknown short option, value not echoed", { "-t", "SECRET-7f3a", U }, -1, NULL,
+	{ "--cacer abbreviation refused", { "--cacer", "ca.pem", U }, CLI_E_USAGE, NULL, "'--cacer'", NULL },
+	{ "--ver abbreviation refused", { "--ver", U }, CLI_E_USAGE, NULL, "'--ver'", NULL },
+	{ "--pinned abbreviation refused", { "--pinned", PIN, U }, CLI_E_USAGE, NULL, "'--pinned'", NULL },
+	{ "--insec abbreviation refused", { "--insec", U }, CLI_E_USAGE, NULL, "'--insec'", NULL },
+	{ "-t SECRET: unknown short option, value not echoed", { "-t", "SECRET-7f3a", U }, CLI_E_USAGE, NULL,
 	  "'-t'", "SECRET-7f3a" },
 	/* A flag given a value: the message must name the option typed. */
-	{ "--insecure=yes", { "--insecure=yes", U }, -1, NULL, "--insecure", NULL },
-	{ "--json=1", { "--json=1", U }, -1, NULL, "--json", NULL },
-	{ "--raw=1", { "--raw=1", U }, -1, NULL, "--raw", NULL },
+	{ "--insecure=yes", { "--insecure=yes", U }, CLI_E_USAGE, NULL, "--insecure", NULL },
+	{ "--json=1", { "--json=1", U }, CLI_E_USAGE, NULL, "--json", NULL },
+	{ "--raw=1", { "--raw=1", U }, CLI_E_USAGE, NULL, "--raw", NULL },
 
 	/* --from-file */
 	{ "--from-file without BASE_URL", { "--from-file", "reply.json" }, 0, "from_file=reply.json", NULL, NULL },
 	{ "--from-file=- with -j", { "--from-file=-", "-j" }, 0, "format=json from_file=-", NULL, NULL },
-	{ "--from-file with a BASE_URL", { "--from-file", "reply.json", U }, -1, NULL, "takes no BASE_URL", NULL },
+	{ "--from-file with a BASE_URL", { "--from-file", "reply.json", U }, CLI_E_USAGE, NULL, "takes no BASE_URL", NULL },
 
 	/* exclusive output modes */
-	{ "--raw with --format json", { "--raw", "--format", "json", U }, -1, NULL, "exclude", NULL },
-	{ "--raw with -j", { "-j", "--raw", U }, -1, NULL, "exclude", NULL },
-	{ "--raw with --format env", { "--raw", "--format=env", U }, -1, NULL, "exclude", NULL },
-	{ "--raw with -q", { "--raw", "-q", U }, -1, NULL, "exclude", NULL },
-	{ "-q with -j", { "-q", "-j", U }, -1, NULL, "exclude", NULL },
+	{ "--raw with --format json", { "--raw", "--format", "json", U }, CLI_E_USAGE, NULL, "exclude", NULL },
+	{ "--raw with -j", { "-j", "--raw", U }, CLI_E_USAGE, NULL, "exclude", NULL },
+	{ "--raw with --format env", { "--raw", "--format=env", U }, CLI_E_USAGE, NULL, "exclude", NULL },
+	{ "--raw with -q", { "--raw", "-q", U }, CLI_E_USAGE, NULL, "exclude", NULL },
+	{ "-q with -j", { "-q", "-j", U }, CLI_E_USAGE, NULL, "exclude", NULL },
 	/* The same modes exclude each other when the body comes from a file. */
-	{ "--from-file with --raw and -j", { "--from-file", "r.json", "--raw", "-j" }, -1, NULL, "exclude", NULL },
-	{ "--from-file with -q and --format env", { "--from-file=r.json", "-q", "--format", "env" }, -1, NULL,
+	{ "--from-file with --raw and -j", { "--from-file", "r.json", "--raw", "-j" }, CLI_E_USAGE, NULL, "exclude", NULL },
+	{ "--from-file with -q and --format env", { "--from-file=r.json", "-q", "--format", "env" }, CLI_E_USAGE, NULL,
 	  "exclude", NULL },
 };
 
@@ -303,11 +303,11 @@ static void test_small_err(void)
 
 	getopt_reset();
 	memset(err, '#', sizeof err);
-	T_EQ_INT(parse(bad, &o, err, sizeof err), -1, "bad value, 8-byte buffer");
+	T_EQ_INT(parse(bad, &o, err, sizeof err), CLI_E_USAGE, "bad value, 8-byte buffer");
 	T_EQ_INT(strlen(err), 7, "bad value message cut to 7 bytes");
 	getopt_reset();
 	memset(err, '#', sizeof err);
-	T_EQ_INT(parse(unk, &o, err, sizeof err), -1, "unknown option, 8-byte buffer");
+	T_EQ_INT(parse(unk, &o, err, sizeof err), CLI_E_USAGE, "unknown option, 8-byte buffer");
 	T_EQ_INT(strlen(err), 7, "unknown option message cut to 7 bytes");
 }
 
@@ -335,7 +335,7 @@ static void test_second_call(void)
 	T_EQ_STR(got, "base=https://second.example insecure=1", "second call after -hq: its own options only");
 
 	getopt_reset();
-	T_EQ_INT(parse(first_bad, &o, err, sizeof err), -1, "first call: -Zv");
+	T_EQ_INT(parse(first_bad, &o, err, sizeof err), CLI_E_USAGE, "first call: -Zv");
 	T_EQ_INT(parse(plain, &o, err, sizeof err), 0, "second call after -Zv");
 	describe(&o, got, sizeof got);
 	T_EQ_STR(got, "base=https://third.example", "second call after -Zv: no stale -v");
@@ -356,8 +356,8 @@ struct srow {
 };
 
 static const struct srow srows[] = {
-	{ "0", CLI_TIME_MAX_MS, -1, 0 },
-	{ "0.000", CLI_TIME_MAX_MS, -1, 0 },
+	{ "0", CLI_TIME_MAX_MS, CLI_E_USAGE, 0 },
+	{ "0.000", CLI_TIME_MAX_MS, CLI_E_USAGE, 0 },
 	{ "0.001", CLI_TIME_MAX_MS, 0, 1 },
 	{ "0.01", CLI_TIME_MAX_MS, 0, 10 },
 	{ "0.5", CLI_TIME_MAX_MS, 0, 500 },
@@ -369,29 +369,29 @@ static const struct srow srows[] = {
 	{ "007", CLI_TIME_MAX_MS, 0, 7000 },
 	{ "86400", CLI_TIME_MAX_MS, 0, 86400000 },
 	{ "86400.000", CLI_TIME_MAX_MS, 0, 86400000 },
-	{ "86400.001", CLI_TIME_MAX_MS, -1, 0 },
-	{ "86401", CLI_TIME_MAX_MS, -1, 0 },
-	{ "99999999999999999999999", CLI_TIME_MAX_MS, -1, 0 },
-	{ "1.", CLI_TIME_MAX_MS, -1, 0 },
-	{ ".5", CLI_TIME_MAX_MS, -1, 0 },
-	{ "1.2345", CLI_TIME_MAX_MS, -1, 0 },
-	{ "", CLI_TIME_MAX_MS, -1, 0 },
-	{ "abc", CLI_TIME_MAX_MS, -1, 0 },
-	{ "-1", CLI_TIME_MAX_MS, -1, 0 },
-	{ "+1", CLI_TIME_MAX_MS, -1, 0 },
-	{ " 1", CLI_TIME_MAX_MS, -1, 0 },
-	{ "1 ", CLI_TIME_MAX_MS, -1, 0 },
-	{ "1s", CLI_TIME_MAX_MS, -1, 0 },
-	{ "1e3", CLI_TIME_MAX_MS, -1, 0 },
-	{ "1,5", CLI_TIME_MAX_MS, -1, 0 },
-	{ "1..5", CLI_TIME_MAX_MS, -1, 0 },
-	{ "0x10", CLI_TIME_MAX_MS, -1, 0 },
+	{ "86400.001", CLI_TIME_MAX_MS, CLI_E_USAGE, 0 },
+	{ "86401", CLI_TIME_MAX_MS, CLI_E_USAGE, 0 },
+	{ "99999999999999999999999", CLI_TIME_MAX_MS, CLI_E_USAGE, 0 },
+	{ "1.", CLI_TIME_MAX_MS, CLI_E_USAGE, 0 },
+	{ ".5", CLI_TIME_MAX_MS, CLI_E_USAGE, 0 },
+	{ "1.2345", CLI_TIME_MAX_MS, CLI_E_USAGE, 0 },
+	{ "", CLI_TIME_MAX_MS, CLI_E_USAGE, 0 },
+	{ "abc", CLI_TIME_MAX_MS, CLI_E_USAGE, 0 },
+	{ "-1", CLI_TIME_MAX_MS, CLI_E_USAGE, 0 },
+	{ "+1", CLI_TIME_MAX_MS, CLI_E_USAGE, 0 },
+	{ " 1", CLI_TIME_MAX_MS, CLI_E_USAGE, 0 },
+	{ "1 ", CLI_TIME_MAX_MS, CLI_E_USAGE, 0 },
+	{ "1s", CLI_TIME_MAX_MS, CLI_E_USAGE, 0 },
+	{ "1e3", CLI_TIME_MAX_MS, CLI_E_USAGE, 0 },
+	{ "1,5", CLI_TIME_MAX_MS, CLI_E_USAGE, 0 },
+	{ "1..5", CLI_TIME_MAX_MS, CLI_E_USAGE, 0 },
+	{ "0x10", CLI_TIME_MAX_MS, CLI_E_USAGE, 0 },
 	{ "2", 2000, 0, 2000 },
-	{ "2.001", 2000, -1, 0 },
-	{ "3", 2000, -1, 0 },
+	{ "2.001", 2000, CLI_E_USAGE, 0 },
+	{ "3", 2000, CLI_E_USAGE, 0 },
 	{ "0.5", 500, 0, 500 },
-	{ "0.501", 500, -1, 0 },
-	{ "1", 500, -1, 0 },
+	{ "0.501", 500, CLI_E_USAGE, 0 },
+	{ "1", 500, CLI_E_USAGE, 0 },
 };
 
 static void test_seconds(void)

@@ -606,7 +606,7 @@ static int names_copy(const unsigned char *der, size_t len, size_t *ioff, size_t
 	memcpy(c, der, len);
 	*ilen = *slen = 0;
 	rc = der_cert_names(c, len, &i, ilen, &s, slen);
-	if (rc == 0) {
+	if (rc == PEM_OK) {
 		/* Both slices must lie inside the buffer given. */
 		if (!i || !s || i < c || s < c || *ilen > len || *slen > len ||
 		    (size_t)(i - c) > len - *ilen || (size_t)(s - c) > len - *slen)
@@ -638,7 +638,7 @@ static void test_names_real(void)
 		size_t io = 0, il = 0, so = 0, sl = 0;
 		const unsigned char *d = blob[t[k].b];
 		int rc = names_copy(d, blob_n[t[k].b], &io, &il, &so, &sl);
-		T_EQ_INT(rc, 0, t[k].label);
+		T_EQ_INT(rc, PEM_OK, t[k].label);
 		T_EQ_INT(io, t[k].ioff, t[k].label);
 		T_EQ_INT(il, t[k].ilen, t[k].label);
 		T_EQ_INT(so, t[k].soff, t[k].label);
@@ -647,7 +647,7 @@ static void test_names_real(void)
 		 * certificate itself ends at 307). */
 		lim = t[k].b == B_TRUSTED ? 307 : blob_n[t[k].b];
 		for (n = 0; n < lim; n++)
-			if (names_copy(d, n, &io, &il, &so, &sl) != -1)
+			if (names_copy(d, n, &io, &il, &so, &sl) != PEM_E_DER)
 				break;
 		T_EQ_INT(n, lim, t[k].label);
 	}
@@ -678,13 +678,13 @@ static void test_names_mutations(void)
 				memcpy(m, blob[b], blob_n[b]);
 				m[i] = vals[v];
 				rc = names_copy(m, blob_n[b], &io, &il, &so, &sl);
-				if (rc != 0 && rc != -1)
+				if (rc != PEM_OK && rc != PEM_E_DER)
 					bad++;
 			}
 		}
 		free(m);
 	}
-	T_EQ_INT(bad, 0, "mutated certificates: -1 or slices inside the buffer");
+	T_EQ_INT(bad, 0, "mutated certificates: PEM_E_DER or slices inside the buffer");
 }
 
 struct drow {
@@ -696,10 +696,10 @@ struct drow {
 };
 
 static const struct drow drows[] = {
-	{ "empty", IN(""), -1, 0, 0, 0, 0 },
-	{ "one byte", IN("\x30"), -1, 0, 0, 0, 0 },
-	{ "empty outer SEQUENCE", IN("\x30\x00"), -1, 0, 0, 0, 0 },
-	{ "empty TBSCertificate", IN("\x30\x02\x30\x00"), -1, 0, 0, 0, 0 },
+	{ "empty", IN(""), PEM_E_DER, 0, 0, 0, 0 },
+	{ "one byte", IN("\x30"), PEM_E_DER, 0, 0, 0, 0 },
+	{ "empty outer SEQUENCE", IN("\x30\x00"), PEM_E_DER, 0, 0, 0, 0 },
+	{ "empty TBSCertificate", IN("\x30\x02\x30\x00"), PEM_E_DER, 0, 0, 0, 0 },
 	{ "minimal: serial, four empty SEQUENCEs",
 	  IN("\x30\x0d\x30\x0b\x02\x01\x01\x30\x00\x30\x00\x30\x00\x30\x00"), 0, 9, 2, 13, 2 },
 	{ "minimal with [0] version",
@@ -713,30 +713,30 @@ static const struct drow drows[] = {
 	{ "trailing bytes after the certificate",
 	  IN("\x30\x0d\x30\x0b\x02\x01\x01\x30\x00\x30\x00\x30\x00\x30\x00\xff\xff"), 0, 9, 2, 13, 2 },
 	{ "outer tag not SEQUENCE",
-	  IN("\x31\x0d\x30\x0b\x02\x01\x01\x30\x00\x30\x00\x30\x00\x30\x00"), -1, 0, 0, 0, 0 },
+	  IN("\x31\x0d\x30\x0b\x02\x01\x01\x30\x00\x30\x00\x30\x00\x30\x00"), PEM_E_DER, 0, 0, 0, 0 },
 	{ "TBS tag not SEQUENCE",
-	  IN("\x30\x0d\x31\x0b\x02\x01\x01\x30\x00\x30\x00\x30\x00\x30\x00"), -1, 0, 0, 0, 0 },
+	  IN("\x30\x0d\x31\x0b\x02\x01\x01\x30\x00\x30\x00\x30\x00\x30\x00"), PEM_E_DER, 0, 0, 0, 0 },
 	{ "issuer is a SET",
-	  IN("\x30\x0d\x30\x0b\x02\x01\x01\x30\x00\x31\x00\x30\x00\x30\x00"), -1, 0, 0, 0, 0 },
+	  IN("\x30\x0d\x30\x0b\x02\x01\x01\x30\x00\x31\x00\x30\x00\x30\x00"), PEM_E_DER, 0, 0, 0, 0 },
 	{ "subject is a SET",
-	  IN("\x30\x0d\x30\x0b\x02\x01\x01\x30\x00\x30\x00\x30\x00\x31\x00"), -1, 0, 0, 0, 0 },
-	{ "subject missing", IN("\x30\x0b\x30\x09\x02\x01\x01\x30\x00\x30\x00\x30\x00"), -1, 0, 0, 0, 0 },
+	  IN("\x30\x0d\x30\x0b\x02\x01\x01\x30\x00\x30\x00\x30\x00\x31\x00"), PEM_E_DER, 0, 0, 0, 0 },
+	{ "subject missing", IN("\x30\x0b\x30\x09\x02\x01\x01\x30\x00\x30\x00\x30\x00"), PEM_E_DER, 0, 0, 0, 0 },
 	{ "indefinite length", IN("\x30\x80\x30\x0b\x02\x01\x01\x30\x00\x30\x00\x30\x00\x30\x00\x00\x00"),
-	  -1, 0, 0, 0, 0 },
+	  PEM_E_DER, 0, 0, 0, 0 },
 	{ "indefinite length on the serial",
-	  IN("\x30\x0c\x30\x0a\x02\x80\x30\x00\x30\x00\x30\x00\x30\x00"), -1, 0, 0, 0, 0 },
+	  IN("\x30\x0c\x30\x0a\x02\x80\x30\x00\x30\x00\x30\x00\x30\x00"), PEM_E_DER, 0, 0, 0, 0 },
 	{ "five length bytes", IN("\x30\x85\x00\x00\x00\x00\x0d\x30\x0b\x02\x01\x01\x30\x00\x30\x00\x30\x00\x30\x00"),
-	  -1, 0, 0, 0, 0 },
-	{ "length bytes cut short", IN("\x30\x84\x00\x00"), -1, 0, 0, 0, 0 },
-	{ "length 0xffffffff", IN("\x30\x84\xff\xff\xff\xff\x30\x00"), -1, 0, 0, 0, 0 },
+	  PEM_E_DER, 0, 0, 0, 0 },
+	{ "length bytes cut short", IN("\x30\x84\x00\x00"), PEM_E_DER, 0, 0, 0, 0 },
+	{ "length 0xffffffff", IN("\x30\x84\xff\xff\xff\xff\x30\x00"), PEM_E_DER, 0, 0, 0, 0 },
 	{ "TBS longer than the certificate",
-	  IN("\x30\x0d\x30\x0c\x02\x01\x01\x30\x00\x30\x00\x30\x00\x30\x00\x00"), -1, 0, 0, 0, 0 },
+	  IN("\x30\x0d\x30\x0c\x02\x01\x01\x30\x00\x30\x00\x30\x00\x30\x00\x00"), PEM_E_DER, 0, 0, 0, 0 },
 	{ "issuer longer than the TBS",
-	  IN("\x30\x0d\x30\x0b\x02\x01\x01\x30\x00\x30\x07\x30\x00\x30\x00"), -1, 0, 0, 0, 0 },
+	  IN("\x30\x0d\x30\x0b\x02\x01\x01\x30\x00\x30\x07\x30\x00\x30\x00"), PEM_E_DER, 0, 0, 0, 0 },
 	{ "[0] version longer than the TBS",
-	  IN("\x30\x07\x30\x05\xa0\x09\x02\x01\x02\x00"), -1, 0, 0, 0, 0 },
-	{ "[0] version alone", IN("\x30\x07\x30\x05\xa0\x03\x02\x01\x02"), -1, 0, 0, 0, 0 },
-	{ "only a tag inside the TBS", IN("\x30\x03\x30\x01\x02"), -1, 0, 0, 0, 0 },
+	  IN("\x30\x07\x30\x05\xa0\x09\x02\x01\x02\x00"), PEM_E_DER, 0, 0, 0, 0 },
+	{ "[0] version alone", IN("\x30\x07\x30\x05\xa0\x03\x02\x01\x02"), PEM_E_DER, 0, 0, 0, 0 },
+	{ "only a tag inside the TBS", IN("\x30\x03\x30\x01\x02"), PEM_E_DER, 0, 0, 0, 0 },
 };
 
 static void test_names_table(void)
@@ -769,7 +769,7 @@ static int names_of_block(void *ctx, const unsigned char *der, size_t len)
 	size_t io, il, so, sl;
 
 	c->n++;
-	if (names_copy(der, len, &io, &il, &so, &sl) == 0)
+	if (names_copy(der, len, &io, &il, &so, &sl) == PEM_OK)
 		c->ok++;
 	return 0;
 }
@@ -799,16 +799,16 @@ static void test_names_prefix(void)
 		const unsigned char *fi, *fs, *pi, *ps;
 		size_t fil, fsl, pil, psl, end;
 		int bad = 0;
-		T_EQ_INT(der_cert_names(blob[bs[k]], blob_n[bs[k]], &fi, &fil, &fs, &fsl), 0, "full walk");
+		T_EQ_INT(der_cert_names(blob[bs[k]], blob_n[bs[k]], &fi, &fil, &fs, &fsl), PEM_OK, "full walk");
 		end = (size_t)(fs - blob[bs[k]]) + fsl;
 		for (n = 0; n <= blob_n[bs[k]]; n++) {
 			unsigned char *c = xmalloc(n ? n : 1);
 			int r;
 			memcpy(c, blob[bs[k]], n);
 			r = der_cert_names_prefix(c, n, &pi, &pil, &ps, &psl);
-			if (n < end && r != 1)
+			if (n < end && r != PEM_MORE)
 				bad++;
-			if (n >= end && (r != 0 || psl != fsl || (size_t)(ps - c) != (size_t)(fs - blob[bs[k]]) ||
+			if (n >= end && (r != PEM_OK || psl != fsl || (size_t)(ps - c) != (size_t)(fs - blob[bs[k]]) ||
 			    pil != fil || (size_t)(pi - c) != (size_t)(fi - blob[bs[k]])))
 				bad++;
 			free(c);
@@ -819,7 +819,7 @@ static void test_names_prefix(void)
 		static const unsigned char notcert[] = { 0x31, 0x03, 0x02, 0x01, 0x00 };
 		const unsigned char *a, *b;
 		size_t al, bl;
-		T_EQ_INT(der_cert_names_prefix(notcert, sizeof notcert, &a, &al, &b, &bl), -1,
+		T_EQ_INT(der_cert_names_prefix(notcert, sizeof notcert, &a, &al, &b, &bl), PEM_E_DER,
 		    "prefix walk: a SET is not a certificate");
 	}
 }
@@ -835,9 +835,9 @@ static int peek_want(void *ctx, const unsigned char *der, size_t len)
 	int r = der_cert_names_prefix(der, len, &i, &il, &s, &sl);
 
 	pc->peeks++;
-	if (r == 1)
+	if (r == PEM_MORE)
 		return PEM_PEEK_MORE;
-	if (r != 0)
+	if (r != PEM_OK)
 		return PEM_PEEK_SKIP;
 	/* want the block whose subject equals LEAF's issuer (the CA) */
 	return sl == 44 && memcmp(s, blob[B_LEAF] + 23, 44) == 0 ? PEM_PEEK_KEEP : PEM_PEEK_SKIP;

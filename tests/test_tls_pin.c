@@ -132,7 +132,7 @@ struct row {
 	const char *label;
 	const char *in;
 	int max;
-	int rc;               /* count or TLS_ERR_CONFIG */
+	int rc;               /* count or TLS_E_CONFIG */
 	const char *want[2];  /* the first pins */
 };
 
@@ -140,26 +140,26 @@ static const struct row rows[] = {
 	{ "one pin", P1, TLS_MAX_PINS, 1, { CA_PIN } },
 	{ "two pins", P1 ";" P2, TLS_MAX_PINS, 2, { CA_PIN, PIN_PIN } },
 	{ "TLS_MAX_PINS pins", P8, TLS_MAX_PINS, TLS_MAX_PINS, { CA_PIN, PIN_PIN } },
-	{ "one more than TLS_MAX_PINS", P8 ";" P1, TLS_MAX_PINS, TLS_ERR_CONFIG, { NULL } },
-	{ "two pins, room for one", P1 ";" P2, 1, TLS_ERR_CONFIG, { NULL } },
-	{ "empty", "", TLS_MAX_PINS, TLS_ERR_CONFIG, { NULL } },
-	{ "a lone ';'", ";", TLS_MAX_PINS, TLS_ERR_CONFIG, { NULL } },
-	{ "empty item between pins", P1 ";;" P2, TLS_MAX_PINS, TLS_ERR_CONFIG, { NULL } },
-	{ "leading ';'", ";" P1, TLS_MAX_PINS, TLS_ERR_CONFIG, { NULL } },
-	{ "prefix sha1//", "sha1//" CA_PIN, TLS_MAX_PINS, TLS_ERR_CONFIG, { NULL } },
-	{ "prefix SHA256//", "SHA256//" CA_PIN, TLS_MAX_PINS, TLS_ERR_CONFIG, { NULL } },
-	{ "prefix sha256/", "sha256/" CA_PIN "A", TLS_MAX_PINS, TLS_ERR_CONFIG, { NULL } },
-	{ "no prefix", CA_PIN "AAAAAAAA", TLS_MAX_PINS, TLS_ERR_CONFIG, { NULL } },
+	{ "one more than TLS_MAX_PINS", P8 ";" P1, TLS_MAX_PINS, TLS_E_CONFIG, { NULL } },
+	{ "two pins, room for one", P1 ";" P2, 1, TLS_E_CONFIG, { NULL } },
+	{ "empty", "", TLS_MAX_PINS, TLS_E_CONFIG, { NULL } },
+	{ "a lone ';'", ";", TLS_MAX_PINS, TLS_E_CONFIG, { NULL } },
+	{ "empty item between pins", P1 ";;" P2, TLS_MAX_PINS, TLS_E_CONFIG, { NULL } },
+	{ "leading ';'", ";" P1, TLS_MAX_PINS, TLS_E_CONFIG, { NULL } },
+	{ "prefix sha1//", "sha1//" CA_PIN, TLS_MAX_PINS, TLS_E_CONFIG, { NULL } },
+	{ "prefix SHA256//", "SHA256//" CA_PIN, TLS_MAX_PINS, TLS_E_CONFIG, { NULL } },
+	{ "prefix sha256/", "sha256/" CA_PIN "A", TLS_MAX_PINS, TLS_E_CONFIG, { NULL } },
+	{ "no prefix", CA_PIN "AAAAAAAA", TLS_MAX_PINS, TLS_E_CONFIG, { NULL } },
 	{ "43 characters", "sha256//PRQbfmCsuA3uxBstUz2LgIgNrsx+aNupy0i04LdVEN=", TLS_MAX_PINS,
-	  TLS_ERR_CONFIG, { NULL } },
+	  TLS_E_CONFIG, { NULL } },
 	{ "45 characters", "sha256//PRQbfmCsuA3uxBstUz2LgIgNrsx+aNupy0i04LdVEN8==", TLS_MAX_PINS,
-	  TLS_ERR_CONFIG, { NULL } },
+	  TLS_E_CONFIG, { NULL } },
 	{ "44 characters without the final '='", "sha256//PRQbfmCsuA3uxBstUz2LgIgNrsx+aNupy0i04LdVEN8A",
-	  TLS_MAX_PINS, TLS_ERR_CONFIG, { NULL } },
-	{ "second pin bad", P1 ";sha256//short=", TLS_MAX_PINS, TLS_ERR_CONFIG, { NULL } },
-	{ "blank before a pin", " " P1, TLS_MAX_PINS, TLS_ERR_CONFIG, { NULL } },
-	{ "blank after ';'", P1 "; " P2, TLS_MAX_PINS, TLS_ERR_CONFIG, { NULL } },
-	{ "prefix alone", "sha256//", TLS_MAX_PINS, TLS_ERR_CONFIG, { NULL } },
+	  TLS_MAX_PINS, TLS_E_CONFIG, { NULL } },
+	{ "second pin bad", P1 ";sha256//short=", TLS_MAX_PINS, TLS_E_CONFIG, { NULL } },
+	{ "blank before a pin", " " P1, TLS_MAX_PINS, TLS_E_CONFIG, { NULL } },
+	{ "blank after ';'", P1 "; " P2, TLS_MAX_PINS, TLS_E_CONFIG, { NULL } },
+	{ "prefix alone", "sha256//", TLS_MAX_PINS, TLS_E_CONFIG, { NULL } },
 };
 
 static void test_parse(void)

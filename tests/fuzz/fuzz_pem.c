@@ -1,7 +1,7 @@
 /* fuzz_pem.c: libFuzzer target for the PEM scanner and the DER walk to a
  * certificate's names (src/pem.c). Invariants: one-shot, two-chunk and
  * byte-by-byte feeding deliver the same blocks and the same stop value;
- * every block fits PEM_DER_MAX; der_cert_names, on any bytes, returns -1 or
+ * every block fits PEM_DER_MAX; der_cert_names, on any bytes, returns PEM_E_DER or
  * two Name SEQUENCEs that lie inside the buffer it was given. */
 #include "pem.h"
 
@@ -49,7 +49,7 @@ static void names(const unsigned char *der, size_t len)
 	check(c != NULL);
 	if (len)
 		memcpy(c, der, len);
-	if (der_cert_names(c, len, &iss, &il, &subj, &sl) == 0) {
+	if (der_cert_names(c, len, &iss, &il, &subj, &sl) == PEM_OK) {
 		check(iss >= c && il >= 2 && il <= len && (size_t)(iss - c) <= len - il);
 		check(subj >= c && sl >= 2 && sl <= len && (size_t)(subj - c) <= len - sl);
 		check(iss[0] == 0x30 && subj[0] == 0x30);
