@@ -221,6 +221,10 @@ static int gai(const char *host, const char *port, struct addrinfo *hints, struc
 	return r;
 }
 
+/* resolved.rc when the lookup process died before answering (every EAI_*
+ * code is nonzero and, in glibc and musl, negative). */
+#define RESOLVER_DIED 1000
+
 /* What the resolver process writes: its result, then n addresses. */
 struct resolved {
 	int rc, err_no;
@@ -252,7 +256,7 @@ static int resolve(const char *host, const char *port, const struct addrinfo *hi
 	struct addrinfo h = *hints;
 	size_t got = 0;
 	pid_t pid;
-	int p[2];
+	int p[2], status = 0, timedout = 0;
 
 	h.ai_flags |= AI_NUMERICHOST;
 	resolve_here(host, port, &h, out);
@@ -281,23 +285,31 @@ static int resolve(const char *host, const char *port, const struct addrinfo *hi
 		_exit(0);
 	}
 	close(p[1]);
-	while (got < sizeof *out) {
+	for (;;) {
 		long n;
-		if (wait_fd(p[0], POLLIN, deadline) != 1)
+		if (wait_fd(p[0], POLLIN, deadline) != 1) {
+			timedout = 1;
 			break;
+		}
 		n = sys_read(p[0], (char *)out + got, sizeof *out - got);
 		if (n <= 0)
-			break;
+			break; /* the child has ended */
 		got += (size_t)n;
 	}
 	close(p[0]);
-	if (got < offsetof(struct resolved, a) || got < offsetof(struct resolved, a) + out->n * sizeof out->a[0])
-		kill(pid, SIGKILL); /* too slow (or it died): the deadline wins */
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+	if (timedout)
+		kill(pid, SIGKILL); /* the deadline wins */
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (got < offsetof(struct resolved, a) || out->n > CONNECT_ADDR_MAX ||
-	    got < offsetof(struct resolved, a) + out->n * sizeof out->a[0])
+	if (timedout)
 		return SYS_E_TIMEOUT;
+	if (got < offsetof(struct resolved, a) || out->n > CONNECT_ADDR_MAX ||
+	    got != offsetof(struct resolved, a) + out->n * sizeof out->a[0]) {
+		/* It died before answering (out of memory, or of stack under a
+		 * tight ulimit -s): not a slow name server. */
+		out->rc = RESOLVER_DIED;
+		out->err_no = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+	}
 	return 0;
 }
 
@@ -363,6 +375,11 @@ int sys_connect(const char *host, unsigned port, int family, int connect_ms,
 		fmt_snprintf(err, errcap, "resolving host '%s' took longer than --max-time: "
 		    "the name server did not answer in time", host);
 		return SYS_E_TIMEOUT;
+	}
+	if (rs.rc == RESOLVER_DIED) {
+		fmt_snprintf(err, errcap, "cannot resolve host '%s': the lookup process ended without an answer "
+		    "(signal %d)", host, rs.err_no);
+		return SYS_E_RESOLVE;
 	}
 	if (rs.rc != 0 || rs.n == 0) {
 		fmt_snprintf(err, errcap, "cannot resolve host '%s': %s", host,

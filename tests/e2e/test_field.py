@@ -619,6 +619,27 @@ def test_pin_syntax():
     check(not connected, label + ": no connection was made")
 
 
+def test_stack_budget(pk):
+    """STACK_BUDGET (README, Memory): a whole check by host name, RSA and
+    ECDSA, TLS 1.2 and 1.3, fits a 64 KiB stack (gateways run tools with
+    that; musl's threads get 128 KiB)."""
+    label = "a full check by host name runs under ulimit -s 64"
+    if not want(label):
+        return
+    if VALGRIND or EMU:
+        skip(label, "the stack measured would be valgrind's or qemu's, not atlwho's")
+        return
+    for leaf, v in (("rsa", "1.2"), ("ecdsa", "1.3")):
+        srv = server(F.TLS(pk.leaf[leaf].cert, pk.leaf[leaf].key, versions=v))
+        try:
+            rc, out, err, _ = run(["--cacert", pk.cas, "-p", "jira", "https://localhost:%d" % srv.port],
+                                  prefix=["sh", "-c", 'ulimit -s 64 && exec "$0" "$@"'])
+            check(rc == 0 and "name: fred" in out, label + " (%s, TLS %s)" % (leaf, v),
+                  "exit %r: %s" % (rc, err.strip()))
+        finally:
+            srv.stop()
+
+
 def main():
     d = tempfile.mkdtemp(prefix="atlwho-field-")
     try:
@@ -636,6 +657,7 @@ def main():
         test_hrr_cookie()
         test_client_chain(d)
         test_pin_syntax()
+        test_stack_budget(pk)
     finally:
         shutil.rmtree(d, ignore_errors=True)
     print("%d passed, %d failed%s" % (passed, failed, ", %d skipped" % skipped if skipped else ""))
