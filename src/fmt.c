@@ -26,134 +26,156 @@ static void pad(struct out *o, char c, long n)
 		put(o, c);
 }
 
+/* One conversion's flags, width, precision and length modifier. */
+struct spec {
+	int left, zero, lng, shrt;
+	long width, prec;                /* prec -1: none */
+};
+
+/* Reads "[-0]*[width|*][.prec|.*][hh|h|l|ll|z]" after '%'; returns where
+ * the conversion letter is. */
+static const char *read_spec(const char *f, struct spec *sp, va_list *ap)
+{
+	memset(sp, 0, sizeof *sp);
+	sp->prec = -1;
+	for (; *f == '-' || *f == '0'; f++)
+		*f == '-' ? (sp->left = 1) : (sp->zero = 1);
+	if (*f == '*') {
+		sp->width = va_arg(*ap, int);
+		if (sp->width < 0) {
+			sp->left = 1;
+			sp->width = -sp->width;
+		}
+		f++;
+	} else {
+		for (; *f >= '0' && *f <= '9'; f++)
+			sp->width = sp->width * 10 + (*f - '0');
+	}
+	if (*f == '.') {
+		sp->prec = 0;
+		if (*++f == '*') {
+			sp->prec = va_arg(*ap, int);
+			f++;
+		} else {
+			for (; *f >= '0' && *f <= '9'; f++)
+				sp->prec = sp->prec * 10 + (*f - '0');
+		}
+	}
+	for (;; f++) {
+		if (*f == 'l')
+			sp->lng++;
+		else if (*f == 'z')
+			sp->lng = 3;
+		else if (*f == 'h')
+			sp->shrt++;
+		else
+			return f;
+	}
+}
+
+static void put_str(struct out *o, const struct spec *sp, const char *s)
+{
+	size_t k, i;
+
+	if (!s)
+		s = "(null)";
+	for (k = 0; (sp->prec < 0 || (long)k < sp->prec) && s[k]; k++)
+		;
+	pad(o, ' ', sp->left ? 0 : sp->width - (long)k);
+	for (i = 0; i < k; i++)
+		put(o, s[i]);
+	pad(o, ' ', sp->left ? sp->width - (long)k : 0);
+}
+
+/* v in base, with C's rules for width, precision, '-', '0' and a sign. */
+static void put_num(struct out *o, const struct spec *sp, unsigned long long v, int neg,
+    unsigned base, int upper)
+{
+	char num[FMT_NUM_MAX];
+	long n, width = sp->width;
+	size_t k = 0;
+
+	do {
+		unsigned d = (unsigned)(v % base);
+		num[k++] = (char)(d < 10 ? '0' + d : (upper ? 'A' : 'a') + d - 10);
+		v /= base;
+	} while (v);
+	if (sp->prec == 0 && k == 1 && num[0] == '0')
+		k = 0; /* C: precision 0 prints nothing for zero */
+	n = sp->prec > (long)k ? sp->prec - (long)k : 0; /* leading zeros from the precision */
+	if (sp->zero && !sp->left && sp->prec < 0 && width - (long)k - neg > n)
+		n = width - (long)k - neg;
+	if (!sp->left)
+		pad(o, ' ', width - (long)k - n - neg);
+	if (neg)
+		put(o, '-');
+	pad(o, '0', n);
+	if (sp->left)
+		width -= (long)k + n + neg;
+	while (k)
+		put(o, num[--k]);
+	if (sp->left)
+		pad(o, ' ', width);
+}
+
 int fmt_vsnprintf(char *dst, size_t cap, const char *f, va_list ap)
 {
 	struct out o = { dst, cap, 0 };
+	va_list aq;
 
+	va_copy(aq, ap);
 	for (; *f; f++) {
-		const char *start = f, *s;
-		int left = 0, zero = 0, lng = 0, neg = 0, shrt = 0;
-		long width = 0, prec = -1, n;
-		unsigned long long v = 0;
-		char num[FMT_NUM_MAX];
-		unsigned base = 10, upper = 0;
-		size_t k;
+		const char *start = f;
+		struct spec sp;
+		unsigned long long v;
+		long long sv;
 
 		if (*f != '%') {
 			put(&o, *f);
 			continue;
 		}
-		for (f++; *f == '-' || *f == '0'; f++)
-			*f == '-' ? (left = 1) : (zero = 1);
-		if (*f == '*') {
-			width = va_arg(ap, int);
-			if (width < 0) {
-				left = 1;
-				width = -width;
-			}
-			f++;
-		} else {
-			for (; *f >= '0' && *f <= '9'; f++)
-				width = width * 10 + (*f - '0');
-		}
-		if (*f == '.') {
-			prec = 0;
-			if (*++f == '*') {
-				prec = va_arg(ap, int);
-				f++;
-			} else {
-				for (; *f >= '0' && *f <= '9'; f++)
-					prec = prec * 10 + (*f - '0');
-			}
-		}
-		for (;; f++) {
-			if (*f == 'l')
-				lng++;
-			else if (*f == 'z')
-				lng = 3;
-			else if (*f == 'h')
-				shrt++;
-			else
-				break;
-		}
+		f = read_spec(f + 1, &sp, &aq);
 		switch (*f) {
 		case '%':
 			put(&o, '%');
-			continue;
-		case 'c':
-			pad(&o, ' ', left ? 0 : width - 1);
-			put(&o, (char)va_arg(ap, int));
-			pad(&o, ' ', left ? width - 1 : 0);
-			continue;
-		case 's':
-			s = va_arg(ap, const char *);
-			if (!s)
-				s = "(null)";
-			for (k = 0; (prec < 0 || (long)k < prec) && s[k]; k++)
-				;
-			pad(&o, ' ', left ? 0 : width - (long)k);
-			for (n = 0; (size_t)n < k; n++)
-				put(&o, s[n]);
-			pad(&o, ' ', left ? width - (long)k : 0);
-			continue;
-		case 'd': case 'i': {
-			long long sv = lng >= 3 ? (long long)va_arg(ap, ptrdiff_t) : lng == 2 ? va_arg(ap, long long) :
-			    lng == 1 ? va_arg(ap, long) : va_arg(ap, int);
-			if (shrt)
-				sv = shrt == 1 ? (short)sv : (signed char)sv;
-			neg = sv < 0;
-			v = neg ? 0ULL - (unsigned long long)sv : (unsigned long long)sv;
 			break;
-		}
+		case 'c':
+			pad(&o, ' ', sp.left ? 0 : sp.width - 1);
+			put(&o, (char)va_arg(aq, int));
+			pad(&o, ' ', sp.left ? sp.width - 1 : 0);
+			break;
+		case 's':
+			put_str(&o, &sp, va_arg(aq, const char *));
+			break;
+		case 'd': case 'i':
+			sv = sp.lng >= 3 ? (long long)va_arg(aq, ptrdiff_t) : sp.lng == 2 ? va_arg(aq, long long) :
+			    sp.lng == 1 ? va_arg(aq, long) : va_arg(aq, int);
+			if (sp.shrt)
+				sv = sp.shrt == 1 ? (short)sv : (signed char)sv;
+			put_num(&o, &sp, sv < 0 ? 0ULL - (unsigned long long)sv : (unsigned long long)sv, sv < 0, 10, 0);
+			break;
 		case 'p':
-			v = (uintptr_t)va_arg(ap, void *);
-			base = 16;
 			put(&o, '0');
 			put(&o, 'x');
-			width -= 2;
+			sp.width -= 2;
+			put_num(&o, &sp, (uintptr_t)va_arg(aq, void *), 0, 16, 0);
 			break;
-		case 'X':
-			upper = 1;
-			/* fall through */
-		case 'x':
-			base = 16;
-			/* fall through */
-		case 'u':
-			v = lng >= 3 ? (unsigned long long)va_arg(ap, size_t) : lng == 2 ? va_arg(ap, unsigned long long) :
-			    lng == 1 ? va_arg(ap, unsigned long) : va_arg(ap, unsigned);
-			if (shrt)
-				v = shrt == 1 ? (unsigned short)v : (unsigned char)v;
+		case 'u': case 'x': case 'X':
+			v = sp.lng >= 3 ? (unsigned long long)va_arg(aq, size_t) : sp.lng == 2 ?
+			    va_arg(aq, unsigned long long) : sp.lng == 1 ? va_arg(aq, unsigned long) : va_arg(aq, unsigned);
+			if (sp.shrt)
+				v = sp.shrt == 1 ? (unsigned short)v : (unsigned char)v;
+			put_num(&o, &sp, v, 0, *f == 'u' ? 10 : 16, *f == 'X');
 			break;
 		default: /* unsupported: copy the directive as written */
 			for (; start <= f && *start; start++)
 				put(&o, *start);
 			if (!*f)
 				f--;
-			continue;
+			break;
 		}
-		k = 0;
-		do {
-			unsigned d = (unsigned)(v % base);
-			num[k++] = (char)(d < 10 ? '0' + d : (upper ? 'A' : 'a') + d - 10);
-			v /= base;
-		} while (v);
-		if (prec == 0 && k == 1 && num[0] == '0')
-			k = 0; /* C: precision 0 prints nothing for zero */
-		n = prec > (long)k ? prec - (long)k : 0; /* leading zeros from the precision */
-		if (zero && !left && prec < 0 && width - (long)k - neg > n)
-			n = width - (long)k - neg;
-		if (!left)
-			pad(&o, ' ', width - (long)k - n - neg);
-		if (neg)
-			put(&o, '-');
-		pad(&o, '0', n);
-		if (left)
-			width -= (long)k + n + neg;
-		while (k)
-			put(&o, num[--k]);
-		if (left)
-			pad(&o, ' ', width);
 	}
+	va_end(aq);
 	if (cap > 0)
 		dst[o.len < cap ? o.len : cap - 1] = 0;
 	return (int)o.len;

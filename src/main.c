@@ -553,6 +553,90 @@ static int decide(struct run *R, const struct http_resp *r)
 	return R->step.act;
 }
 
+static void tls_opts_of(const struct cli_opts *o, struct tls_opts *to)
+{
+	memset(to, 0, sizeof *to);
+	to->cacert = o->cacert;
+	to->capath = o->capath;
+	to->env_file = sys_getenv("SSL_CERT_FILE");
+	to->env_dir = sys_getenv("SSL_CERT_DIR");
+	to->pins = o->pins;
+	to->cert = o->cert;
+	to->key = o->key;
+	to->insecure = o->insecure;
+	to->tls_min = o->tls_min;
+	to->tls_max = o->tls_max;
+}
+
+static void hooks_of(struct run *R, struct fetch_hooks *hk)
+{
+	memset(hk, 0, sizeof *hk);
+	hk->ctx = R;
+	hk->log = R->o->verbose ? vlog : NULL;
+	hk->on_header = on_header;
+	hk->on_headers_done = on_headers_done;
+	hk->on_body = on_body;
+	hk->on_request = R->o->verbose ? on_request : NULL;
+	hk->rd = R->rd;
+}
+
+/* A retry: says so (a warning, with the wait), waits, doubles the back-off. */
+static void retry_wait(struct run *R, const char *what)
+{
+	char m[MSG_MAX];
+
+	R->retries++;
+	fmt_snprintf(m, sizeof m, "%s; retrying in %ld ms (%d of %d)", what, R->step.wait_ms, R->retries,
+	    R->o->retry);
+	err_line(R, "warning: ", m);
+	sys_sleep_ms(R->step.wait_ms);
+	R->backoff = step_backoff_next(R->backoff);
+}
+
+/* What the deciding reply means: the classification and its report. */
+static int conclude(struct run *R, const struct http_resp *resp)
+{
+	const struct cli_opts *o = R->o;
+	static struct cl_result cl;
+	static const char cloud[] = ".atlassian.net";
+	struct cl_headers *h = &R->h;
+	struct cl_input in;
+	size_t n = strlen(R->base->host), k = sizeof cloud - 1;
+
+	cl_headers_of(resp, h);
+	memset(&in, 0, sizeof in);
+	in.status = resp->status;
+	in.h = h;
+	in.js = &R->js;
+	if (http_status_redirects(resp->status) && http_resp_header(resp, HTTP_H_LOCATION, NULL, NULL)) {
+		R->target[0] = '\0';
+		if (R->step.has_target)
+			url_format(&R->step.next, R->target, sizeof R->target);
+		in.location_hint = R->target;
+		classify(&in, &cl);
+		if (R->step.why[0])
+			fmt_snprintf(cl.msg, sizeof cl.msg, "HTTP %d redirect not followed: %s", resp->status, R->step.why);
+		else if (o->follow) {
+			size_t len = strlen(cl.msg);
+			fmt_snprintf(cl.msg + len, sizeof cl.msg - len, "%s", R->redirs >= o->max_redirs ?
+			    " (--max-redirs reached)" : " (-L follows only the same origin, or http to https on the same host)");
+		}
+		return report_classified(R, &cl, h, R->product, resp->status);
+	}
+	in.js_result = js_finish(&R->js);
+	in.body_len_nonzero = R->body_nonzero;
+	in.body_html = R->body_html;
+	in.body_head = R->body_head;
+	in.body_head_len = R->body_head_len;
+	in.bearer = o->user == NULL;
+	in.cloud = n > k && ascii_ieq(R->base->host + n - k, cloud, k);
+	in.product_confluence = strcmp(R->product, "confluence") == 0;
+	classify(&in, &cl);
+	return report_classified(R, &cl, h, R->product, resp->status);
+}
+
+/* The check: one exchange after another, as step.c decides, until a reply
+ * or a failure ends it. */
 static int check(struct run *R, const char *auth, const struct url *base)
 {
 	const struct cli_opts *o = R->o;
@@ -562,14 +646,11 @@ static int check(struct run *R, const char *auth, const struct url *base)
 	static struct fetch_res res;
 	static struct px px;
 	static char pauth[PX_AUTH_MAX];
-	static struct cl_result cl;
 	static char m[MSG_MAX];
 	struct tls_opts to;
 	struct fetch_hooks hk;
 	struct fetch_req q;
 	struct fetch_proxy fp;
-	struct cl_headers *h = &R->h;
-	struct cl_input in;
 	int use_proxy = 0, warned = 0, e;
 
 	memset(&px, 0, sizeof px);
@@ -577,28 +658,10 @@ static int check(struct run *R, const char *auth, const struct url *base)
 	R->product = o->product == CLI_CONFLUENCE ? "confluence" : "jira";
 	R->deadline = sys_now_ms() + o->max_ms;
 	R->backoff = STEP_RETRY_FIRST_MS;
-	memset(&to, 0, sizeof to);
-	to.cacert = o->cacert;
-	to.capath = o->capath;
-	to.env_file = sys_getenv("SSL_CERT_FILE");
-	to.env_dir = sys_getenv("SSL_CERT_DIR");
-	to.pins = o->pins;
-	to.cert = o->cert;
-	to.key = o->key;
-	to.insecure = o->insecure;
-	to.tls_min = o->tls_min;
-	to.tls_max = o->tls_max;
-	sys_set_rng_deadline(R->deadline);
-
-	memset(&hk, 0, sizeof hk);
-	hk.ctx = R;
-	hk.log = o->verbose ? vlog : NULL;
-	hk.on_header = on_header;
-	hk.on_headers_done = on_headers_done;
-	hk.on_body = on_body;
-	hk.on_request = o->verbose ? on_request : NULL;
-	hk.rd = R->rd;
 	R->resp = &resp;
+	tls_opts_of(o, &to);
+	hooks_of(R, &hk);
+	sys_set_rng_deadline(R->deadline);
 
 	/* Every request target is joined and checked before anything is sent. */
 	R->cur = R->conf = *base;
@@ -650,76 +713,26 @@ static int check(struct run *R, const char *auth, const struct url *base)
 			struct step_state st;
 			state_of(R, &st);
 			step_failure(&st, code == EX_NETWORK, res.t.connected != 0, &R->step);
-			if (R->step.act == STEP_RETRY) {
-				R->retries++;
-				fmt_snprintf(m, sizeof m, "%s; retrying in %ld ms (%d of %d)", res.msg, R->step.wait_ms,
-				    R->retries, o->retry);
-				err_line(R, "warning: ", m);
-				sys_sleep_ms(R->step.wait_ms);
-				R->backoff = step_backoff_next(R->backoff);
-				continue;
-			}
-			return report_failure(R, code, res.msg, NULL, NULL, R->product, 0);
-		}
-		if (R->act == STEP_FALLBACK) {
+			if (R->step.act != STEP_RETRY)
+				return report_failure(R, code, res.msg, NULL, NULL, R->product, 0);
+			retry_wait(R, res.msg);
+		} else if (R->act == STEP_FALLBACK) {
 			vlog(R, "no Jira API here (404): trying Confluence's endpoint");
 			R->product = "confluence";
 			R->cur = R->conf;
-			continue;
-		}
-		if (R->act == STEP_FOLLOW) {
+		} else if (R->act == STEP_FOLLOW) {
 			R->redirs++;
 			url_format(&R->step.next, R->target, sizeof R->target);
 			fmt_snprintf(m, sizeof m, "following redirect %d to %.900s", R->redirs, R->target);
 			vlog(R, m);
 			R->cur = R->step.next;
-			continue;
+		} else if (R->act == STEP_RETRY) {
+			fmt_snprintf(m, sizeof m, "HTTP %d", resp.status);
+			retry_wait(R, m);
+		} else {
+			return conclude(R, &resp);
 		}
-		if (R->act == STEP_RETRY) {
-			R->retries++;
-			fmt_snprintf(m, sizeof m, "HTTP %d; retrying in %ld ms (%d of %d)", resp.status,
-			    R->step.wait_ms, R->retries, o->retry);
-			err_line(R, "warning: ", m);
-			sys_sleep_ms(R->step.wait_ms);
-			R->backoff = step_backoff_next(R->backoff);
-			continue;
-		}
-		break;
 	}
-	cl_headers_of(&resp, h);
-	memset(&in, 0, sizeof in);
-	in.status = resp.status;
-	in.h = h;
-	in.js = &R->js;
-	if (http_status_redirects(resp.status) && http_resp_header(&resp, HTTP_H_LOCATION, NULL, NULL)) {
-		R->target[0] = '\0';
-		if (R->step.has_target)
-			url_format(&R->step.next, R->target, sizeof R->target);
-		in.location_hint = R->target;
-		classify(&in, &cl);
-		if (R->step.why[0])
-			fmt_snprintf(cl.msg, sizeof cl.msg, "HTTP %d redirect not followed: %s", resp.status, R->step.why);
-		else if (o->follow) {
-			size_t n = strlen(cl.msg);
-			fmt_snprintf(cl.msg + n, sizeof cl.msg - n, "%s", R->redirs >= o->max_redirs ?
-			    " (--max-redirs reached)" : " (-L follows only the same origin, or http to https on the same host)");
-		}
-		return report_classified(R, &cl, h, R->product, resp.status);
-	}
-	in.js_result = js_finish(&R->js);
-	in.body_len_nonzero = R->body_nonzero;
-	in.body_html = R->body_html;
-	in.body_head = R->body_head;
-	in.body_head_len = R->body_head_len;
-	in.bearer = o->user == NULL;
-	{
-		static const char cloud[] = ".atlassian.net";
-		size_t n = strlen(base->host), k = sizeof cloud - 1;
-		in.cloud = n > k && ascii_ieq(base->host + n - k, cloud, k);
-	}
-	in.product_confluence = strcmp(R->product, "confluence") == 0;
-	classify(&in, &cl);
-	return report_classified(R, &cl, h, R->product, resp.status);
 }
 
 static void version(struct run *R)

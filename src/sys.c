@@ -352,19 +352,105 @@ static void say(sys_log_fn log, void *ctx, const char *f, const char *addr, unsi
 	log(ctx, msg);
 }
 
+/* The connection attempts of one check (RFC 8305 section 5): started one
+ * after another, CONNECT_NEXT_MS apart or at once when one fails, each with
+ * its own --connect-timeout and all within the deadline. */
+struct race {
+	const struct resolved *rs;
+	unsigned port;
+	int connect_ms;
+	int64_t deadline, next_start;
+	size_t next, live;
+	struct attempt at[CONNECT_ADDR_MAX];
+	int last, timedout;             /* the last error; an attempt timed out */
+	sys_log_fn log;
+	void *logctx;
+};
+
+static void race_start(struct race *rc, int64_t now)
+{
+	struct attempt *a = &rc->at[rc->live];
+	char num[SYS_ERRNUM_MAX];
+
+	addr_text((const struct sockaddr *)&rc->rs->a[rc->next].sa, a->addr, sizeof a->addr);
+	say(rc->log, rc->logctx, "trying %s port %u%s", a->addr, rc->port, "");
+	a->fd = connect_start(&rc->rs->a[rc->next++], &rc->last);
+	if (a->fd < 0) {
+		say(rc->log, rc->logctx, "%s port %u: %s", a->addr, rc->port, err_text(rc->last, num));
+		return;
+	}
+	a->until = now + rc->connect_ms < rc->deadline ? now + rc->connect_ms : rc->deadline;
+	rc->live++;
+	rc->next_start = now + CONNECT_NEXT_MS;
+}
+
+/* Waits for the live attempts until one connects (its socket), one fails or
+ * times out (closed), the next start is due, or poll fails: -1. */
+static int race_poll(struct race *rc, int64_t now)
+{
+	struct pollfd pf[CONNECT_ADDR_MAX];
+	int64_t wake = rc->deadline;
+	char num[SYS_ERRNUM_MAX];
+	size_t i;
+	int r;
+
+	for (i = 0; i < rc->live; i++) {
+		pf[i].fd = rc->at[i].fd;
+		pf[i].events = POLLOUT;
+		pf[i].revents = 0;
+		if (rc->at[i].until < wake)
+			wake = rc->at[i].until;
+	}
+	if (rc->next < rc->rs->n && rc->next_start < wake)
+		wake = rc->next_start;
+	r = poll(pf, (nfds_t)rc->live, wake > now ? (int)(wake - now) : 0);
+	if (r < 0 && errno != EINTR) {
+		rc->last = errno;
+		rc->deadline = now; /* give up */
+		return -1;
+	}
+	now = sys_now_ms();
+	for (i = rc->live; i-- > 0;) {
+		struct attempt *a = &rc->at[i];
+		int soerr = 0;
+		socklen_t sl = sizeof soerr;
+		const char *why = NULL;
+		if (r > 0 && pf[i].revents) {
+			if (getsockopt(a->fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) < 0)
+				soerr = errno;
+			if (!soerr) {
+				int fd = a->fd;
+				say(rc->log, rc->logctx, "connected to %s port %u%s", a->addr, rc->port, "");
+				*a = rc->at[--rc->live];
+				return fd;
+			}
+			rc->last = soerr;
+			why = err_text(soerr, num);
+		} else if (now >= a->until) {
+			rc->last = ETIMEDOUT;
+			rc->timedout = 1;
+			why = "timed out (--connect-timeout)";
+		}
+		if (why) {
+			say(rc->log, rc->logctx, "%s port %u: %s", a->addr, rc->port, why);
+			close(a->fd);
+			*a = rc->at[--rc->live];
+			rc->next_start = now; /* the next address at once */
+		}
+	}
+	return -1;
+}
+
 int sys_connect(const char *host, unsigned port, int family, int connect_ms,
     int64_t deadline, sys_log_fn log, void *logctx, int64_t *resolved_at,
     char *err, size_t errcap)
 {
 	static struct resolved rs; /* 6.7 KB: off the stack */
+	static struct race rc;
 	struct addrinfo hints;
-	char num[SYS_ERRNUM_MAX];
-	struct attempt at[CONNECT_ADDR_MAX];
-	struct pollfd pf[CONNECT_ADDR_MAX];
-	char portstr[8];
-	int r, fd = -1, last = 0, timedout = 0, one = 1;
-	size_t naddr, next = 0, live = 0, i;
-	int64_t next_start = 0;
+	char num[SYS_ERRNUM_MAX], portstr[8];
+	int fd = -1, one = 1;
+	size_t i;
 
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = family == 4 ? AF_INET : family == 6 ? AF_INET6 : AF_UNSPEC;
@@ -387,90 +473,37 @@ int sys_connect(const char *host, unsigned port, int family, int connect_ms,
 		return SYS_E_RESOLVE;
 	}
 	*resolved_at = sys_now_ms();
-	naddr = rs.n;
-	/* Start an attempt; while it is pending, start the next one after
-	 * CONNECT_NEXT_MS, or at once when one fails; each attempt has its own
-	 * --connect-timeout, and all of them the deadline. The first to
-	 * connect wins. */
-	for (;;) {
-		int64_t now = sys_now_ms(), wake = deadline;
-		int ms;
-		if (now >= deadline)
+	memset(&rc, 0, sizeof rc);
+	rc.rs = &rs;
+	rc.port = port;
+	rc.connect_ms = connect_ms;
+	rc.deadline = deadline;
+	rc.log = log;
+	rc.logctx = logctx;
+	while (fd < 0) {
+		int64_t now = sys_now_ms();
+		if (now >= rc.deadline)
 			break;
-		if (next < naddr && (live == 0 || now >= next_start)) {
-			struct attempt *a = &at[live];
-			addr_text((const struct sockaddr *)&rs.a[next].sa, a->addr, sizeof a->addr);
-			say(log, logctx, "trying %s port %u%s", a->addr, port, "");
-			a->fd = connect_start(&rs.a[next++], &last);
-			if (a->fd < 0) {
-				say(log, logctx, "%s port %u: %s", a->addr, port, err_text(last, num));
-				continue;
-			}
-			a->until = now + connect_ms < deadline ? now + connect_ms : deadline;
-			live++;
-			next_start = now + CONNECT_NEXT_MS;
-			continue;
-		}
-		if (live == 0)
+		if (rc.next < rs.n && (rc.live == 0 || now >= rc.next_start))
+			race_start(&rc, now);
+		else if (rc.live == 0)
 			break; /* every address failed */
-		for (i = 0; i < live; i++) {
-			pf[i].fd = at[i].fd;
-			pf[i].events = POLLOUT;
-			pf[i].revents = 0;
-			if (at[i].until < wake)
-				wake = at[i].until;
-		}
-		if (next < naddr && next_start < wake)
-			wake = next_start;
-		ms = wake > now ? (int)(wake - now) : 0;
-		r = poll(pf, (nfds_t)live, ms);
-		if (r < 0 && errno != EINTR) {
-			last = errno;
-			break;
-		}
-		now = sys_now_ms();
-		for (i = live; i-- > 0;) {
-			int soerr = 0;
-			socklen_t sl = sizeof soerr;
-			const char *why = NULL;
-			if (r > 0 && pf[i].revents) {
-				if (getsockopt(at[i].fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) < 0)
-					soerr = errno;
-				if (!soerr) {
-					fd = at[i].fd;
-					say(log, logctx, "connected to %s port %u%s", at[i].addr, port, "");
-					at[i] = at[--live];
-					goto connected;
-				}
-				last = soerr;
-				why = err_text(soerr, num);
-			} else if (now >= at[i].until) {
-				last = ETIMEDOUT;
-				timedout = 1;
-				why = "timed out (--connect-timeout)";
-			}
-			if (why) {
-				say(log, logctx, "%s port %u: %s", at[i].addr, port, why);
-				close(at[i].fd);
-				at[i] = at[--live];
-				next_start = now; /* the next address at once */
-			}
-		}
+		else
+			fd = race_poll(&rc, now);
 	}
-connected:
-	for (i = 0; i < live; i++)
-		close(at[i].fd);
+	for (i = 0; i < rc.live; i++)
+		close(rc.at[i].fd);
 	if (fd >= 0) {
 		/* Without TCP_NODELAY, Nagle plus delayed ACK adds ~40 ms to the
 		 * handshake's last flight and the request. */
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 		return fd;
 	}
-	if (timedout || sys_now_ms() >= deadline) {
+	if (rc.timedout || sys_now_ms() >= deadline) {
 		fmt_snprintf(err, errcap, "connection to %s port %u timed out", host, port);
 		return SYS_E_TIMEOUT;
 	}
-	fmt_snprintf(err, errcap, "cannot connect to %s port %u: %s", host, port, err_text(last, num));
+	fmt_snprintf(err, errcap, "cannot connect to %s port %u: %s", host, port, err_text(rc.last, num));
 	return SYS_E_CONNECT;
 }
 

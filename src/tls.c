@@ -454,6 +454,11 @@ static const uint16_t tls_groups[] = {
 	MBEDTLS_SSL_IANA_TLS_GROUP_SECP384R1, MBEDTLS_SSL_IANA_TLS_GROUP_NONE
 };
 
+/* Certificates must name their curve (RFC 5480 section 2.1.1): mbedTLS is
+ * built without MBEDTLS_PK_PARSE_EC_EXTENDED. */
+static const char explicit_curve[] = "its EC key gives the curve's parameters instead of naming it "
+	"(RFC 5480 allows named curves only; atlwho reads P-256 and P-384)";
+
 /* --cert and --key: PEM, decoded by pem.c (mbedTLS's PEM and base64 code
  * would cost 2 KB for these two files), or DER. */
 struct own_load {
@@ -639,7 +644,8 @@ int tls_prepare(struct tls_conn *c, const struct tls_opts *o, char *err, size_t 
 			return r;
 		r = load_own(c, buf, len, 0);
 		if (r != 0) {
-			fmt_snprintf(err, errcap, "--cert %s: not a PEM or DER certificate (-0x%04x)", o->cert, (unsigned)-r);
+			fmt_snprintf(err, errcap, "--cert %s: %s (-0x%04x)", o->cert, r == MBEDTLS_ERR_ECP_FEATURE_UNAVAILABLE ?
+			    explicit_curve : "not a PEM or DER certificate", (unsigned)-r);
 			return TLS_E_CONFIG;
 		}
 		if ((r = load_file(o->key, buf, sizeof buf, &len, "--key", err, errcap)) != 0)
@@ -647,7 +653,8 @@ int tls_prepare(struct tls_conn *c, const struct tls_opts *o, char *err, size_t 
 		r = load_own(c, buf, len, 1);
 		str_wipe(buf, len);
 		if (r != 0) {
-			fmt_snprintf(err, errcap, "--key %s: not an unencrypted PEM or DER private key (-0x%04x)", o->key, (unsigned)-r);
+			fmt_snprintf(err, errcap, "--key %s: not an unencrypted PEM or DER private key; RSA, or EC on a "
+			    "named curve (P-256, P-384) (-0x%04x)", o->key, (unsigned)-r);
 			return TLS_E_CONFIG;
 		}
 		if ((r = chain_fits(&c->own_cert, o->cert, err, errcap)) != 0)

@@ -599,6 +599,19 @@ def test_client_chain(d):
     check(not connected, label + ": nothing was sent")
 
 
+def test_explicit_curve(d):
+    """EC keys must name their curve (RFC 5480 section 2.1.1): one that
+    spells out its parameters is refused before connecting, saying so."""
+    label = "--cert/--key with explicit EC curve parameters: exit 2 naming the reason"
+    if not want(label):
+        return
+    openssl("ecparam", "-name", "prime256v1", "-param_enc", "explicit", "-genkey", "-noout", "-out", "ex.key", cwd=d)
+    openssl("req", "-new", "-x509", "-key", "ex.key", "-out", "ex.pem", "-subj", "/CN=explicit", "-days", "2", cwd=d)
+    rc, out, err, _ = run(["--cert", os.path.join(d, "ex.pem"), "--key", os.path.join(d, "ex.key"),
+                           "https://127.0.0.1:1"])
+    check(rc == 2 and "named" in err and "RFC 5480" in err, label, "exit %r: %s" % (rc, err.strip()))
+
+
 def test_pin_syntax():
     label = "--pin checked at parse time: a malformed pin is a usage error, nothing is sent"
     if not want(label):
@@ -657,6 +670,7 @@ def main():
         test_hrr_cookie()
         test_client_chain(d)
         test_pin_syntax()
+        test_explicit_curve(d)
         test_stack_budget(pk)
     finally:
         shutil.rmtree(d, ignore_errors=True)
