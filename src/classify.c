@@ -70,7 +70,7 @@ static void login_url(const char *denied, char *dst, size_t cap)
 	const char *p = denied;
 
 	dst[0] = 0;
-	while (*p && memcmp(p, key, sizeof key - 1) != 0) /* memcmp stops at the first difference */
+	while (*p && strncmp(p, key, sizeof key - 1) != 0) /* strncmp stops at the NUL; memcmp may read past it */
 		p++;
 	if (*p) {
 		size_t n;
