@@ -399,7 +399,7 @@ static inline size_t hex_step(struct js_scanner *s, unsigned char *st,
 		else if (c >= 'A' && c <= 'F')
 			c -= 'A' - 10;
 		else
-			return bad(s, st, JS_ERR_ESCAPE,
+			return bad(s, st, JS_E_ESCAPE,
 			    "expected 4 hex digits after \\u", used(p, q));
 		s->cp = s->cp << 4 | c;
 		q++;
@@ -435,7 +435,7 @@ static inline size_t escape_step(struct js_scanner *s, unsigned char *st,
 		*st = S_HEX;
 		return 1;
 	default:
-		return bad(s, st, JS_ERR_ESCAPE,
+		return bad(s, st, JS_E_ESCAPE,
 		    "expected one of \" \\ / b f n r t u after '\\'", 0);
 	}
 	put(s, &b, 1, 0);
@@ -453,7 +453,7 @@ static inline size_t utf8_step(struct js_scanner *s, unsigned char *st,
 		unsigned c = *q;
 
 		if (c < s->u8_lo || c > s->u8_hi)
-			return bad(s, st, JS_ERR_UTF8,
+			return bad(s, st, JS_E_UTF8,
 			    c >= 0x80 && c <= 0xBF ? "overlong form, "
 			    "surrogate or code point above U+10FFFF" :
 			    "UTF-8 sequence cut short", used(p, q));
@@ -496,10 +496,10 @@ static inline size_t run_step(struct js_scanner *s, unsigned char *st,
 		return used(p, q + 1);
 	}
 	if (c < 0x20)
-		return bad(s, st, JS_ERR_CONTROL,
+		return bad(s, st, JS_E_CONTROL,
 		    "control character inside a string", used(p, q));
 	if (!utf8_lead(s, c)) /* c >= 0x80: the rest is plain */
-		return bad(s, st, JS_ERR_UTF8, "not a UTF-8 lead byte",
+		return bad(s, st, JS_E_UTF8, "not a UTF-8 lead byte",
 		    used(p, q));
 	*st = S_U8;
 	return used(p, q + 1);
@@ -519,7 +519,7 @@ static inline size_t number_mark_step(struct js_scanner *s, unsigned char *st,
 		return 1;
 	}
 	if (!is_digit(c))
-		return bad(s, st, JS_ERR_NUMBER, *st == N_MINUS ?
+		return bad(s, st, JS_E_NUMBER, *st == N_MINUS ?
 		    "expected a digit after '-'" : *st == N_DOT ?
 		    "expected a digit after '.'" :
 		    "expected a digit in the exponent", 0);
@@ -553,9 +553,9 @@ static inline size_t number_digits_step(struct js_scanner *s, unsigned char *st,
 		return used(p, q + 1);
 	}
 	if (is_digit(c)) /* only N_ZERO stops at a digit */
-		return bad(s, st, JS_ERR_NUMBER, "leading zero", used(p, q));
+		return bad(s, st, JS_E_NUMBER, "leading zero", used(p, q));
 	if (c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-')
-		return bad(s, st, JS_ERR_NUMBER,
+		return bad(s, st, JS_E_NUMBER,
 		    "number continues after its end", used(p, q));
 	value_done(s, st);
 	return used(p, q);
@@ -570,7 +570,7 @@ static inline size_t literal_step(struct js_scanner *s, unsigned char *st,
 
 	while (q < end) {
 		if (*q != (unsigned char)lit[s->lit_pos])
-			return bad(s, st, JS_ERR_SYNTAX, s->lit == 0 ?
+			return bad(s, st, JS_E_SYNTAX, s->lit == 0 ?
 			    "in literal true" : s->lit == 1 ?
 			    "in literal false" : "in literal null", used(p, q));
 		q++;
@@ -600,7 +600,7 @@ static inline size_t key_step(struct js_scanner *s, unsigned char *st,
 		return used(p, q + 1);
 	}
 	if (*q != '"')
-		return bad(s, st, JS_ERR_SYNTAX, *st == S_KEY ?
+		return bad(s, st, JS_E_SYNTAX, *st == S_KEY ?
 		    "expected '\"' after ','" : "expected '\"' or '}'",
 		    used(p, q));
 	s->in_key = 1;
@@ -636,7 +636,7 @@ static inline size_t value_step(struct js_scanner *s, unsigned char *st,
 	case '{':
 	case '[':
 		if (s->depth == JS_DEPTH_MAX)
-			return bad(s, st, JS_ERR_DEPTH, "nesting deeper than "
+			return bad(s, st, JS_E_DEPTH, "nesting deeper than "
 			    STR(JS_DEPTH_MAX) " levels", used(p, q));
 		if (s->depth == 0 && c == '{')
 			s->toplevel_object = 1;
@@ -650,7 +650,7 @@ static inline size_t value_step(struct js_scanner *s, unsigned char *st,
 		break;
 	default:
 		if (c != '-' && !is_digit(c))
-			return bad(s, st, JS_ERR_SYNTAX, "expected a value",
+			return bad(s, st, JS_E_SYNTAX, "expected a value",
 			    used(p, q));
 		*st = c == '-' ? N_MINUS : c == '0' ? N_ZERO : N_INT;
 	}
@@ -666,7 +666,7 @@ static inline size_t colon_step(struct js_scanner *s, unsigned char *st,
 	if (q == end)
 		return used(p, q);
 	if (*q != ':')
-		return bad(s, st, JS_ERR_SYNTAX, "expected ':'", used(p, q));
+		return bad(s, st, JS_E_SYNTAX, "expected ':'", used(p, q));
 	*st = S_VALUE;
 	return used(p, q + 1);
 }
@@ -687,7 +687,7 @@ static inline size_t after_step(struct js_scanner *s, unsigned char *st,
 		return used(p, q + 1);
 	}
 	if (*q != ',')
-		return bad(s, st, JS_ERR_SYNTAX, obj ? "expected ',' or '}'" :
+		return bad(s, st, JS_E_SYNTAX, obj ? "expected ',' or '}'" :
 		    "expected ',' or ']'", used(p, q));
 	*st = obj ? S_KEY : S_VALUE;
 	return used(p, q + 1);
@@ -701,7 +701,7 @@ static inline size_t done_step(struct js_scanner *s, unsigned char *st,
 
 	if (q == end)
 		return used(p, q);
-	return bad(s, st, JS_ERR_TRAILING, "after the JSON value", used(p, q));
+	return bad(s, st, JS_E_TRAILING, "after the JSON value", used(p, q));
 }
 
 /* S_BOM0..S_BOM2: an optional byte-order mark, only at the very start, so
@@ -719,7 +719,7 @@ static size_t bom_step(struct js_scanner *s, const unsigned char *p,
 	}
 	while (q < end && s->state < S_VALUE) { /* bom[i] is next in S_BOMi */
 		if (*q != bom[s->state]) {
-			fail(s, JS_ERR_SYNTAX, 0, 0xEF,
+			fail(s, JS_E_SYNTAX, 0, 0xEF,
 			    "expected a JSON value");
 			break;
 		}
@@ -739,7 +739,7 @@ int js_feed(struct js_scanner *s, const void *buf, size_t len)
 	if (len == 0)
 		return JS_OK;
 	if (s->finished)
-		return fail(s, JS_ERR_TRAILING, s->off, base[0],
+		return fail(s, JS_E_TRAILING, s->off, base[0],
 		    "data fed after js_finish");
 	end = base + len;
 	if (s->state < S_VALUE) {
@@ -829,14 +829,14 @@ int js_finish(struct js_scanner *s)
 		    "inside the literal null";
 		break;
 	case S_BOM1: case S_BOM2:
-		return fail(s, JS_ERR_SYNTAX, 0, 0xEF, "expected a JSON value");
+		return fail(s, JS_E_SYNTAX, 0, 0xEF, "expected a JSON value");
 	default:
 		if (s->depth == 0)
-			return fail(s, JS_ERR_EMPTY, s->off, -1,
+			return fail(s, JS_E_EMPTY, s->off, -1,
 			    "before any JSON value");
 		what = top_is_obj(s) ? "inside an object" : "inside an array";
 	}
-	return fail(s, JS_ERR_TRUNCATED, s->off, -1, what);
+	return fail(s, JS_E_TRUNCATED, s->off, -1, what);
 }
 
 size_t js_errmsg(const struct js_scanner *s, char *dst, size_t cap)
@@ -860,11 +860,11 @@ size_t js_errmsg(const struct js_scanner *s, char *dst, size_t cap)
 		fmt_snprintf(what, sizeof(what), "'%c'", s->err_byte);
 	else
 		fmt_snprintf(what, sizeof(what), "byte 0x%02X", s->err_byte);
-	if (s->err == JS_ERR_NUMBER)
+	if (s->err == JS_E_NUMBER)
 		prefix = "invalid number: ";
-	else if (s->err == JS_ERR_ESCAPE)
+	else if (s->err == JS_E_ESCAPE)
 		prefix = "invalid escape: ";
-	else if (s->err == JS_ERR_UTF8)
+	else if (s->err == JS_E_UTF8)
 		prefix = "invalid UTF-8: ";
 	n = fmt_snprintf(dst, cap, "%sunexpected %s at byte %llu (%s)", prefix,
 	    what, (unsigned long long)s->err_off, s->err_what);
@@ -879,18 +879,19 @@ uint64_t js_erroff(const struct js_scanner *s)
 const char *js_strerror(int code)
 {
 	switch (code) {
-	case JS_OK: return "JS_OK";
-	case JS_ERR_SYNTAX: return "JS_ERR_SYNTAX";
-	case JS_ERR_DEPTH: return "JS_ERR_DEPTH";
-	case JS_ERR_UTF8: return "JS_ERR_UTF8";
-	case JS_ERR_ESCAPE: return "JS_ERR_ESCAPE";
-	case JS_ERR_CONTROL: return "JS_ERR_CONTROL";
-	case JS_ERR_NUMBER: return "JS_ERR_NUMBER";
-	case JS_ERR_TRAILING: return "JS_ERR_TRAILING";
-	case JS_ERR_TRUNCATED: return "JS_ERR_TRUNCATED";
-	case JS_ERR_EMPTY: return "JS_ERR_EMPTY";
+	case JS_OK: return "ok";
+	case JS_E_SYNTAX: return "invalid JSON syntax";
+	case JS_E_DEPTH: return "JSON nested deeper than "
+	    STR(JS_DEPTH_MAX) " levels";
+	case JS_E_UTF8: return "invalid UTF-8 in a JSON string";
+	case JS_E_ESCAPE: return "invalid escape in a JSON string";
+	case JS_E_CONTROL: return "control character in a JSON string";
+	case JS_E_NUMBER: return "invalid JSON number";
+	case JS_E_TRAILING: return "data after the JSON value";
+	case JS_E_TRUNCATED: return "JSON input ended inside a value";
+	case JS_E_EMPTY: return "JSON input ended before any value";
 	}
-	return "unknown";
+	return "unknown JSON error";
 }
 
 const char *js_field_key(int i)
