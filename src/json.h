@@ -22,14 +22,14 @@
  * - js_feed() takes the document in chunks of any size (0 included; buf may
  *   be NULL when len is 0); the verdict and every field are the same whatever
  *   the chunking. js_finish() says the input has ended. Both return JS_OK or
- *   a negative JS_ERR_*. JS_OK from js_feed means "consumed, give me more or
+ *   a negative JS_E_*. JS_OK from js_feed means "consumed, give me more or
  *   finish"; it is not a verdict. Only JS_OK from js_finish says the whole
  *   input was exactly one valid JSON text.
  * - Errors are sticky: after the first, every js_feed/js_finish returns it
  *   and err_off keeps the byte offset (0-based, from the first byte fed,
  *   a skipped BOM included) where it was found. js_finish may be called
  *   again and returns the same result; js_feed with data after js_finish is
- *   JS_ERR_TRAILING.
+ *   JS_E_TRAILING.
  * - The fields f[], active and toplevel_object are meaningful only after
  *   js_finish returned JS_OK; after an error they hold what was seen so far
  *   and must not be reported.
@@ -40,14 +40,14 @@
  * converted); only the escapes \" \\ \/ \b \f \n \r \t \uXXXX; no raw byte
  * below 0x20 in strings; strings must be UTF-8 as RFC 3629 section 4 defines
  * it: overlong forms, UTF-8-encoded surrogates (ED A0..BF), code points above
- * U+10FFFF and cut sequences are JS_ERR_UTF8. Any byte >= 0x80 outside a
- * string is JS_ERR_SYNTAX.
+ * U+10FFFF and cut sequences are JS_E_UTF8. Any byte >= 0x80 outside a
+ * string is JS_E_SYNTAX.
  *
  * Byte-order mark: one UTF-8 BOM (EF BB BF) at the very start of the input is
  * skipped (RFC 8259 section 8.1 lets a parser ignore it), because Windows
  * tools (Notepad, PowerShell's Out-File) add one when a captured reply is
  * saved, and --from-file must read those files. A BOM anywhere else is an
- * ordinary character: U+FEFF inside a string, JS_ERR_SYNTAX outside.
+ * ordinary character: U+FEFF inside a string, JS_E_SYNTAX outside.
  *
  * Extraction: only the members of the top-level object count; a key deeper
  * down (groups.items[].name) is never taken. Keys are compared byte for byte
@@ -79,18 +79,19 @@
  * than this cannot match and is not kept. */
 #define JS_KEY_MAX 16
 
-/* Return codes: JS_OK or one of these negative, named errors. */
+/* Return codes: JS_OK or one of these negative, named errors, in json's own
+ * range (-81..-99; see the other modules' headers for theirs). */
 enum {
 	JS_OK = 0,
-	JS_ERR_SYNTAX = -1,    /* a byte that cannot start or go on JSON here */
-	JS_ERR_DEPTH = -2,     /* over JS_DEPTH_MAX nested arrays/objects */
-	JS_ERR_UTF8 = -3,      /* invalid UTF-8 inside a string */
-	JS_ERR_ESCAPE = -4,    /* unknown escape or bad \u hex digit */
-	JS_ERR_CONTROL = -5,   /* raw byte below 0x20 inside a string */
-	JS_ERR_NUMBER = -6,    /* number outside the RFC 8259 grammar */
-	JS_ERR_TRAILING = -7,  /* non-whitespace after the top-level value */
-	JS_ERR_TRUNCATED = -8, /* input ended inside a value */
-	JS_ERR_EMPTY = -9      /* input ended before any value */
+	JS_E_SYNTAX = -81,    /* a byte that cannot start or go on JSON here */
+	JS_E_DEPTH = -82,     /* over JS_DEPTH_MAX nested arrays/objects */
+	JS_E_UTF8 = -83,      /* invalid UTF-8 inside a string */
+	JS_E_ESCAPE = -84,    /* unknown escape or bad \u hex digit */
+	JS_E_CONTROL = -85,   /* raw byte below 0x20 inside a string */
+	JS_E_NUMBER = -86,    /* number outside the RFC 8259 grammar */
+	JS_E_TRAILING = -87,  /* non-whitespace after the top-level value */
+	JS_E_TRUNCATED = -88, /* input ended inside a value */
+	JS_E_EMPTY = -89      /* input ended before any value */
 };
 
 /* Indexes into js_scanner.f; js_field_key() gives the JSON key of each. */
@@ -148,7 +149,8 @@ int js_finish(struct js_scanner *s);
 size_t js_errmsg(const struct js_scanner *s, char *dst, size_t cap);
 /* Byte offset of the error (meaningful when an error was returned). */
 uint64_t js_erroff(const struct js_scanner *s);
-/* Short name of a return code ("JS_ERR_SYNTAX"); "unknown" otherwise. */
+/* What a return code means, in words ("invalid JSON number"); "unknown
+ * JSON error" for any other value. */
 const char *js_strerror(int code);
 /* JSON key of field i ("name", "emailAddress"...); NULL if out of range. */
 const char *js_field_key(int i);

@@ -352,7 +352,7 @@ static void test_long_values(void)
 	in.status = 301;
 	in.h = &h;
 	in.js = &js;
-	in.js_result = JS_ERR_EMPTY;
+	in.js_result = JS_E_EMPTY;
 	classify(&in, &out);
 	T_EQ_INT(out.exit, EX_UNEXPECTED, "4 KB Location");
 	T_EQ_INT(strlen(out.msg), CL_MSG_MAX - 1, "4 KB Location: message cut at CL_MSG_MAX");

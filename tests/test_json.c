@@ -464,72 +464,72 @@ static const struct row rows[] = {
 
 	/* Invalid UTF-8. */
 	{ "lone continuation byte", IN("\"\x80\""),
-	    JS_ERR_UTF8, 1, { 0 }, 0, 0 },
-	{ "overlong C0", IN("\"\xc0\xaf\""), JS_ERR_UTF8, 1, { 0 }, 0, 0 },
-	{ "overlong C1", IN("\"\xc1\xbf\""), JS_ERR_UTF8, 1, { 0 }, 0, 0 },
+	    JS_E_UTF8, 1, { 0 }, 0, 0 },
+	{ "overlong C0", IN("\"\xc0\xaf\""), JS_E_UTF8, 1, { 0 }, 0, 0 },
+	{ "overlong C1", IN("\"\xc1\xbf\""), JS_E_UTF8, 1, { 0 }, 0, 0 },
 	{ "overlong 3-byte", IN("\"\xe0\x80\xaf\""),
-	    JS_ERR_UTF8, 2, { 0 }, 0, 0 },
+	    JS_E_UTF8, 2, { 0 }, 0, 0 },
 	{ "overlong 3-byte high", IN("\"\xe0\x9f\xbf\""),
-	    JS_ERR_UTF8, 2, { 0 }, 0, 0 },
+	    JS_E_UTF8, 2, { 0 }, 0, 0 },
 	{ "overlong 4-byte", IN("\"\xf0\x80\x80\xaf\""),
-	    JS_ERR_UTF8, 2, { 0 }, 0, 0 },
+	    JS_E_UTF8, 2, { 0 }, 0, 0 },
 	{ "overlong 4-byte high", IN("\"\xf0\x8f\xbf\xbf\""),
-	    JS_ERR_UTF8, 2, { 0 }, 0, 0 },
+	    JS_E_UTF8, 2, { 0 }, 0, 0 },
 	{ "UTF-8 high surrogate", IN("\"\xed\xa0\x80\""),
-	    JS_ERR_UTF8, 2, { 0 }, 0, 0 },
+	    JS_E_UTF8, 2, { 0 }, 0, 0 },
 	{ "UTF-8 low surrogate", IN("\"\xed\xbf\xbf\""),
-	    JS_ERR_UTF8, 2, { 0 }, 0, 0 },
+	    JS_E_UTF8, 2, { 0 }, 0, 0 },
 	{ "CESU-8 pair", IN("{\"name\":\"\xed\xa0\xbd\xed\xb8\x80\"}"),
-	    JS_ERR_UTF8, 10, { 0 }, 0, 0 },
+	    JS_E_UTF8, 10, { 0 }, 0, 0 },
 	{ "above U+10FFFF (F4 90)", IN("\"\xf4\x90\x80\x80\""),
-	    JS_ERR_UTF8, 2, { 0 }, 0, 0 },
+	    JS_E_UTF8, 2, { 0 }, 0, 0 },
 	{ "above U+10FFFF (F5)", IN("\"\xf5\x80\x80\x80\""),
-	    JS_ERR_UTF8, 1, { 0 }, 0, 0 },
+	    JS_E_UTF8, 1, { 0 }, 0, 0 },
 	{ "5-byte lead F8", IN("\"\xf8\x88\x80\x80\x80\""),
-	    JS_ERR_UTF8, 1, { 0 }, 0, 0 },
-	{ "byte FE", IN("\"\xfe\""), JS_ERR_UTF8, 1, { 0 }, 0, 0 },
-	{ "byte FF", IN("\"\xff\""), JS_ERR_UTF8, 1, { 0 }, 0, 0 },
-	{ "2-byte cut by quote", IN("\"\xc3\""), JS_ERR_UTF8, 2, { 0 }, 0, 0 },
+	    JS_E_UTF8, 1, { 0 }, 0, 0 },
+	{ "byte FE", IN("\"\xfe\""), JS_E_UTF8, 1, { 0 }, 0, 0 },
+	{ "byte FF", IN("\"\xff\""), JS_E_UTF8, 1, { 0 }, 0, 0 },
+	{ "2-byte cut by quote", IN("\"\xc3\""), JS_E_UTF8, 2, { 0 }, 0, 0 },
 	{ "3-byte cut by quote", IN("\"\xe2\x82\""),
-	    JS_ERR_UTF8, 3, { 0 }, 0, 0 },
+	    JS_E_UTF8, 3, { 0 }, 0, 0 },
 	{ "4-byte cut by quote", IN("\"\xf0\x9f\x98\""),
-	    JS_ERR_UTF8, 4, { 0 }, 0, 0 },
+	    JS_E_UTF8, 4, { 0 }, 0, 0 },
 	{ "3-byte cut by ASCII", IN("\"\xe2\x82x\""),
-	    JS_ERR_UTF8, 3, { 0 }, 0, 0 },
+	    JS_E_UTF8, 3, { 0 }, 0, 0 },
 	{ "2-byte cut by a lead", IN("\"\xc3\xc3\xa9\""),
-	    JS_ERR_UTF8, 2, { 0 }, 0, 0 },
+	    JS_E_UTF8, 2, { 0 }, 0, 0 },
 	{ "2-byte cut by end of input", IN("\"\xc3"),
-	    JS_ERR_TRUNCATED, 2, { 0 }, 0, 0 },
-	{ "invalid UTF-8 in a nested key", IN("{\"a\":{\"\xff\":1}}"), JS_ERR_UTF8,
+	    JS_E_TRUNCATED, 2, { 0 }, 0, 0 },
+	{ "invalid UTF-8 in a nested key", IN("{\"a\":{\"\xff\":1}}"), JS_E_UTF8,
 	    7, { 0 }, 0, 0 },
 	{ "invalid UTF-8 after a field", IN("{\"name\":\"fred\",\"x\":\"\xc0\x80\"}"),
-	    JS_ERR_UTF8, 20, { 0 }, 0, 0 },
+	    JS_E_UTF8, 20, { 0 }, 0, 0 },
 
 	/* Raw control characters in strings. */
-	{ "raw tab", IN("\"a\tb\""), JS_ERR_CONTROL, 2, { 0 }, 0, 0 },
-	{ "raw newline in a value", IN("{\"name\":\"fr\ned\"}"), JS_ERR_CONTROL,
+	{ "raw tab", IN("\"a\tb\""), JS_E_CONTROL, 2, { 0 }, 0, 0 },
+	{ "raw newline in a value", IN("{\"name\":\"fr\ned\"}"), JS_E_CONTROL,
 	    11, { 0 }, 0, 0 },
-	{ "raw NUL", IN("\"\0\""), JS_ERR_CONTROL, 1, { 0 }, 0, 0 },
-	{ "raw 0x1f", IN("\"\x1f\""), JS_ERR_CONTROL, 1, { 0 }, 0, 0 },
+	{ "raw NUL", IN("\"\0\""), JS_E_CONTROL, 1, { 0 }, 0, 0 },
+	{ "raw 0x1f", IN("\"\x1f\""), JS_E_CONTROL, 1, { 0 }, 0, 0 },
 	{ "raw newline in a key", IN("{\"a\nb\":1}"),
-	    JS_ERR_CONTROL, 3, { 0 }, 0, 0 },
+	    JS_E_CONTROL, 3, { 0 }, 0, 0 },
 	{ "raw CR after a surrogate", IN("\"\\ud83d\r\""),
-	    JS_ERR_CONTROL, 7, { 0 }, 0, 0 },
+	    JS_E_CONTROL, 7, { 0 }, 0, 0 },
 
 	/* Bad escapes. */
-	{ "escape \\x", IN("\"\\x41\""), JS_ERR_ESCAPE, 2, { 0 }, 0, 0 },
-	{ "escape \\'", IN("\"\\'\""), JS_ERR_ESCAPE, 2, { 0 }, 0, 0 },
-	{ "escape \\U", IN("\"\\U0041\""), JS_ERR_ESCAPE, 2, { 0 }, 0, 0 },
-	{ "escape \\0", IN("\"\\0\""), JS_ERR_ESCAPE, 2, { 0 }, 0, 0 },
+	{ "escape \\x", IN("\"\\x41\""), JS_E_ESCAPE, 2, { 0 }, 0, 0 },
+	{ "escape \\'", IN("\"\\'\""), JS_E_ESCAPE, 2, { 0 }, 0, 0 },
+	{ "escape \\U", IN("\"\\U0041\""), JS_E_ESCAPE, 2, { 0 }, 0, 0 },
+	{ "escape \\0", IN("\"\\0\""), JS_E_ESCAPE, 2, { 0 }, 0, 0 },
 	{ "escape \\ then raw newline", IN("\"\\\n\""),
-	    JS_ERR_ESCAPE, 2, { 0 }, 0, 0 },
-	{ "bad hex digit", IN("\"\\u12G4\""), JS_ERR_ESCAPE, 5, { 0 }, 0, 0 },
-	{ "short \\u", IN("\"\\u004\""), JS_ERR_ESCAPE, 6, { 0 }, 0, 0 },
+	    JS_E_ESCAPE, 2, { 0 }, 0, 0 },
+	{ "bad hex digit", IN("\"\\u12G4\""), JS_E_ESCAPE, 5, { 0 }, 0, 0 },
+	{ "short \\u", IN("\"\\u004\""), JS_E_ESCAPE, 6, { 0 }, 0, 0 },
 	{ "bad escape after a surrogate", IN("\"\\ud83d\\q\""),
-	    JS_ERR_ESCAPE, 8, { 0 }, 0, 0 },
+	    JS_E_ESCAPE, 8, { 0 }, 0, 0 },
 	{ "input ends in \\u", IN("\"\\u00"),
-	    JS_ERR_TRUNCATED, 5, { 0 }, 0, 0 },
-	{ "input ends after \\", IN("\"\\"), JS_ERR_TRUNCATED, 2, { 0 }, 0, 0 },
+	    JS_E_TRUNCATED, 5, { 0 }, 0, 0 },
+	{ "input ends after \\", IN("\"\\"), JS_E_TRUNCATED, 2, { 0 }, 0, 0 },
 
 	/* Numbers: every edge of the grammar. */
 	{ "zero", IN("0"), JS_OK, 0, { 0 }, A_ABSENT, 1 },
@@ -541,54 +541,54 @@ static const struct row rows[] = {
 	{ "number then whitespace", IN(" 42 \n"), JS_OK, 0, { 0 }, A_ABSENT, 1 },
 	{ "numbers as member values", IN("{\"n\":-0.5E+10,\"m\":0}"), JS_OK, 0,
 	    { 0 }, A_ABSENT, 0 },
-	{ "leading zero 01", IN("01"), JS_ERR_NUMBER, 1, { 0 }, 0, 0 },
-	{ "leading zero 00", IN("00"), JS_ERR_NUMBER, 1, { 0 }, 0, 0 },
-	{ "leading zero -01", IN("-01"), JS_ERR_NUMBER, 2, { 0 }, 0, 0 },
-	{ "leading zero in array", IN("[01]"), JS_ERR_NUMBER, 2, { 0 }, 0, 0 },
-	{ "1. at end of input", IN("1."), JS_ERR_TRUNCATED, 2, { 0 }, 0, 0 },
-	{ "1. in array", IN("[1.]"), JS_ERR_NUMBER, 3, { 0 }, 0, 0 },
-	{ "1.e5", IN("1.e5"), JS_ERR_NUMBER, 2, { 0 }, 0, 0 },
-	{ ".1", IN(".1"), JS_ERR_SYNTAX, 0, { 0 }, 0, 0 },
-	{ "- alone", IN("-"), JS_ERR_TRUNCATED, 1, { 0 }, 0, 0 },
-	{ "- in array", IN("[-]"), JS_ERR_NUMBER, 2, { 0 }, 0, 0 },
-	{ "--1", IN("--1"), JS_ERR_NUMBER, 1, { 0 }, 0, 0 },
-	{ "-Infinity", IN("-Infinity"), JS_ERR_NUMBER, 1, { 0 }, 0, 0 },
-	{ "+1", IN("+1"), JS_ERR_SYNTAX, 0, { 0 }, 0, 0 },
-	{ "1e at end of input", IN("1e"), JS_ERR_TRUNCATED, 2, { 0 }, 0, 0 },
-	{ "1e in array", IN("[1e]"), JS_ERR_NUMBER, 3, { 0 }, 0, 0 },
-	{ "1e+ at end of input", IN("1e+"), JS_ERR_TRUNCATED, 3, { 0 }, 0, 0 },
-	{ "1e+ in array", IN("[1e+]"), JS_ERR_NUMBER, 4, { 0 }, 0, 0 },
-	{ "1e-x", IN("1e-x"), JS_ERR_NUMBER, 3, { 0 }, 0, 0 },
-	{ "1.5.3", IN("1.5.3"), JS_ERR_NUMBER, 3, { 0 }, 0, 0 },
-	{ "1e5e", IN("1e5e"), JS_ERR_NUMBER, 3, { 0 }, 0, 0 },
-	{ "1e5.0", IN("1e5.0"), JS_ERR_NUMBER, 3, { 0 }, 0, 0 },
-	{ "1e5E", IN("1e5E"), JS_ERR_NUMBER, 3, { 0 }, 0, 0 },
-	{ "1e5+ in array", IN("[1e5+]"), JS_ERR_NUMBER, 4, { 0 }, 0, 0 },
-	{ "1.5e", IN("1.5e"), JS_ERR_TRUNCATED, 4, { 0 }, 0, 0 },
-	{ "1-2", IN("1-2"), JS_ERR_NUMBER, 1, { 0 }, 0, 0 },
-	{ "0+", IN("0+"), JS_ERR_NUMBER, 1, { 0 }, 0, 0 },
-	{ "0x10", IN("0x10"), JS_ERR_TRAILING, 1, { 0 }, 0, 0 },
-	{ "0x10 in array", IN("[0x10]"), JS_ERR_SYNTAX, 2, { 0 }, 0, 0 },
-	{ "NaN", IN("NaN"), JS_ERR_SYNTAX, 0, { 0 }, 0, 0 },
-	{ "two numbers", IN("1 2"), JS_ERR_TRAILING, 2, { 0 }, 0, 0 },
-	{ "two numbers in array", IN("[1 2]"), JS_ERR_SYNTAX, 3, { 0 }, 0, 0 },
+	{ "leading zero 01", IN("01"), JS_E_NUMBER, 1, { 0 }, 0, 0 },
+	{ "leading zero 00", IN("00"), JS_E_NUMBER, 1, { 0 }, 0, 0 },
+	{ "leading zero -01", IN("-01"), JS_E_NUMBER, 2, { 0 }, 0, 0 },
+	{ "leading zero in array", IN("[01]"), JS_E_NUMBER, 2, { 0 }, 0, 0 },
+	{ "1. at end of input", IN("1."), JS_E_TRUNCATED, 2, { 0 }, 0, 0 },
+	{ "1. in array", IN("[1.]"), JS_E_NUMBER, 3, { 0 }, 0, 0 },
+	{ "1.e5", IN("1.e5"), JS_E_NUMBER, 2, { 0 }, 0, 0 },
+	{ ".1", IN(".1"), JS_E_SYNTAX, 0, { 0 }, 0, 0 },
+	{ "- alone", IN("-"), JS_E_TRUNCATED, 1, { 0 }, 0, 0 },
+	{ "- in array", IN("[-]"), JS_E_NUMBER, 2, { 0 }, 0, 0 },
+	{ "--1", IN("--1"), JS_E_NUMBER, 1, { 0 }, 0, 0 },
+	{ "-Infinity", IN("-Infinity"), JS_E_NUMBER, 1, { 0 }, 0, 0 },
+	{ "+1", IN("+1"), JS_E_SYNTAX, 0, { 0 }, 0, 0 },
+	{ "1e at end of input", IN("1e"), JS_E_TRUNCATED, 2, { 0 }, 0, 0 },
+	{ "1e in array", IN("[1e]"), JS_E_NUMBER, 3, { 0 }, 0, 0 },
+	{ "1e+ at end of input", IN("1e+"), JS_E_TRUNCATED, 3, { 0 }, 0, 0 },
+	{ "1e+ in array", IN("[1e+]"), JS_E_NUMBER, 4, { 0 }, 0, 0 },
+	{ "1e-x", IN("1e-x"), JS_E_NUMBER, 3, { 0 }, 0, 0 },
+	{ "1.5.3", IN("1.5.3"), JS_E_NUMBER, 3, { 0 }, 0, 0 },
+	{ "1e5e", IN("1e5e"), JS_E_NUMBER, 3, { 0 }, 0, 0 },
+	{ "1e5.0", IN("1e5.0"), JS_E_NUMBER, 3, { 0 }, 0, 0 },
+	{ "1e5E", IN("1e5E"), JS_E_NUMBER, 3, { 0 }, 0, 0 },
+	{ "1e5+ in array", IN("[1e5+]"), JS_E_NUMBER, 4, { 0 }, 0, 0 },
+	{ "1.5e", IN("1.5e"), JS_E_TRUNCATED, 4, { 0 }, 0, 0 },
+	{ "1-2", IN("1-2"), JS_E_NUMBER, 1, { 0 }, 0, 0 },
+	{ "0+", IN("0+"), JS_E_NUMBER, 1, { 0 }, 0, 0 },
+	{ "0x10", IN("0x10"), JS_E_TRAILING, 1, { 0 }, 0, 0 },
+	{ "0x10 in array", IN("[0x10]"), JS_E_SYNTAX, 2, { 0 }, 0, 0 },
+	{ "NaN", IN("NaN"), JS_E_SYNTAX, 0, { 0 }, 0, 0 },
+	{ "two numbers", IN("1 2"), JS_E_TRAILING, 2, { 0 }, 0, 0 },
+	{ "two numbers in array", IN("[1 2]"), JS_E_SYNTAX, 3, { 0 }, 0, 0 },
 
 	/* Literals. */
 	{ "true", IN("true"), JS_OK, 0, { 0 }, A_ABSENT, 1 },
 	{ "false", IN(" false "), JS_OK, 0, { 0 }, A_ABSENT, 1 },
 	{ "null", IN("null"), JS_OK, 0, { 0 }, A_ABSENT, 1 },
-	{ "tru", IN("tru"), JS_ERR_TRUNCATED, 3, { 0 }, 0, 0 },
-	{ "trUe", IN("trUe"), JS_ERR_SYNTAX, 2, { 0 }, 0, 0 },
-	{ "True", IN("True"), JS_ERR_SYNTAX, 0, { 0 }, 0, 0 },
-	{ "nulll", IN("nulll"), JS_ERR_TRAILING, 4, { 0 }, 0, 0 },
-	{ "falze", IN("falze"), JS_ERR_SYNTAX, 3, { 0 }, 0, 0 },
-	{ "fals", IN("fals"), JS_ERR_TRUNCATED, 4, { 0 }, 0, 0 },
-	{ "nul", IN(" nul"), JS_ERR_TRUNCATED, 4, { 0 }, 0, 0 },
-	{ "nulL", IN("nulL"), JS_ERR_SYNTAX, 3, { 0 }, 0, 0 },
+	{ "tru", IN("tru"), JS_E_TRUNCATED, 3, { 0 }, 0, 0 },
+	{ "trUe", IN("trUe"), JS_E_SYNTAX, 2, { 0 }, 0, 0 },
+	{ "True", IN("True"), JS_E_SYNTAX, 0, { 0 }, 0, 0 },
+	{ "nulll", IN("nulll"), JS_E_TRAILING, 4, { 0 }, 0, 0 },
+	{ "falze", IN("falze"), JS_E_SYNTAX, 3, { 0 }, 0, 0 },
+	{ "fals", IN("fals"), JS_E_TRUNCATED, 4, { 0 }, 0, 0 },
+	{ "nul", IN(" nul"), JS_E_TRUNCATED, 4, { 0 }, 0, 0 },
+	{ "nulL", IN("nulL"), JS_E_SYNTAX, 3, { 0 }, 0, 0 },
 	{ "truefalse in array", IN("[truefalse]"),
-	    JS_ERR_SYNTAX, 5, { 0 }, 0, 0 },
+	    JS_E_SYNTAX, 5, { 0 }, 0, 0 },
 	{ "active tru", IN("{\"active\":tru}"),
-	    JS_ERR_SYNTAX, 13, { 0 }, 0, 0 },
+	    JS_E_SYNTAX, 13, { 0 }, 0, 0 },
 
 	/* Structure. */
 	{ "empty object", IN("{}"), JS_OK, 0, { 0 }, A_ABSENT, 0 },
@@ -598,90 +598,90 @@ static const struct row rows[] = {
 	{ "nested empties", IN("[[],{},[{}],{\"a\":[]}]"), JS_OK, 0, { 0 },
 	    A_ABSENT, 1 },
 	{ "trailing comma in object", IN("{\"a\":1,}"),
-	    JS_ERR_SYNTAX, 7, { 0 }, 0, 0 },
+	    JS_E_SYNTAX, 7, { 0 }, 0, 0 },
 	{ "trailing comma in array", IN("[1,]"),
-	    JS_ERR_SYNTAX, 3, { 0 }, 0, 0 },
-	{ "lone comma in object", IN("{,}"), JS_ERR_SYNTAX, 1, { 0 }, 0, 0 },
-	{ "leading comma in array", IN("[,1]"), JS_ERR_SYNTAX, 1, { 0 }, 0, 0 },
-	{ "double comma", IN("[1,,2]"), JS_ERR_SYNTAX, 3, { 0 }, 0, 0 },
-	{ "missing colon", IN("{\"a\" 1}"), JS_ERR_SYNTAX, 5, { 0 }, 0, 0 },
-	{ "double colon", IN("{\"a\"::1}"), JS_ERR_SYNTAX, 5, { 0 }, 0, 0 },
-	{ "missing value", IN("{\"a\":}"), JS_ERR_SYNTAX, 5, { 0 }, 0, 0 },
+	    JS_E_SYNTAX, 3, { 0 }, 0, 0 },
+	{ "lone comma in object", IN("{,}"), JS_E_SYNTAX, 1, { 0 }, 0, 0 },
+	{ "leading comma in array", IN("[,1]"), JS_E_SYNTAX, 1, { 0 }, 0, 0 },
+	{ "double comma", IN("[1,,2]"), JS_E_SYNTAX, 3, { 0 }, 0, 0 },
+	{ "missing colon", IN("{\"a\" 1}"), JS_E_SYNTAX, 5, { 0 }, 0, 0 },
+	{ "double colon", IN("{\"a\"::1}"), JS_E_SYNTAX, 5, { 0 }, 0, 0 },
+	{ "missing value", IN("{\"a\":}"), JS_E_SYNTAX, 5, { 0 }, 0, 0 },
 	{ "missing comma", IN("{\"a\":1 \"b\":2}"),
-	    JS_ERR_SYNTAX, 7, { 0 }, 0, 0 },
-	{ "number key", IN("{1:2}"), JS_ERR_SYNTAX, 1, { 0 }, 0, 0 },
-	{ "single-quoted key", IN("{'a':1}"), JS_ERR_SYNTAX, 1, { 0 }, 0, 0 },
-	{ "array closed by }", IN("[1}"), JS_ERR_SYNTAX, 2, { 0 }, 0, 0 },
+	    JS_E_SYNTAX, 7, { 0 }, 0, 0 },
+	{ "number key", IN("{1:2}"), JS_E_SYNTAX, 1, { 0 }, 0, 0 },
+	{ "single-quoted key", IN("{'a':1}"), JS_E_SYNTAX, 1, { 0 }, 0, 0 },
+	{ "array closed by }", IN("[1}"), JS_E_SYNTAX, 2, { 0 }, 0, 0 },
 	{ "object closed by ]", IN("{\"a\":1]"),
-	    JS_ERR_SYNTAX, 6, { 0 }, 0, 0 },
-	{ "empty object closed by ]", IN("{]"), JS_ERR_SYNTAX, 1, { 0 }, 0, 0 },
-	{ "empty array closed by }", IN("[}"), JS_ERR_SYNTAX, 1, { 0 }, 0, 0 },
-	{ "lone ]", IN("]"), JS_ERR_SYNTAX, 0, { 0 }, 0, 0 },
-	{ "lone }", IN(" }"), JS_ERR_SYNTAX, 1, { 0 }, 0, 0 },
-	{ "lone colon", IN(":"), JS_ERR_SYNTAX, 0, { 0 }, 0, 0 },
+	    JS_E_SYNTAX, 6, { 0 }, 0, 0 },
+	{ "empty object closed by ]", IN("{]"), JS_E_SYNTAX, 1, { 0 }, 0, 0 },
+	{ "empty array closed by }", IN("[}"), JS_E_SYNTAX, 1, { 0 }, 0, 0 },
+	{ "lone ]", IN("]"), JS_E_SYNTAX, 0, { 0 }, 0, 0 },
+	{ "lone }", IN(" }"), JS_E_SYNTAX, 1, { 0 }, 0, 0 },
+	{ "lone colon", IN(":"), JS_E_SYNTAX, 0, { 0 }, 0, 0 },
 	{ "unexpected ',' deep in a reply",
 	    IN("{\"name\":\"fred\",\"groups\":{\"items\":[{\"name\":\"a\"},,]}}"),
-	    JS_ERR_SYNTAX, 47, { 0 }, 0, 0 },
+	    JS_E_SYNTAX, 47, { 0 }, 0, 0 },
 	{ "form feed is not whitespace", IN("\f{}"),
-	    JS_ERR_SYNTAX, 0, { 0 }, 0, 0 },
+	    JS_E_SYNTAX, 0, { 0 }, 0, 0 },
 	{ "vertical tab is not whitespace", IN("{\v}"),
-	    JS_ERR_SYNTAX, 1, { 0 }, 0, 0 },
+	    JS_E_SYNTAX, 1, { 0 }, 0, 0 },
 	{ "NBSP is not whitespace", IN("\xc2\xa0{}"),
-	    JS_ERR_SYNTAX, 0, { 0 }, 0, 0 },
+	    JS_E_SYNTAX, 0, { 0 }, 0, 0 },
 	{ "UTF-8 outside strings", IN("[\xc3\xa9]"),
-	    JS_ERR_SYNTAX, 1, { 0 }, 0, 0 },
-	{ "comment", IN("{/*x*/}"), JS_ERR_SYNTAX, 1, { 0 }, 0, 0 },
+	    JS_E_SYNTAX, 1, { 0 }, 0, 0 },
+	{ "comment", IN("{/*x*/}"), JS_E_SYNTAX, 1, { 0 }, 0, 0 },
 	{ "bare word (read as false)", IN("{\"name\":fred}"),
-	    JS_ERR_SYNTAX, 9, { 0 }, 0, 0 },
+	    JS_E_SYNTAX, 9, { 0 }, 0, 0 },
 
 	/* Trailing garbage. */
-	{ "two objects", IN("{} {}"), JS_ERR_TRAILING, 3, { 0 }, 0, 0 },
-	{ "object then x", IN("{}x"), JS_ERR_TRAILING, 2, { 0 }, 0, 0 },
-	{ "extra ]", IN("[]]"), JS_ERR_TRAILING, 2, { 0 }, 0, 0 },
-	{ "NUL after value", IN("{}\0"), JS_ERR_TRAILING, 2, { 0 }, 0, 0 },
-	{ "two strings", IN("\"a\"\"b\""), JS_ERR_TRAILING, 3, { 0 }, 0, 0 },
+	{ "two objects", IN("{} {}"), JS_E_TRAILING, 3, { 0 }, 0, 0 },
+	{ "object then x", IN("{}x"), JS_E_TRAILING, 2, { 0 }, 0, 0 },
+	{ "extra ]", IN("[]]"), JS_E_TRAILING, 2, { 0 }, 0, 0 },
+	{ "NUL after value", IN("{}\0"), JS_E_TRAILING, 2, { 0 }, 0, 0 },
+	{ "two strings", IN("\"a\"\"b\""), JS_E_TRAILING, 3, { 0 }, 0, 0 },
 	{ "UTF-8 after value", IN("{\"a\":1}\xc3\xa9"),
-	    JS_ERR_TRAILING, 7, { 0 }, 0, 0 },
+	    JS_E_TRAILING, 7, { 0 }, 0, 0 },
 	{ "whitespace after value", IN("{}\n\r\t \n"), JS_OK, 0, { 0 }, A_ABSENT, 0 },
-	{ "jira reply then garbage", IN(JIRA_DC "\n<html>"), JS_ERR_TRAILING,
+	{ "jira reply then garbage", IN(JIRA_DC "\n<html>"), JS_E_TRAILING,
 	    sizeof(JIRA_DC), { 0 }, 0, 0 },
 	{ "HTML login page", IN("<!DOCTYPE html><html>"),
-	    JS_ERR_SYNTAX, 0, { 0 }, 0, 0 },
+	    JS_E_SYNTAX, 0, { 0 }, 0, 0 },
 
 	/* Empty input and byte-order marks. */
-	{ "empty input", IN(""), JS_ERR_EMPTY, 0, { 0 }, 0, 0 },
-	{ "only whitespace", IN(" \r\n\t"), JS_ERR_EMPTY, 4, { 0 }, 0, 0 },
-	{ "only a BOM", IN("\xef\xbb\xbf"), JS_ERR_EMPTY, 3, { 0 }, 0, 0 },
+	{ "empty input", IN(""), JS_E_EMPTY, 0, { 0 }, 0, 0 },
+	{ "only whitespace", IN(" \r\n\t"), JS_E_EMPTY, 4, { 0 }, 0, 0 },
+	{ "only a BOM", IN("\xef\xbb\xbf"), JS_E_EMPTY, 3, { 0 }, 0, 0 },
 	{ "BOM then object", IN("\xef\xbb\xbf{\"name\":\"fred\"}"), JS_OK, 0,
 	    { [JS_NAME] = "fred" }, A_ABSENT, 0 },
 	{ "BOM, whitespace, object", IN("\xef\xbb\xbf\r\n{}"), JS_OK, 0, { 0 },
 	    A_ABSENT, 0 },
 	{ "two BOMs", IN("\xef\xbb\xbf\xef\xbb\xbf{}"),
-	    JS_ERR_SYNTAX, 3, { 0 }, 0, 0 },
+	    JS_E_SYNTAX, 3, { 0 }, 0, 0 },
 	{ "BOM after whitespace", IN(" \xef\xbb\xbf{}"),
-	    JS_ERR_SYNTAX, 1, { 0 }, 0, 0 },
-	{ "half a BOM", IN("\xef\xbb{}"), JS_ERR_SYNTAX, 0, { 0 }, 0, 0 },
-	{ "first BOM byte only", IN("\xef"), JS_ERR_SYNTAX, 0, { 0 }, 0, 0 },
-	{ "UTF-16 BOM", IN("\xfe\xff\0{\0}"), JS_ERR_SYNTAX, 0, { 0 }, 0, 0 },
+	    JS_E_SYNTAX, 1, { 0 }, 0, 0 },
+	{ "half a BOM", IN("\xef\xbb{}"), JS_E_SYNTAX, 0, { 0 }, 0, 0 },
+	{ "first BOM byte only", IN("\xef"), JS_E_SYNTAX, 0, { 0 }, 0, 0 },
+	{ "UTF-16 BOM", IN("\xfe\xff\0{\0}"), JS_E_SYNTAX, 0, { 0 }, 0, 0 },
 	{ "BOM after the value", IN("{}\xef\xbb\xbf"),
-	    JS_ERR_TRAILING, 2, { 0 }, 0, 0 },
+	    JS_E_TRAILING, 2, { 0 }, 0, 0 },
 
 	/* Input ending early, in every context. */
-	{ "ends after {", IN("{"), JS_ERR_TRUNCATED, 1, { 0 }, 0, 0 },
-	{ "ends after [", IN(" [ "), JS_ERR_TRUNCATED, 3, { 0 }, 0, 0 },
-	{ "ends after key", IN("{\"a\""), JS_ERR_TRUNCATED, 4, { 0 }, 0, 0 },
-	{ "ends in key", IN("{\"na"), JS_ERR_TRUNCATED, 4, { 0 }, 0, 0 },
-	{ "ends after colon", IN("{\"a\":"), JS_ERR_TRUNCATED, 5, { 0 }, 0, 0 },
+	{ "ends after {", IN("{"), JS_E_TRUNCATED, 1, { 0 }, 0, 0 },
+	{ "ends after [", IN(" [ "), JS_E_TRUNCATED, 3, { 0 }, 0, 0 },
+	{ "ends after key", IN("{\"a\""), JS_E_TRUNCATED, 4, { 0 }, 0, 0 },
+	{ "ends in key", IN("{\"na"), JS_E_TRUNCATED, 4, { 0 }, 0, 0 },
+	{ "ends after colon", IN("{\"a\":"), JS_E_TRUNCATED, 5, { 0 }, 0, 0 },
 	{ "ends after member", IN("{\"a\":1"),
-	    JS_ERR_TRUNCATED, 6, { 0 }, 0, 0 },
-	{ "ends after comma", IN("[1,"), JS_ERR_TRUNCATED, 3, { 0 }, 0, 0 },
+	    JS_E_TRUNCATED, 6, { 0 }, 0, 0 },
+	{ "ends after comma", IN("[1,"), JS_E_TRUNCATED, 3, { 0 }, 0, 0 },
 	{ "ends in value string", IN("{\"name\":\"fr"),
-	    JS_ERR_TRUNCATED, 11, { 0 }, 0, 0 },
-	{ "ends in top string", IN("\"abc"), JS_ERR_TRUNCATED, 4, { 0 }, 0, 0 },
+	    JS_E_TRUNCATED, 11, { 0 }, 0, 0 },
+	{ "ends in top string", IN("\"abc"), JS_E_TRUNCATED, 4, { 0 }, 0, 0 },
 	{ "ends in nested literal", IN("[nul"),
-	    JS_ERR_TRUNCATED, 4, { 0 }, 0, 0 },
+	    JS_E_TRUNCATED, 4, { 0 }, 0, 0 },
 	{ "ends one } short", IN("{\"a\":{\"b\":1}"),
-	    JS_ERR_TRUNCATED, 12, { 0 }, 0, 0 },
+	    JS_E_TRUNCATED, 12, { 0 }, 0, 0 },
 };
 
 /* A growable test buffer (tests may allocate; the scanner never does). */
@@ -724,7 +724,7 @@ static void test_depth(void)
 
 	b_rep(&b, "[", 100000);
 	scan(b.p, b.len, b.len, 0, &r);
-	T_EQ_INT(r.rc, JS_ERR_DEPTH, "100000 '[': depth error");
+	T_EQ_INT(r.rc, JS_E_DEPTH, "100000 '[': depth error");
 	T_EQ_INT(r.off, JS_DEPTH_MAX, "100000 '[': at the first level too many");
 	T_EQ_STR(r.msg, "unexpected '[' at byte 1024 (nesting deeper than "
 	    "1024 levels)", "100000 '[': message");
@@ -744,7 +744,7 @@ static void test_depth(void)
 	b_rep(&b, "}", JS_DEPTH_MAX - 1);
 	b_str(&b, ",\"name\":\"top\"}");
 	scan(b.p, b.len, b.len, 0, &r);
-	T_EQ_INT(r.rc, JS_ERR_DEPTH, "JS_DEPTH_MAX + 1 objects");
+	T_EQ_INT(r.rc, JS_E_DEPTH, "JS_DEPTH_MAX + 1 objects");
 	T_EQ_INT(r.off, 5 + (JS_DEPTH_MAX - 1) * 5, "JS_DEPTH_MAX + 1 objects: "
 	    "offset");
 
@@ -779,7 +779,7 @@ static void test_depth(void)
 		}
 		scan(b.p, b.len, b.len, 0, &r);
 		snprintf(label, sizeof(label), "mixed nesting %zu", i);
-		T_EQ_INT(r.rc, i == 2 ? JS_ERR_SYNTAX : JS_OK, label);
+		T_EQ_INT(r.rc, i == 2 ? JS_E_SYNTAX : JS_OK, label);
 		check_splits(label, b.p, b.len, &r, 32);
 	}
 	free(b.p);
@@ -859,14 +859,14 @@ static void test_truncation_misc(void)
 	b_rep(&b, "v", JS_FIELD_MAX + 100);
 	b_str(&b, "\xc0\x80\"}");
 	scan(b.p, b.len, b.len, 0, &r);
-	T_EQ_INT(r.rc, JS_ERR_UTF8, "invalid UTF-8 past the cap");
+	T_EQ_INT(r.rc, JS_E_UTF8, "invalid UTF-8 past the cap");
 	T_EQ_INT(r.off, 9 + JS_FIELD_MAX + 100, "invalid UTF-8 past the cap: offset");
 	b.len = 0;
 	b_str(&b, "{\"name\":\"");
 	b_rep(&b, "v", JS_FIELD_MAX + 100);
 	b_str(&b, "\"} x");
 	scan(b.p, b.len, b.len, 0, &r);
-	T_EQ_INT(r.rc, JS_ERR_TRAILING, "trailing data after a cut value");
+	T_EQ_INT(r.rc, JS_E_TRAILING, "trailing data after a cut value");
 	free(b.p);
 
 	/* \u0000 is a real byte of the value: len, not strlen, is the truth. */
@@ -1015,11 +1015,11 @@ static void test_api(void)
 
 	/* Sticky errors. */
 	T_EQ_INT(js_feed(&s, "[1,", 3), JS_OK, "sticky: first chunk");
-	T_EQ_INT(js_feed(&s, ",2]", 3), JS_ERR_SYNTAX, "sticky: error");
+	T_EQ_INT(js_feed(&s, ",2]", 3), JS_E_SYNTAX, "sticky: error");
 	T_EQ_INT(js_erroff(&s), 3, "sticky: offset");
-	T_EQ_INT(js_feed(&s, "]", 1), JS_ERR_SYNTAX, "sticky: later feed");
-	T_EQ_INT(js_feed(&s, NULL, 0), JS_ERR_SYNTAX, "sticky: empty feed");
-	T_EQ_INT(js_finish(&s), JS_ERR_SYNTAX, "sticky: finish");
+	T_EQ_INT(js_feed(&s, "]", 1), JS_E_SYNTAX, "sticky: later feed");
+	T_EQ_INT(js_feed(&s, NULL, 0), JS_E_SYNTAX, "sticky: empty feed");
+	T_EQ_INT(js_finish(&s), JS_E_SYNTAX, "sticky: finish");
 	T_EQ_INT(js_erroff(&s), 3, "sticky: offset kept");
 	n = js_errmsg(&s, msg, sizeof(msg));
 	T_EQ_STR(msg, "unexpected ',' at byte 3 (expected a value)",
@@ -1039,7 +1039,7 @@ static void test_api(void)
 
 	js_init(&s);
 	js_feed(&s, "\"abc", 4);
-	T_EQ_INT(js_finish(&s), JS_ERR_TRUNCATED, "truncated string");
+	T_EQ_INT(js_finish(&s), JS_E_TRUNCATED, "truncated string");
 	js_errmsg(&s, msg, sizeof(msg));
 	T_EQ_STR(msg, "input ended inside a string at byte 4",
 	    "errmsg: truncated");
@@ -1066,9 +1066,9 @@ static void test_api(void)
 	T_EQ_INT(js_finish(&s), JS_OK, "finish twice: first");
 	T_EQ_INT(js_finish(&s), JS_OK, "finish twice: second");
 	T_EQ_INT(js_feed(&s, NULL, 0), JS_OK, "empty feed after finish");
-	T_EQ_INT(js_feed(&s, "x", 1), JS_ERR_TRAILING, "feed after finish");
+	T_EQ_INT(js_feed(&s, "x", 1), JS_E_TRAILING, "feed after finish");
 	T_EQ_INT(js_erroff(&s), 2, "feed after finish: offset");
-	T_EQ_INT(js_finish(&s), JS_ERR_TRAILING, "feed after finish: sticky");
+	T_EQ_INT(js_finish(&s), JS_E_TRAILING, "feed after finish: sticky");
 
 	/* The state has no pointers: a copy taken mid-stream goes on alone. */
 	js_init(&s);
@@ -1080,10 +1080,29 @@ static void test_api(void)
 	T_EQ_INT(js_finish(&t), JS_OK, "copy: finish");
 	T_EQ_STR(t.f[JS_NAME].buf, "fred", "copy: name");
 
-	for (i = JS_ERR_EMPTY; i <= JS_OK; i++)
-		T_CHECK(strcmp(js_strerror(i), "unknown") != 0, "js_strerror");
-	T_EQ_STR(js_strerror(JS_ERR_DEPTH), "JS_ERR_DEPTH", "js_strerror name");
-	T_EQ_STR(js_strerror(1), "unknown", "js_strerror unknown");
+	{
+		static const int codes[] = { JS_OK, JS_E_SYNTAX, JS_E_DEPTH,
+		    JS_E_UTF8, JS_E_ESCAPE, JS_E_CONTROL, JS_E_NUMBER,
+		    JS_E_TRAILING, JS_E_TRUNCATED, JS_E_EMPTY };
+		size_t a, b;
+
+		for (a = 0; a < sizeof codes / sizeof codes[0]; a++) {
+			const char *m = js_strerror(codes[a]);
+
+			T_CHECK(strcmp(m, "unknown JSON error") != 0,
+			    "js_strerror: every code has a message");
+			T_CHECK(strncmp(m, "JS_", 3) != 0,
+			    "js_strerror: prose, not the code's name");
+			for (b = 0; b < a; b++)
+				T_CHECK(strcmp(m, js_strerror(codes[b])) != 0,
+				    "js_strerror: codes tell apart");
+		}
+	}
+	T_EQ_STR(js_strerror(JS_E_DEPTH), "JSON nested deeper than 1024 levels",
+	    "js_strerror depth");
+	T_EQ_STR(js_strerror(JS_E_NUMBER), "invalid JSON number",
+	    "js_strerror number");
+	T_EQ_STR(js_strerror(1), "unknown JSON error", "js_strerror unknown");
 	T_EQ_STR(js_field_key(JS_EMAIL), "emailAddress", "js_field_key");
 	T_EQ_STR(js_field_key(JS_ACCOUNTID), "accountId", "js_field_key");
 	T_CHECK(js_field_key(JS_NFIELDS) == NULL, "js_field_key past the end");

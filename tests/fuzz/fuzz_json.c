@@ -167,7 +167,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			check(one.f[i].len == 0 && !one.f[i].truncated);
 	}
 	check(one.active >= -1 && one.active <= 1);
-	if (one.rc == JS_ERR_TRUNCATED || one.rc == JS_ERR_EMPTY) {
+	if (one.rc == JS_E_TRUNCATED || one.rc == JS_E_EMPTY) {
 		check(one.off == size);
 	} else if (one.rc != JS_OK) {
 		/* Reported at the first bad byte: everything before it is
