@@ -1177,6 +1177,18 @@ def limit_server(pk):
     return F.FakeServer(F.jira(token=TOKEN), tls=F.TLS(leaf.cert, leaf.key), host="127.0.0.1").start()
 
 
+def smallest(lo, hi, ok, within):
+    """Bisection: a value v in (lo, hi] with ok(v), and ok(v - within) false or below lo
+    (ok(hi) holds; ok is monotonic)."""
+    while hi - lo > within:
+        mid = (lo + hi) // 2
+        if ok(mid):
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
 def bisect_limits(pk):
     srv = limit_server(pk)
     try:
@@ -1185,23 +1197,11 @@ def bisect_limits(pk):
 
         def ok_n(n):
             return limits_run(pk, "unlimited", n, srv)[0].rc == 0
-        lo, hi = 512, 1 << 20
-        if not ok_v(hi):
-            print("even ulimit -v %d fails" % hi)
+        if not ok_v(1 << 20):
+            print("even ulimit -v %d fails" % (1 << 20))
             return 1
-        while hi - lo > 8:
-            mid = (lo + hi) // 2
-            if ok_v(mid):
-                hi = mid
-            else:
-                lo = mid
-        nlo, nhi = 0, 1024
-        while nhi - nlo > 1:
-            mid = (nlo + nhi) // 2
-            if ok_n(mid):
-                nhi = mid
-            else:
-                nlo = mid
+        hi = smallest(512, 1 << 20, ok_v, 8)
+        nhi = smallest(0, 1024, ok_n, 1)
         print("smallest ulimit -v: %d KiB (with -n 1024); smallest ulimit -n: %d" % (hi, nhi))
         r, _ = limits_run(pk, hi, nhi, srv)
         print("both at once: exit %s" % r.rc)
