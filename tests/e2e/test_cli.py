@@ -24,7 +24,8 @@ import datetime
 import re
 import sys
 
-import harness as H
+sys.dont_write_bytecode = True   # no __pycache__ in the tree (before the harness)
+import harness as H  # noqa: E402
 from harness import (ABSENT, F, Proxy, Row, Srv, auth_is, at_most, client_cert_seen, display_reply,
                      elapsed_over, env_vars, err_has, err_lacks, json_out, lines, no_line, nreq,
                      only_field_lines, out_exact, out_lacks, paths, proxy_log, req_header, schemes,

@@ -30,7 +30,8 @@ import subprocess
 import sys
 import tempfile
 
-import harness as H
+sys.dont_write_bytecode = True   # no __pycache__ in the tree (before the harness)
+import harness as H  # noqa: E402
 from harness import F, PKI, Row
 
 ATLWHO = H.ATLWHO_BIN

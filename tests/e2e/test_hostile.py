@@ -62,7 +62,8 @@ import threading
 import time
 import warnings
 
-import harness
+sys.dont_write_bytecode = True   # no __pycache__ in the tree (before the harness)
+import harness  # noqa: E402
 from harness import (F, Proxy, Row, Srv, b64_forms, display_reply, elapsed_under, env_vars, err_any,
                      err_lacks, err_lines, field_is, json_out, lines, n_lines, no_line, no_plain_token, no_run,
                      nreq, out_exact, out_has, token_never_at)

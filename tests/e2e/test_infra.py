@@ -22,7 +22,8 @@ import tempfile
 import threading
 import time
 
-import harness as H
+sys.dont_write_bytecode = True   # no __pycache__ in the tree (before the harness)
+import harness as H  # noqa: E402
 from harness import F, PKI
 
 HERE = H.HERE
