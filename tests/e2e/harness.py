@@ -299,13 +299,14 @@ class Suite:
         demands of every run holds. Returns the Run."""
         e = dict({"ATLWHO_TOKEN": self.tokens[0]}, **(env or {}))
         kw.setdefault("timeout", self.timeout)
-        before = [(label, s, len(s.requests)) for label, s in servers if s is not None]
+        before = [(name, s, len(s.requests)) for name, s in servers if s is not None]
         r = run(args, env=e, **kw)
         # a server may serve several runs: this run's requests are judged
-        servers = [(label, _Since(s, n)) for label, s, n in before]
+        servers = [(name, _Since(s, n)) for name, s, n in before]
         fails = invariants(r, args, self.tokens, servers, proxy, routes, kw.get("cwd"))
-        self.check(not fails, "%s: invariants" % label, "\n".join(fails + describe(r, servers, proxy, 600)),
-                   line=caller_line())
+        if fails:
+            fails += describe(r, servers, proxy, 600)
+        self.check(not fails, "%s: invariants" % label, "\n".join(fails), line=caller_line())
         return r
 
     def run_rows(self, rows, fn, skip=None):
