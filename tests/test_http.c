@@ -503,6 +503,26 @@ static void test_captcha(void)
 	T_EQ_INT(s->headers_done, 1, "captcha: on_headers_done once");
 }
 
+/* A reply whose head ends in n bytes fill: kept, the field h is cut to cap
+ * bytes and flagged HTTP_KEPT_TRUNCATED. */
+static void expect_cut(const char *head, char fill, size_t n, enum http_hdr h, size_t cap,
+    const char *label, const char *what)
+{
+	static char big[HTTP_LOCATION_MAX + 200];
+	size_t k = strlen(head), len;
+	unsigned fl;
+	const char *v;
+
+	memcpy(big, head, k);
+	memset(big + k, fill, n);
+	k += n;
+	memcpy(big + k, "\r\nContent-Length: 0\r\n\r\n", 23);
+	k += 23;
+	feed_all_ways(big, k, 0, label);
+	v = http_resp_header(&g_r, h, &len, &fl);
+	T_CHECK(v && len == cap && fl == HTTP_KEPT_TRUNCATED, what);
+}
+
 static void test_kept(void)
 {
 	static const char in[] =
@@ -522,7 +542,6 @@ static void test_kept(void)
 		"X-AREQUESTID: a\r\n"
 		"  b\r\n"
 		"Content-Length: 0\r\n\r\n";
-	static char big[HTTP_LOCATION_MAX + 200];
 	const struct res *s = feed_all_ways(in, sizeof(in) - 1, 0, "kept headers");
 	size_t n;
 
@@ -539,34 +558,12 @@ static void test_kept(void)
 	T_CHECK(strstr(s->hdrs, "interim") == NULL, "kept: interim fields are not reported");
 	T_CHECK(strstr(s->hdrs, "X-AUSERNAME-Extra: no\n") != NULL, "kept: other fields reported");
 
-	/* A Location longer than its slot is cut and says so. */
-	n = (size_t)sprintf(big, "HTTP/1.1 301 Moved\r\nLocation: /");
-	memset(big + n, 'a', HTTP_LOCATION_MAX + 10);
-	n += HTTP_LOCATION_MAX + 10;
-	memcpy(big + n, "\r\nContent-Length: 0\r\n\r\n", 23);
-	n += 23;
-	feed_all_ways(big, n, 0, "long Location");
-	{
-		size_t len;
-		unsigned fl;
-		const char *v = http_resp_header(&g_r, HTTP_H_LOCATION, &len, &fl);
-
-		T_CHECK(v && len == HTTP_LOCATION_MAX && fl == HTTP_KEPT_TRUNCATED, "long Location cut and flagged");
-	}
-	/* An X- value longer than HTTP_KEEP_MAX likewise. */
-	n = (size_t)sprintf(big, "HTTP/1.1 200 OK\r\nX-AREQUESTID: ");
-	memset(big + n, 'r', HTTP_KEEP_MAX + 1);
-	n += HTTP_KEEP_MAX + 1;
-	memcpy(big + n, "\r\nContent-Length: 0\r\n\r\n", 23);
-	n += 23;
-	feed_all_ways(big, n, 0, "long request id");
-	{
-		size_t len;
-		unsigned fl;
-		const char *v = http_resp_header(&g_r, HTTP_H_AREQUESTID, &len, &fl);
-
-		T_CHECK(v && len == HTTP_KEEP_MAX && fl == HTTP_KEPT_TRUNCATED, "long request id cut and flagged");
-	}
+	/* A Location longer than its slot is cut and says so; an X- value
+	 * longer than HTTP_KEEP_MAX likewise. */
+	expect_cut("HTTP/1.1 301 Moved\r\nLocation: /", 'a', HTTP_LOCATION_MAX + 10, HTTP_H_LOCATION,
+	    HTTP_LOCATION_MAX, "long Location", "long Location cut and flagged");
+	expect_cut("HTTP/1.1 200 OK\r\nX-AREQUESTID: ", 'r', HTTP_KEEP_MAX + 1, HTTP_H_AREQUESTID,
+	    HTTP_KEEP_MAX, "long request id", "long request id cut and flagged");
 }
 
 /* Issue 12: with rd set, a value holding a run of the token is reported as

@@ -43,12 +43,7 @@ static int feed_copy(struct js_scanner *s, const unsigned char *p, size_t n)
 
 	if (n == 0)
 		return js_feed(s, NULL, 0);
-	c = malloc(n);
-	if (!c) {
-		perror("malloc");
-		exit(2);
-	}
-	memcpy(c, p, n);
+	c = t_dup(p, n);
 	rc = js_feed(s, c, n);
 	free(c);
 	return rc;

@@ -225,30 +225,6 @@ static void test_all_controls(void)
 	}
 }
 
-static size_t utf8_put(unsigned char *d, unsigned long cp)
-{
-	if (cp < 0x80) {
-		d[0] = (unsigned char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		d[0] = (unsigned char)(0xc0 | cp >> 6);
-		d[1] = (unsigned char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		d[0] = (unsigned char)(0xe0 | cp >> 12);
-		d[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
-		d[2] = (unsigned char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	d[0] = (unsigned char)(0xf0 | cp >> 18);
-	d[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3f));
-	d[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
-	d[3] = (unsigned char)(0x80 | (cp & 0x3f));
-	return 4;
-}
-
 /* Every scalar value: the text encoder passes it unchanged unless it is in
  * the documented unsafe set, and then writes exactly \uXXXX or \xNN. */
 static void test_every_code_point(void)
@@ -264,7 +240,7 @@ static void test_every_code_point(void)
 	for (cp = 0; cp <= 0x10ffff; cp++) {
 		if (cp >= 0xd800 && cp <= 0xdfff)
 			continue;
-		n = utf8_put(in, cp);
+		n = t_utf8_put(in, cp);
 		unsafe = cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) ||
 		    cp == 0x061c || cp == 0x200e || cp == 0x200f ||
 		    (cp >= 0x2028 && cp <= 0x202e) ||

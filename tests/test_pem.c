@@ -97,17 +97,6 @@ static const size_t blob_len[B_N] = {
 static unsigned char *blob[B_N];
 static size_t blob_n[B_N];
 
-static void *xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-
-	if (!p) {
-		perror("malloc");
-		exit(2);
-	}
-	return p;
-}
-
 /* Independent base64 decoder (RFC 4648 section 4): skips newlines, stops at
  * '='. Only ever given the well-formed bodies above. */
 static size_t b64_decode_test(const char *s, unsigned char *out)
@@ -147,7 +136,7 @@ static const char b64abc[] =
 static char *pem_wrap(const unsigned char *der, size_t n, size_t width, size_t *olen)
 {
 	size_t cap = (n + 2) / 3 * 4 + (n + 2) / 3 * 4 / width * 2 + 128, o = 0, col = 0, i;
-	char *s = xmalloc(cap);
+	char *s = t_xmalloc(cap);
 
 	memcpy(s, BEGIN, sizeof BEGIN - 1);
 	o = sizeof BEGIN - 1;
@@ -186,13 +175,13 @@ static void blobs_init(void)
 	for (i = 1; i < B_N; i++) {
 		if (i == B_BIG) {
 			size_t k;
-			blob[i] = xmalloc(PEM_DER_MAX + 1);
+			blob[i] = t_xmalloc(PEM_DER_MAX + 1);
 			for (k = 0; k < PEM_DER_MAX + 1; k++)
 				blob[i][k] = (unsigned char)(k * 131 + k / 256);
 			blob_n[i] = PEM_DER_MAX;
 			continue;
 		}
-		blob[i] = xmalloc(strlen(blob_b64[i]));
+		blob[i] = t_xmalloc(strlen(blob_b64[i]));
 		blob_n[i] = b64_decode_test(blob_b64[i], blob[i]);
 		T_EQ_INT(blob_n[i], blob_len[i], "test decoder gives openssl's DER size");
 	}
@@ -219,7 +208,7 @@ static int collect(void *ctx, const unsigned char *der, size_t len)
 	struct got *g = ctx;
 
 	if (g->n < MAXBLK) {
-		g->der[g->n] = xmalloc(len);
+		g->der[g->n] = t_xmalloc(len);
 		memcpy(g->der[g->n], der, len);
 		g->len[g->n] = len;
 	}
@@ -241,11 +230,9 @@ static void got_free(struct got *g)
 
 static int feed_copy(struct pem_scanner *s, const char *p, size_t n)
 {
-	char *c = xmalloc(n);
-	int rc;
+	char *c = t_dup(p, n);
+	int rc = pem_feed(s, c, n);
 
-	memcpy(c, p, n);
-	rc = pem_feed(s, c, n);
 	free(c);
 	return rc;
 }
@@ -328,7 +315,7 @@ enum {
 
 static char *xform(const char *in, size_t n, int x, size_t *olen)
 {
-	char *o = xmalloc(n * 5 + 1);
+	char *o = t_xmalloc(n * 5 + 1);
 	size_t i, k = 0;
 
 	for (i = 0; i < n; i++) {
@@ -385,7 +372,7 @@ static char *generate(int gen, size_t *olen)
 		break;
 	case G_JUNKLINE:
 		a = 1001;
-		x = xmalloc(a);
+		x = t_xmalloc(a);
 		memset(x, 'A', 1000); /* base64-looking, outside any block */
 		x[1000] = '\n';
 		y = PIN_PEM;
@@ -393,7 +380,7 @@ static char *generate(int gen, size_t *olen)
 		break;
 	case G_LONGIN:
 		a = sizeof(BEGIN CA_BODY) - 1 + 1001 + sizeof END - 1;
-		x = xmalloc(a);
+		x = t_xmalloc(a);
 		memcpy(x, BEGIN CA_BODY, sizeof(BEGIN CA_BODY) - 1);
 		memset(x + sizeof(BEGIN CA_BODY) - 1, 'A', 1000);
 		x[sizeof(BEGIN CA_BODY) - 1 + 1000] = '\n';
@@ -404,7 +391,7 @@ static char *generate(int gen, size_t *olen)
 	default:
 		abort();
 	}
-	o = xmalloc(a + b);
+	o = t_xmalloc(a + b);
 	memcpy(o, x, a);
 	memcpy(o + a, y, b);
 	free(x);
@@ -599,7 +586,7 @@ static void test_resume_after_stop(void)
 static int names_copy(const unsigned char *der, size_t len, size_t *ioff, size_t *ilen,
     size_t *soff, size_t *slen)
 {
-	unsigned char *c = xmalloc(len);
+	unsigned char *c = t_xmalloc(len);
 	const unsigned char *i = NULL, *s = NULL;
 	int rc;
 
@@ -670,7 +657,7 @@ static void test_names_mutations(void)
 	size_t i, v;
 
 	for (b = B_CA; b <= B_TRUSTED; b++) {
-		unsigned char *m = xmalloc(blob_n[b]);
+		unsigned char *m = t_xmalloc(blob_n[b]);
 		for (i = 0; i < blob_n[b]; i++) {
 			for (v = 0; v < sizeof vals; v++) {
 				size_t io, il, so, sl;
@@ -802,7 +789,7 @@ static void test_names_prefix(void)
 		T_EQ_INT(der_cert_names(blob[bs[k]], blob_n[bs[k]], &fi, &fil, &fs, &fsl), PEM_OK, "full walk");
 		end = (size_t)(fs - blob[bs[k]]) + fsl;
 		for (n = 0; n <= blob_n[bs[k]]; n++) {
-			unsigned char *c = xmalloc(n ? n : 1);
+			unsigned char *c = t_xmalloc(n ? n : 1);
 			int r;
 			memcpy(c, blob[bs[k]], n);
 			r = der_cert_names_prefix(c, n, &pi, &pil, &ps, &psl);

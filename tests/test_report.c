@@ -14,17 +14,6 @@ static char dir[256];          /* a private temporary directory */
 static char path_out[300];     /* the report, as written to its fd */
 static int py_ok;              /* python3 found */
 
-static void *xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-
-	if (!p) {
-		perror("malloc");
-		exit(2);
-	}
-	return p;
-}
-
 /* Scans a whole JSON body; the report is only ever built from JS_OK. */
 static struct js_scanner js;
 static const struct js_scanner *scan(const char *body)
@@ -60,7 +49,7 @@ static char *capture(enum rep_format fmt, const struct rep_info *ri, size_t *len
 	fseek(f, 0, SEEK_END);
 	n = ftell(f);
 	rewind(f);
-	out = xmalloc((size_t)n + 1);
+	out = t_xmalloc((size_t)n + 1);
 	*len = fread(out, 1, (size_t)n, f);
 	out[*len] = 0;
 	fclose(f);
@@ -72,7 +61,7 @@ static char *run(const char *cmd, size_t *len, int *status)
 {
 	FILE *p = popen(cmd, "r");
 	size_t cap = 4096, n = 0, k;
-	char *out = xmalloc(cap);
+	char *out = t_xmalloc(cap);
 
 	if (!p) {
 		*status = -1;
@@ -398,7 +387,7 @@ static void test_hostile(void)
 		free(out);
 		for (i = 0; i < JS_NFIELDS && py_ok; i++) {
 			const struct js_str *f = shown(s, i);
-			char *v, *want = xmalloc(2 * (f ? f->len : 0) + 7);
+			char *v, *want = t_xmalloc(2 * (f ? f->len : 0) + 7);
 			if (f)
 				hex(f->buf, f->len, want);
 			else
@@ -416,7 +405,7 @@ static void test_hostile(void)
 		free(out);
 		for (i = 0; i < JS_NFIELDS; i++) {
 			const struct js_str *f = shown(s, i);
-			char *v, *want = xmalloc(3 * (f ? f->len : 0) + 1);
+			char *v, *want = t_xmalloc(3 * (f ? f->len : 0) + 1);
 			size_t j, wl = 0;
 			for (j = 0; f && j < f->len; j++) {
 				if (f->buf[j] == 0) {
@@ -510,7 +499,7 @@ static void test_writer(void)
 	fseek(f, 0, SEEK_END);
 	n = (size_t)ftell(f);
 	rewind(f);
-	got = xmalloc(n);
+	got = t_xmalloc(n);
 	n = fread(got, 1, n, f);
 	fclose(f);
 

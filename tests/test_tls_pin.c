@@ -57,13 +57,8 @@ static const unsigned char ec_spki_head[] = {
 /* The pin of an exact-size heap copy (ASan sees any over-read). */
 static void pin_of(const unsigned char *p, size_t n, char out[TLS_PIN_LEN + 1])
 {
-	unsigned char *c = malloc(n ? n : 1);
+	unsigned char *c = t_dup(p, n);
 
-	if (!c) {
-		perror("malloc");
-		exit(2);
-	}
-	memcpy(c, p, n);
 	memset(out, '#', TLS_PIN_LEN + 1);
 	tls_spki_pin(c, n, out);
 	free(c);

@@ -28,8 +28,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
-import fakeatl as F  # noqa: E402
-import pki as PKI  # noqa: E402
+import harness as H  # noqa: E402
+from harness import F, PKI, Row  # noqa: E402
 
 ATLWHO = os.path.abspath(os.environ.get("ATLWHO", "./atlwho-static-x86_64"))
 KERNEL_DIR = os.path.abspath(os.environ.get("KERNEL_DIR", "build/kernel"))
@@ -41,12 +41,9 @@ NET = "ip=10.0.2.15::10.0.2.2:255.255.255.0::eth0:off"
 CHECK_MAX = 20              # -m for every check (seconds)
 
 
-class Row:
-    def __init__(self, name, args, exit_code, cpu="max", rtc=None, cmdline=(), out=()):
-        self.name, self.args, self.exit_code = name, args, exit_code
-        self.cpu, self.rtc, self.cmdline, self.out = cpu, rtc, cmdline, out
-
-
+# Row(name, args, rc, out=..., cpu=, rtc=, cmdline=): rc is the ATLWHO_EXIT /init prints,
+# out fragments of the console; cpu: qemu's -cpu (default max); rtc: its -rtc base;
+# cmdline: more kernel parameters ({now}: the time now).
 ROWS = [
     Row("--cacert by name, real clock: authenticated",
         ["--cacert", "/etc/atlwho/ca.pem", "{url}"], 0, out=["name: fred"]),
@@ -90,11 +87,11 @@ def boot(row, pk, port, img):
     cmdline = ["console=ttyS0", "panic=-1", "quiet", NET, "atlwho.modules=" + mods,
                "atlwho.url=" + args[-1], "atlwho.args=" + ",".join(args[:-1]),
                "atlwho.token=" + F.GOOD_TOKEN, "atlwho.then=poweroff"]
-    cmdline += [c.format(**subst) for c in row.cmdline]
-    cmd = [QEMU, "-accel", "tcg", "-cpu", row.cpu, "-m", "256", "-nographic", "-no-reboot",
+    cmdline += [c.format(**subst) for c in getattr(row, "cmdline", ())]
+    cmd = [QEMU, "-accel", "tcg", "-cpu", getattr(row, "cpu", "max"), "-m", "256", "-nographic", "-no-reboot",
            "-kernel", os.path.join(KERNEL_DIR, "vmlinuz"), "-initrd", img,
            "-append", " ".join(cmdline), "-nic", "user,model=virtio-net-pci"]
-    if row.rtc:
+    if getattr(row, "rtc", None):
         cmd += ["-rtc", "base=" + row.rtc]
     try:
         p = subprocess.run(cmd, capture_output=True, timeout=BOOT_TIMEOUT, stdin=subprocess.DEVNULL)
@@ -117,8 +114,8 @@ def run_row(row, pk, work):
              if "atlwho-init: ATLWHO_EXIT=" in ln]
     if rc is None:
         fails.append("the VM did not power off within %d s" % BOOT_TIMEOUT)
-    if exits != [str(row.exit_code)]:
-        fails.append("ATLWHO_EXIT: expected %d, got %r" % (row.exit_code, exits))
+    if exits != [str(row.rc)]:
+        fails.append("ATLWHO_EXIT: expected %d, got %r" % (row.rc, exits))
     for frag in row.out:
         if frag.lower() not in console.lower():
             fails.append("console lacks %r" % frag)
@@ -132,8 +129,7 @@ def run_row(row, pk, work):
 
 
 def main(argv):
-    verbose = "-v" in argv[1:]
-    me = os.path.basename(__file__)
+    S = H.Suite(__file__, argv)
     why = None
     if not shutil.which(QEMU):
         why = "%s is not installed (vendor/deps.sh boot)" % QEMU
@@ -142,30 +138,15 @@ def main(argv):
     elif not os.path.isfile(ATLWHO):
         why = "no static atlwho at %s (make static)" % ATLWHO
     if why:
-        print("SKIP %s: every row: %s" % (me, why))
-        print("0 passed, 0 failed, %d skipped" % len(ROWS))
-        return 0
+        S.skip("every row", why, n=len(ROWS))
+        return S.finish()
     work = tempfile.mkdtemp(prefix="atlwho-boot-")
-    passed = failed = 0
     try:
         pk = PKI.make_pki(os.path.join(work, "pki"), demo=True)
-        for row in ROWS:
-            t = time.monotonic()
-            fails = run_row(row, pk, work)
-            if fails:
-                failed += 1
-                print("FAIL %s: %s (%.1f s)" % (me, row.name, time.monotonic() - t))
-                for f in fails:
-                    print("    " + f)
-            else:
-                passed += 1
-                if verbose:
-                    print("ok   %s: %s (%.1f s)" % (me, row.name, time.monotonic() - t))
-            sys.stdout.flush()
+        S.run_rows(ROWS, lambda row: run_row(row, pk, work))
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return S.finish()
 
 
 if __name__ == "__main__":

@@ -27,16 +27,14 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 sys.dont_write_bytecode = True
-sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
-import fakeatl as F  # noqa: E402
-import pki as PKI  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
+import harness as H  # noqa: E402
+from harness import F, PKI, Row  # noqa: E402
 from test_emptyroot import elf_interp  # noqa: E402
 
-ATLWHO = os.path.abspath(os.environ.get("ATLWHO", "./atlwho"))
+ATLWHO = H.ATLWHO
 RUN_TIMEOUT = 30.0
 # 1970-01-01 00:00:42 UTC (faketime parses it with date(1): TZ=UTC is set for it),
 # and the clock keeps running from there.
@@ -58,16 +56,8 @@ ssize_t getrandom(void *buf, size_t n, unsigned flags)
 """
 
 
-class Row:
-    """wrap: 'faketime' | 'entropy' | None. rc: exact exit code, or 'nonzero'."""
-
-    def __init__(self, name, args, rc, wrap=None, out=(), err=(), err_not=(), requests=None,
-                 max_elapsed=None):
-        self.name, self.args, self.rc, self.wrap = name, args, rc, wrap
-        self.out, self.err, self.err_not = out, err, err_not
-        self.requests, self.max_elapsed = requests, max_elapsed
-
-
+# Row(name, args, rc, wrap=...): wrap 'faketime' | 'entropy' | None; rc an exact exit code,
+# or 'nonzero'; requests: how many requests with the token the server must see.
 ROWS = [
     Row("control: --cacert with the real clock succeeds",
         ["--cacert", "{ca}", "{url}"], 0, out=["name: fred"], requests=1),
@@ -104,68 +94,43 @@ def build_shim(work):
 
 
 def run_row(row, pk, shim):
-    fails = []
     srv = F.FakeServer(F.jira(), tls=F.TLS(pk.leaf["ecdsa"].cert, pk.leaf["ecdsa"].key),
                        host="127.0.0.1").start()
     try:
         url = "https://localhost:%d" % srv.port
         args = [a.format(url=url, pin=pk.leaf["ecdsa"].pin, ca=pk.ca) for a in row.args]
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "ATLWHO_TOKEN": F.GOOD_TOKEN}
-        cmd = [ATLWHO] + args
-        if row.wrap == "faketime":
-            cmd = ["faketime", BOOT_1970] + cmd
+        env, prefix = {"ATLWHO_TOKEN": F.GOOD_TOKEN}, []
+        wrap = getattr(row, "wrap", None)
+        if wrap == "faketime":
+            prefix = ["faketime", BOOT_1970]
             env["TZ"] = "UTC"
-        elif row.wrap == "entropy":
+        elif wrap == "entropy":
             env["LD_PRELOAD"] = shim
-        t = time.monotonic()
-        try:
-            p = subprocess.run(cmd, env=env, capture_output=True, timeout=RUN_TIMEOUT,
-                               stdin=subprocess.DEVNULL)
-            rc, out, err = p.returncode, p.stdout.decode(errors="replace"), \
-                p.stderr.decode(errors="replace")
-        except subprocess.TimeoutExpired:
-            rc, out, err = None, "", ""
-        el = time.monotonic() - t
-        if row.rc == "nonzero":
-            if not rc or rc < 0:
-                fails.append("exit code: expected a failure code, got %r" % rc)
-        elif rc != row.rc:
-            fails.append("exit code: expected %r, got %r" % (row.rc, rc))
-        for frag in row.out:
-            if frag.lower() not in out.lower():
-                fails.append("stdout lacks %r" % frag)
-        for frag in row.err:
-            if frag.lower() not in err.lower():
-                fails.append("stderr lacks %r" % frag)
-        for frag in row.err_not:
-            if frag.lower() in err.lower():
-                fails.append("stderr has %r" % frag)
+        # never under valgrind: faketime and the shim preload into the process they start
+        r = H.run(args, env=env, prefix=prefix, valgrind=False, timeout=RUN_TIMEOUT)
+        servers = [("srv", srv)]
+        fails = H.expect(r, row.rc, row.out, row.err, err_not=row.err_not) + \
+            H.invariants(r, args, [F.GOOD_TOKEN], servers)
         got = len(srv.requests_with_token(F.GOOD_TOKEN))
-        if row.requests is not None and got != row.requests:
-            fails.append("the server saw %d request(s) with the token, expected %d"
-                         % (got, row.requests))
-        if row.max_elapsed and el > row.max_elapsed:
-            fails.append("took %.2f s, expected at most %.2f s" % (el, row.max_elapsed))
+        want = getattr(row, "requests", None)
+        if want is not None and got != want:
+            fails.append("the server saw %d request(s) with the token, expected %d" % (got, want))
+        if row.max_elapsed and r.elapsed > row.max_elapsed:
+            fails.append("took %.2f s, expected at most %.2f s" % (r.elapsed, row.max_elapsed))
         if fails:
-            fails.append("command: %s" % " ".join(cmd))
-            fails.append("stdout: %r" % out[:500])
-            fails.append("stderr: %r" % err[:800])
+            fails += H.describe(r, servers, limit=800)
     finally:
         srv.stop()
     return fails
 
 
 def main(argv):
-    verbose = "-v" in argv[1:]
-    me = os.path.basename(__file__)
-    if not (os.path.isfile(ATLWHO) and os.access(ATLWHO, os.X_OK)):
-        print("%s: no atlwho binary at %s (set ATLWHO=/path/to/atlwho)" % (me, ATLWHO))
-        print("0 passed, 1 failed")
-        return 1
+    S = H.Suite(__file__, argv)
+    if not S.need(ATLWHO, valgrind=False):
+        return S.finish()
     work = tempfile.mkdtemp(prefix="atlwho-clock-")
-    passed = failed = skipped = 0
     try:
-        skip = {}
+        skip, shim = {}, None
         if not elf_interp(ATLWHO):
             why = "%s is static: faketime and LD_PRELOAD need the dynamic build (make)" % ATLWHO
             skip = {"faketime": why, "entropy": why}
@@ -176,27 +141,10 @@ def main(argv):
             if not shim:
                 skip["entropy"] = why
         pk = PKI.make_pki(os.path.join(work, "pki"), demo=True)
-        for row in ROWS:
-            if row.wrap in skip:
-                skipped += 1
-                print("SKIP %s: %s: %s" % (me, row.name, skip[row.wrap]))
-                continue
-            t = time.monotonic()
-            fails = run_row(row, pk, shim if row.wrap == "entropy" else None)
-            if fails:
-                failed += 1
-                print("FAIL %s: %s" % (me, row.name))
-                for f in fails:
-                    print("    " + f)
-            else:
-                passed += 1
-                if verbose:
-                    print("ok   %s: %s (%.2f s)" % (me, row.name, time.monotonic() - t))
-            sys.stdout.flush()
+        S.run_rows(ROWS, lambda row: run_row(row, pk, shim), skip=lambda row: skip.get(getattr(row, "wrap", None)))
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print("%d passed, %d failed%s" % (passed, failed, ", %d skipped" % skipped if skipped else ""))
-    return 1 if failed else 0
+    return S.finish()
 
 
 if __name__ == "__main__":

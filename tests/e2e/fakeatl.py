@@ -735,7 +735,10 @@ class FakeServer:
             raise _Stopped()
 
     def _serve_conn(self, conn, peer):
-        local = conn.getsockname()[:2]
+        try:
+            local = conn.getsockname()[:2]
+        except OSError:           # stop() closed it first (its own wake-up connection)
+            return
         sock = conn
         try:
             conn.settimeout(self.read_timeout)
@@ -1159,6 +1162,20 @@ class ConnectProxy:
             return ("127.0.0.1" if host == "localhost" else host, int(port))
         return None
 
+    def _upstream(self, conn, entry, hostport):
+        """A connection to the loopback target hostport names, or None after answering the
+        client 502 (not a loopback target, or the connection failed)."""
+        dest = self._resolve(hostport)
+        why = b"not a loopback target\n"
+        if dest is not None:
+            try:
+                return socket.create_connection(dest, timeout=5)
+            except OSError:
+                why = b"connect failed\n"
+        entry["status"] = 502
+        conn.sendall(http_response(502, why, close=True))
+        return None
+
     def _check_auth(self, req):
         if not self.auth:
             return True
@@ -1186,16 +1203,8 @@ class ConnectProxy:
                     entry["status"] = self.fail_connect
                     conn.sendall(http_response(self.fail_connect, b"no\n", close=True))
                     return True
-                dest = self._resolve(req.target)
-                if dest is None:
-                    entry["status"] = 502
-                    conn.sendall(http_response(502, b"not a loopback target\n", close=True))
-                    return True
-                try:
-                    up = socket.create_connection(dest, timeout=5)
-                except OSError:
-                    entry["status"] = 502
-                    conn.sendall(http_response(502, b"connect failed\n", close=True))
+                up = self._upstream(conn, entry, req.target)
+                if up is None:
                     return True
                 entry["status"] = 200
                 conn.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
@@ -1212,21 +1221,13 @@ class ConnectProxy:
             hostport = t[7:].partition("/")[0]
             if ":" not in hostport.rpartition("]")[2]:
                 hostport += ":80"
-            dest = self._resolve(hostport)
-            if dest is None:
-                entry["status"] = 502
-                conn.sendall(http_response(502, b"not a loopback target\n", close=True))
-                return True
             self.clear += rest
             path = "/" + t[7:].partition("/")[2]
             first = ("%s %s %s" % (req.method, path, req.version)).encode()
             hdrs = b"".join(b"%s: %s\r\n" % (k.encode("latin-1"), v.encode("latin-1"))
                             for k, v in req.headers if k.lower() != "proxy-authorization")
-            try:
-                up = socket.create_connection(dest, timeout=5)
-            except OSError:
-                entry["status"] = 502
-                conn.sendall(http_response(502, b"connect failed\n", close=True))
+            up = self._upstream(conn, entry, hostport)
+            if up is None:
                 return True
             entry["status"] = "forwarded"
             up.sendall(first + b"\r\n" + hdrs + b"\r\n" + rest)

@@ -547,8 +547,9 @@ def main(argv):
         except OSError as e:
             raise Fail(2, "cannot read %s: %s" % (f, e.strerror))
         u = user_of(data)
-        emit(o, fmt, dict({"ok": True, "product": "file", "status": 200}, **u))
-        return 1 if u.get("active") is False else 0
+        rc = 1 if u.get("active") is False else 0
+        emit(o, fmt, dict({"ok": True, "exit": rc, "product": "file", "status": 200}, **u))
+        return rc
     if len(pos) != 1:
         raise Fail(2, "one BASE_URL expected (try 'atlwho --help')")
     scheme, host, port, base = parse_url(pos[0])
@@ -648,8 +649,9 @@ def main(argv):
             if host.endswith(".atlassian.net") and st == 403 and not o.get("user"):
                 e.msg += "; Cloud API tokens need -u EMAIL (Basic), not Bearer"
             raise
-        emit(o, fmt, dict({"ok": True, "product": prod, "status": st}, **u))
-        return 1 if u.get("active") is False else 0
+        rc = 1 if u.get("active") is False else 0
+        emit(o, fmt, dict({"ok": True, "exit": rc, "product": prod, "status": st}, **u))
+        return rc
     raise Fail(7, "no reply")
 
 
@@ -657,7 +659,7 @@ def emit(o, fmt, obj):
     if o.get("quiet"):
         return
     if fmt == "text":
-        obj = {k: v for k, v in obj.items() if k not in ("ok", "product", "status")}
+        obj = {k: v for k, v in obj.items() if k not in ("ok", "exit", "product", "status")}
     sys.stdout.write(out_fmt(fmt, obj))
 
 

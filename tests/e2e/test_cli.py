@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """End-to-end tests of the atlwho command (issue 5), against loopback servers started here.
 
-    ATLWHO=./atlwho python3 tests/e2e/test_cli.py [-k SUBSTRING] [-v] [--list] [-x]
+    ATLWHO=./atlwho python3 tests/e2e/test_cli.py [-k SUBSTRING] [-v] [--list] [-x] [--show]
 
 Python 3 standard library and the `openssl` command only. Every case is one row of CASES:
 arguments, environment, the scenario the fake server(s) play, the exact exit code, and
@@ -13,364 +13,41 @@ pin), {pin_NAME}, {proxy} {proxy_auth} (proxy URL without / with credentials),
 {free} (a closed port), {blackhole} (a port whose backlog is full), {tmp} (the case's
 directory), {f_NAME} (a file written from the row's `files`).
 
-Checks made on every case, whatever the row says:
-  - the run ends (20 s cap) by exiting (no signal) with a documented code 0..7;
-  - no token (nor its Basic encoding) appears on stdout or stderr;
-  - the token reaches no origin but the one named on the command line;
-  - through a proxy over https, the token is never seen by the proxy in clear;
-  - -q: nothing on stdout or stderr; failures without -q/-j say something on stderr;
-  - --format json (except usage errors): stdout is exactly one JSON object, "ok" true
-    for exit 0 and false (with "exit" equal to the code) for failures;
-  - --format env on success: the output evaluates in sh without error;
-  - text format: stdout carries no raw control characters (C0 but newline, DEL, C1).
-Ends with one line "N passed, N failed"; exits 1 if any failed.
+The runner, the row checks and the checks made on every case (harness.py's invariants:
+a documented exit, no token or run of it in any output, the token at no origin but the
+one named and never in clear at a proxy, -q silent, safe text and stderr, JSON and env
+output that parse and evaluate) are tests/e2e/harness.py's, shared with test_hostile.py.
+Ends with one line "N passed, N failed[, N skipped]"; exits 1 if any failed.
 """
 
-import base64
 import datetime
-import inspect
-import json
-import os
 import re
-import shlex
-import shutil
-import subprocess
 import sys
-import tempfile
-import time
-import traceback
-from urllib.parse import urlsplit
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.dont_write_bytecode = True   # no __pycache__ in the tree
-sys.path.insert(0, HERE)
-import fakeatl as F  # noqa: E402
-import pki as PKI  # noqa: E402
-
-ATLWHO = os.path.abspath(os.environ.get("ATLWHO", "./atlwho"))
-# `make test VALGRIND=1` sets ATLWHO_VALGRIND=1: run under memcheck (errors -> exit 99),
-# with more time per run and slack on the timing checks.
-VALGRIND = os.environ.get("ATLWHO_VALGRIND") == "1"
-VALGRIND_CMD = ["valgrind", "-q", "--error-exitcode=99", "--leak-check=full",
-                "--errors-for-leak-kinds=definite,indirect"]
-RUN_TIMEOUT = 60.0 if VALGRIND else 20.0   # seconds: no run may take longer
-TIME_SLACK = 3.0 if VALGRIND else 0.0      # added to every max_elapsed
-SH_TIMEOUT = 10.0
+sys.dont_write_bytecode = True   # no __pycache__ in the tree (before the harness)
+import harness as H  # noqa: E402
+from harness import (ABSENT, F, Proxy, Row, Srv, auth_is, at_most, client_cert_seen, display_reply,
+                     elapsed_over, env_vars, err_has, err_lacks, json_out, lines, no_line, nreq,
+                     only_field_lines, out_exact, out_lacks, paths, proxy_log, req_header, schemes,
+                     target_ends, token_never_at)
 
 GOOD = F.GOOD_TOKEN                      # tok-good-123: accepted by the fakes
 BAD = "tok-BAD-5eed-9f7c"                # rejected everywhere
 LEAK = "LEAKCHECK-Zq7x-3b9e-tokn"        # a distinctive token for the leak rows
 EMAIL = F.CLOUD_EMAIL
-SECRETS = [GOOD, BAD, LEAK] + [
-    base64.b64encode(("%s:%s" % (u, t)).encode()).decode()
-    for u in ("fred", EMAIL, "mallory") for t in (GOOD, BAD, LEAK)]
+TOKENS = [GOOD, BAD, LEAK]               # none may leak, whichever the row sends
 
-FIELDS = ("name", "displayName", "active", "accountId", "type", "emailAddress", "username")
 NOW_YEAR = str(datetime.datetime.now(datetime.timezone.utc).year)
 
 JIRA_BODY = F.jdump(F.jira_server_user())
 CONF_BODY = F.jdump(F.confluence_user(context="/confluence"))
 
 
-# ============================================================================ running
-
-def base_env():
-    """A clean environment: no proxies, no CA overrides, no ATLWHO_* from the caller."""
-    keep = ("PATH", "LANG", "LC_ALL", "TZ", "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS",
-            "VALGRIND_OPTS")
-    env = {k: os.environ[k] for k in keep if k in os.environ}
-    env.setdefault("PATH", "/usr/local/bin:/usr/bin:/bin")
-    return env
-
-
-def run(args, env=None, stdin=None, timeout=RUN_TIMEOUT, cwd=None):
-    """Run atlwho with args. Returns (rc, out, err, elapsed); rc None on timeout.
-
-    env: added to a clean environment (a value None removes the variable).
-    out/err are str decoded as UTF-8 with surrogateescape (raw bytes recoverable)."""
-    e = base_env()
-    for k, v in (env or {}).items():
-        if v is None:
-            e.pop(k, None)
-        else:
-            e[k] = v
-    if isinstance(stdin, str):
-        stdin = stdin.encode()
-    t = time.monotonic()
-    cmd = (VALGRIND_CMD if VALGRIND else []) + [ATLWHO] + list(args)
-    p = subprocess.Popen(cmd, env=e, cwd=cwd,
-                         stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        out, err = p.communicate(stdin, timeout=timeout)
-        rc = p.returncode
-    except subprocess.TimeoutExpired:
-        p.kill()
-        out, err = p.communicate()
-        rc = None
-    el = time.monotonic() - t
-    dec = lambda x: x.decode("utf-8", "surrogateescape")  # noqa: E731
-    return rc, dec(out), dec(err), el
-
-
-def raw(s):
-    return s.encode("utf-8", "surrogateescape")
-
-
-# ============================================================================ table rows
-
-class Srv:
-    """A fake server for a row: handler, TLS leaf name (None: plain http) and options."""
-
-    def __init__(self, handler, tls="ecdsa", versions=None, mtls=False, weak=False,
-                 host="both", tls_auto=False, on_connect=None, keepalive=False):
-        self.handler, self.tls, self.versions, self.mtls = handler, tls, versions, mtls
-        self.weak, self.host, self.tls_auto = weak, host, tls_auto
-        self.on_connect, self.keepalive = on_connect, keepalive
-
-    def start(self, pk):
-        tls = None
-        if self.tls:
-            leaf = pk.leaf[self.tls]
-            # the leaf alone (no intermediates here; the root is the client's trust anchor)
-            tls = F.TLS(leaf.cert, leaf.key,
-                        versions=self.versions, client_ca=pk.clientca if self.mtls else None,
-                        weak=self.weak or self.tls in ("rsa1024", "sha1"))
-        return F.FakeServer(self.handler, tls=tls, host=self.host, tls_auto=self.tls_auto,
-                            on_connect=self.on_connect, keepalive=self.keepalive).start()
-
-
-class Proxy:
-    """A CONNECT proxy for a row. targets: {"host:port": "srv"|"srv2"}."""
-
-    def __init__(self, auth=None, targets=None, fail=None):
-        self.auth, self.targets, self.fail = auth, targets or {}, fail
-
-
-class C:
-    """One test case (a row). rc: exact exit code (a tuple where the spec allows several)."""
-
-    def __init__(self, name, args, rc, srv=None, srv2=None, proxy=None, env=None, tok=GOOD,
-                 stdin=None, files=None, out=(), err=(), out_not=(), err_not=(), check=(),
-                 max_elapsed=None, skip=None, blackhole=False):
-        self.name, self.args, self.rc = name, args, rc
-        self.srv, self.srv2, self.proxy = srv, srv2, proxy
-        self.env, self.tok, self.stdin, self.files = env or {}, tok, stdin, files or {}
-        self.out, self.err, self.out_not, self.err_not = out, err, out_not, err_not
-        self.check = check if isinstance(check, (list, tuple)) else [check]
-        self.max_elapsed, self.skip, self.blackhole = max_elapsed, skip, blackhole
-        self.line = inspect.currentframe().f_back.f_lineno
-
-
-class R:
-    """What a check sees."""
-
-    def __init__(self, **kw):
-        self.__dict__.update(kw)
-
-
-# ============================================================================ checks
-# Each returns a function R -> None that raises AssertionError("what, expected vs got").
-
-def _server(r, which):
-    s = getattr(r, which)
-    assert s is not None, "no %s in this row" % which
-    return s
-
-
-def nreq(n, which="srv"):
-    def f(r):
-        got = len(_server(r, which).requests)
-        assert got == n, "%s received %d request(s), expected %d: %r" % (
-            which, got, n, _server(r, which).requests)
-    return f
-
-
-def paths(*want, which="srv"):
-    def f(r):
-        got = [q.path for q in _server(r, which).requests]
-        assert got == list(want), "%s request paths: expected %r, got %r" % (which, list(want), got)
-    return f
-
-
-def auth_is(kind, user=None, token=GOOD, which="srv", index=0):
-    def f(r):
-        reqs = _server(r, which).requests
-        assert len(reqs) > index, "%s: no request %d" % (which, index)
-        a = reqs[index].auth()
-        if kind == "bearer":
-            assert a == ("bearer", token), "Authorization: expected Bearer %s, got %r" % (
-                token, reqs[index].authorization)
-        elif kind == "basic":
-            assert a == ("basic", user, token), "Authorization: expected Basic %s:%s, got %r" % (
-                user, token, reqs[index].authorization)
-        else:
-            assert a == ("none",), "expected no Authorization, got %r" % reqs[index].authorization
-    return f
-
-
-def req_header(name, pred, desc, which="srv", index=0):
-    def f(r):
-        reqs = _server(r, which).requests
-        assert len(reqs) > index, "%s: no request %d" % (which, index)
-        v = reqs[index].header(name)
-        assert pred(v), "request header %s: expected %s, got %r" % (name, desc, v)
-    return f
-
-
-def schemes(*want, which="srv"):
-    def f(r):
-        got = [q.scheme for q in _server(r, which).requests]
-        assert got == list(want), "%s request schemes: expected %r, got %r" % (which, list(want), got)
-    return f
-
-
-def at_most(n, which="srv"):
-    def f(r):
-        got = len(_server(r, which).requests)
-        assert got <= n, "%s received %d requests, expected at most %d" % (which, got, n)
-    return f
-
-
-def client_cert_seen(r):
-    assert r.srv.requests and r.srv.requests[0].client_cert, "the server saw no client certificate"
-
-
-def token_never_at(which):
-    def f(r):
-        s = getattr(r, which)
-        leaked = [q for t in (GOOD, LEAK) for q in s.requests_with_token(t)]
-        assert not leaked, "the token reached %s: %r" % (which, leaked)
-    return f
-
-
-def lines(*want):
-    """Each of these lines appears exactly (after stripping a trailing CR) in stdout."""
-    def f(r):
-        got = [x.rstrip("\r") for x in r.out.split("\n")]
-        miss = [w for w in want if w not in got]
-        assert not miss, "stdout lines %r missing; stdout was %r" % (miss, r.out)
-    return f
-
-
-def no_line(prefix):
-    def f(r):
-        bad = [x for x in r.out.split("\n") if x.lower().startswith(prefix.lower())]
-        assert not bad, "stdout has a line starting %r: %r" % (prefix, bad)
-    return f
-
-
-def only_field_lines(n=None):
-    """Text output: every line is 'field: value' for a known field; n lines if given."""
-    def f(r):
-        ls = [x for x in r.out.split("\n") if x != ""]
-        bad = [x for x in ls if not re.match(r"^(%s): " % "|".join(FIELDS), x + " ")]
-        assert not bad, "stdout lines that are not 'field: value': %r" % bad
-        if n is not None:
-            assert len(ls) == n, "expected %d field lines, got %d: %r" % (n, len(ls), ls)
-    return f
-
-
-def out_exact(data):
-    def f(r):
-        assert raw(r.out) == data, "stdout expected exactly %r, got %r" % (data[:300], raw(r.out)[:300])
-    return f
-
-
-def json_out(**want):
-    """stdout is one JSON object containing these members (a value of ABSENT: no such key)."""
-    def f(r):
-        obj = json.loads(raw(r.out))
-        for k, v in want.items():
-            if v is ABSENT:
-                assert k not in obj, "JSON has %r (%r), expected absent" % (k, obj[k])
-            else:
-                assert k in obj, "JSON lacks %r: %r" % (k, obj)
-                assert obj[k] == v, "JSON %r: expected %r, got %r" % (k, v, obj[k])
-    return f
-
-
-ABSENT = object()
-
-
-def sh_eval(text, var, shell="sh", cwd=None):
-    """eval text (the env output) in shell and return ($var as bytes, rc, stderr)."""
-    d = cwd or tempfile.mkdtemp(prefix="atlwho-sh-")
-    try:
-        path = os.path.join(d, "env.out")
-        with open(path, "wb") as fh:
-            fh.write(raw(text))
-        p = subprocess.run([shell, "-c", 'eval "$(cat env.out)"; printf %s "$' + var + '"'],
-                           cwd=d, capture_output=True, timeout=SH_TIMEOUT,
-                           env={"PATH": "/usr/bin:/bin", "HOME": d})
-        return p.stdout, p.returncode, p.stderr
-    finally:
-        if cwd is None:
-            shutil.rmtree(d, ignore_errors=True)
-
-
-SHELLS = [s for s in ("sh", "dash", "bash") if shutil.which(s)]
-
-
-def env_vars(**want):
-    """--format env: evaluated by each POSIX shell here, $ATLWHO_<K> equals want[K] (bytes
-    or str) byte for byte, and evaluating ran no command ('PWNED' files never appear)."""
-    def f(r):
-        for sh in SHELLS:
-            for k, v in want.items():
-                wantb = v if isinstance(v, bytes) else v.encode()
-                got, rc, err = sh_eval(r.out, "ATLWHO_" + k.upper(), sh, r.tmp)
-                assert rc == 0, "%s: eval failed (%d): %r" % (sh, rc, err)
-                assert got == wantb, "%s: $ATLWHO_%s expected %r, got %r" % (sh, k.upper(), wantb, got)
-        pw = [x for x in os.listdir(r.tmp) if "PWNED" in x]
-        assert not pw, "evaluating the env output ran a command: %r exist" % pw
-    return f
-
-
-def elapsed_under(sec):
-    def f(r):
-        assert r.elapsed < sec, "took %.2f s, expected under %.2f s" % (r.elapsed, sec)
-    return f
-
-
-def elapsed_over(sec):
-    def f(r):
-        assert r.elapsed >= sec, "took %.2f s, expected at least %.2f s" % (r.elapsed, sec)
-    return f
-
-
-def proxy_log(n, method=None, target=None, auth=None):
-    def f(r):
-        log = r.proxy.log
-        assert len(log) == n, "proxy saw %d request(s), expected %d: %r" % (len(log), n, log)
-        if n and method:
-            assert log[0]["method"] == method, "proxy method: expected %s, got %s" % (method, log[0]["method"])
-        if n and target:
-            t = target.format(**r.ctx)
-            assert log[0]["target"].lower() == t.lower(), "proxy target: expected %s, got %s" % (
-                t, log[0]["target"])
-        if n and auth is not None:
-            want = "Basic " + base64.b64encode(("%s:%s" % auth).encode()).decode()
-            assert log[0]["proxy_authorization"] == want, "Proxy-Authorization: expected %r, got %r" % (
-                want, log[0]["proxy_authorization"])
-    return f
-
-
-def err_safe(r):
-    bad = unsafe_chars(r.err, allow="\n\t")
-    assert not bad, "stderr has raw control characters: %r" % bad
-
-
-def unsafe_chars(s, allow="\n"):
-    """Raw C0 (but allow), DEL, C1 (as characters or raw bytes) and invalid UTF-8 in s."""
-    bad = []
-    for i, ch in enumerate(s):
-        o = ord(ch)
-        if (o < 0x20 and ch not in allow) or o == 0x7F or 0x80 <= o <= 0x9F:
-            bad.append((i, ch))
-        elif 0xDC80 <= o <= 0xDCFF:      # an undecodable byte (surrogateescape)
-            bad.append((i, "byte 0x%02x" % (o - 0xDC00)))
-    return bad[:10]
+class C(Row):
+    """One case: Row with the token as tok (default GOOD)."""
+
+    def __init__(self, name, args, rc, tok=GOOD, **kw):
+        super().__init__(name, args, rc, token=tok, _depth=2, **kw)
 
 
 # ============================================================================ scenarios
@@ -380,21 +57,9 @@ def cut(reply, keep):
     return [reply[:keep], F.Close()]
 
 
-def jira_ok(**kw):
-    return F.static(F.reply_jira_server_ok(**kw), "jira-ok")
-
-
 def jira_body(body, ct="application/json;charset=UTF-8", status=200, extra=()):
     return F.static(F.http_response(status, body, [("Content-Type", ct)] + list(extra),
                                     chunked=True), "jira-body")
-
-
-def display_reply(value, ensure_ascii=False, field="displayName"):
-    """A Jira Server success whose `field` is value (str), JSON-encoded by Python."""
-    u = F.jira_server_user()
-    u[field] = value
-    body = json.dumps(u, ensure_ascii=ensure_ascii, separators=(",", ":")).encode("utf-8")
-    return F.static(F.reply_jira_server_ok(body=body), "hostile")
 
 
 def upgrade_to_https(inner):
@@ -998,28 +663,28 @@ CASES = [
 
 CASES += hostile_rows() + bad_utf8_rows()
 
-# stderr stays free of raw control characters when the server puts them in headers
+# stderr stays free of raw control characters when the server puts them in headers (the
+# invariant harness.py checks on every row; these rows put them there)
 CASES += [
     C("hostile Location on a redirect: stderr safe", ["-p", "jira"] + J, 7,
-      srv=Srv(F.static(F.reply_redirect(302, "https://x.example/\x1b[2J\x1b]0;pwn\x07/login"))), check=err_safe),
+      srv=Srv(F.static(F.reply_redirect(302, "https://x.example/\x1b[2J\x1b]0;pwn\x07/login")))),
     # control bytes in a header value break RFC 9110's field-value grammar: rejecting the
     # reply (7) is as right as reporting it (3/4); either way stderr must stay safe
     C("hostile X-Seraph-LoginReason: stderr safe", ["-p", "jira"] + J, (3, 7),
       srv=Srv(F.static(F.http_response(401, b"{}", [("Content-Type", "application/json"),
-                                                    ("X-Seraph-LoginReason", "AUTH\x1b[31mENTICATED\x7f\x9b_FAILED")]))),
-      check=err_safe),
+                                                    ("X-Seraph-LoginReason", "AUTH\x1b[31mENTICATED\x7f\x9b_FAILED")])))),
     C("hostile login-url in CAPTCHA: stderr safe", ["-p", "jira"] + J, (4, 7),
-      srv=Srv(F.static(F.reply_captcha_403(b"https://jira.example.com/login.jsp\x1b]8;;evil\x07"))), check=err_safe),
+      srv=Srv(F.static(F.reply_captcha_403(b"https://jira.example.com/login.jsp\x1b]8;;evil\x07")))),
     # obs-text (0x80-0xFF) is legal in field values: raw C1 bytes and UTF-8-encoded C1
     C("obs-text C1 bytes in X-Seraph-LoginReason: reported, stderr safe", ["-p", "jira"] + J, 3,
       srv=Srv(F.static(F.http_response(401, b"{}", [("Content-Type", "application/json"),
                                                     ("X-Seraph-LoginReason", b"AUTH\x9b31m\xc2\x9b2J\x85FAILED")]))),
-      err=["401"], check=err_safe),
+      err=["401"]),
     C("obs-text C1 bytes in the CAPTCHA login-url: reported, stderr safe", ["-p", "jira"] + J, 4,
       srv=Srv(F.static(F.reply_captcha_403(b"https://jira.example.com/login.jsp?\x9b2J\xc2\x9b0m"))),
-      err=["captcha"], check=err_safe),
+      err=["captcha"]),
     C("obs-text C1 bytes in a Location: stderr safe", ["-p", "jira"] + J, 7,
-      srv=Srv(F.static(F.reply_redirect(302, b"https://x.example/\x9b2J\xc2\x85/login"))), check=err_safe),
+      srv=Srv(F.static(F.reply_redirect(302, b"https://x.example/\x9b2J\xc2\x85/login")))),
 ]
 
 
@@ -1040,10 +705,6 @@ def conf_reply(username):
     return F.static(F.reply_confluence_known(username=username), "conf-name")
 
 
-def no_cut_warning(r):
-    assert "cut" not in r.err, "a cut warning for a legal name: %r" % r.err[:300]
-
-
 def names_rows():
     rows = []
     for script, v in NAMES_255.items():
@@ -1053,11 +714,11 @@ def names_rows():
                 ("Confluence username", Srv(conf_reply(v)), ["-p", "confluence", "--cacert", "{ca}", "{base}"])):
             key = "displayName" if label == "displayName" else "name"
             rows.append(C("issue 12: 255 %s characters in %s, text" % (script, label), args, 0, srv=srv,
-                          check=[lines("%s: %s" % (key, v)), no_cut_warning]))
+                          check=[lines("%s: %s" % (key, v)), err_lacks("cut")]))
             rows.append(C("issue 12: 255 %s characters in %s, json" % (script, label), ["-j"] + args, 0, srv=srv,
-                          check=[json_out(**{key: v}), no_cut_warning]))
+                          check=[json_out(**{key: v}), err_lacks("cut")]))
             rows.append(C("issue 12: 255 %s characters in %s, env" % (script, label), ["--format", "env"] + args, 0,
-                          srv=srv, check=[env_vars(**{key.lower(): v}), no_cut_warning]))
+                          srv=srv, check=[env_vars(**{key.lower(): v}), err_lacks("cut")]))
     emoji256 = "\U0001F600" * 256
     rows.append(C("issue 12: 256 emoji are cut at 255, at a character boundary, with a warning",
                   ["-j", "-p", "jira", "--cacert", "{ca}", "{base}"], 0, srv=Srv(display_reply(emoji256)),
@@ -1072,20 +733,6 @@ MOVED = F.routes({"/old/rest/api/2/myself": F.reply_redirect(302, "/new/rest/api
                                                             body=b"<html>moved</html>"),
                   "/new/rest/api/2/myself": F.http_response(200, JIRA_BODY, [("Content-Type", "application/json")])})
 BUSY = F.sequence(F.reply_503("0"), F.http_response(200, JIRA_BODY, [("Content-Type", "application/json")]))
-
-
-def out_lacks(*frags):
-    def f(r):
-        bad = [x for x in frags if x in r.out]
-        assert not bad, "stdout has %r: %r" % (bad, r.out[:400])
-    return f
-
-
-def err_has(*frags):
-    def f(r):
-        miss = [x for x in frags if x not in r.err]
-        assert not miss, "stderr lacks %r: %r" % (miss, r.err[:600])
-    return f
 
 
 # Section 5: requests are what the user asked for.
@@ -1108,14 +755,6 @@ def important(req):
     if req.query.endswith("&important=1"):
         return F.http_response(200, JIRA_BODY, [("Content-Type", "application/json")])
     return F.http_response(400, b"lost a parameter", [("Content-Type", "text/plain")])
-
-
-def target_ends(suffix, index=1):
-    def f(r):
-        reqs = r.srv.requests
-        assert len(reqs) > index and reqs[index].target.endswith(suffix), "request %d: %r" % (
-            index, [q.target[-40:] for q in reqs])
-    return f
 
 
 def issue12_rows():
@@ -1171,287 +810,8 @@ def issue12_rows():
 CASES += issue12_rows()
 
 
-# ============================================================================ the runner
-
-_ph = re.compile(r"\{([A-Za-z0-9_]+)\}")
-
-
-def fill(s, ctx):
-    if isinstance(s, bytes):
-        return s
-    return _ph.sub(lambda m: str(ctx[m.group(1)]) if m.group(1) in ctx else m.group(0), s)
-
-
-def is_json_mode(args):
-    for i, a in enumerate(args):
-        if a == "-j" or a == "--format=json" or (a == "--format" and i + 1 < len(args) and args[i + 1] == "json"):
-            return True
-    return False
-
-
-def is_env_mode(args):
-    return "--format=env" in args or any(a == "--format" and i + 1 < len(args) and args[i + 1] == "env"
-                                         for i, a in enumerate(args))
-
-
-def named_origins(args):
-    """The origins the user named: the URL argument, plus its https twin for http URLs."""
-    urls = [a for a in args if a.startswith(("http://", "https://"))]
-    out = set()
-    for u in urls[-1:]:
-        try:
-            p = urlsplit(u)
-            port = p.port or (443 if p.scheme == "https" else 80)
-        except ValueError:
-            continue
-        host = p.hostname or ""
-        if ":" in host:
-            host = "[%s]" % host
-        out.add("%s://%s:%d" % (p.scheme, host.lower(), port))
-        if p.scheme == "http":
-            out.add("https://%s:%d" % (host.lower(), port))
-            out.add("https://%s:443" % host.lower())
-    return out
-
-
-def run_case(c, pk, root):
-    """Run one row; returns a list of failure messages (empty: passed)."""
-    tmp = tempfile.mkdtemp(prefix="case-", dir=root)
-    started, fails = [], []
-    srv = srv2 = proxy = bh = None
-    try:
-        ctx = {"ca": pk.ca, "ca2": pk.ca2, "ca3": pk.ca3, "cas": pk.cas, "clientca": pk.clientca,
-               "client_cert": pk.leaf["client"].cert, "client_key": pk.leaf["client"].key,
-               "tmp": tmp, "free": F.free_port(), "capath": os.path.join(root, "capath")}
-        for n, l in pk.leaf.items():
-            ctx["pin_" + n] = l.pin
-        if c.srv:
-            srv = c.srv.start(pk)
-            started.append(srv)
-            ctx.update(base=srv.origin("localhost"), base4=srv.origin("127.0.0.1"),
-                       base6=srv.origin("::1"), port=srv.port,
-                       http_base=srv.origin("localhost", "http"),
-                       pin=pk.leaf[c.srv.tls].pin if c.srv.tls else "")
-        if c.srv2:
-            srv2 = c.srv2.start(pk)
-            started.append(srv2)
-            ctx.update(base2=srv2.origin("localhost"), base2_4=srv2.origin("127.0.0.1"), port2=srv2.port)
-        if c.blackhole:
-            bh = F.BlackHole()
-            ctx["blackhole"] = bh.port
-        if c.proxy:
-            targets = {}
-            for k, v in c.proxy.targets.items():
-                s = {"srv": srv, "srv2": srv2}[v]
-                targets[fill(k, ctx)] = ("127.0.0.1", s.port)
-            proxy = F.ConnectProxy(auth=c.proxy.auth, targets=targets, fail_connect=c.proxy.fail).start()
-            started.append(proxy)
-            ctx.update(proxy=proxy.url(), proxy_port=proxy.port,
-                       proxy_auth=proxy.url(*c.proxy.auth) if c.proxy.auth else proxy.url())
-        for s in (srv, srv2):
-            if s:
-                s.vars = ctx
-        for name, spec in c.files.items():
-            data, mode = spec if isinstance(spec, tuple) else (spec, 0o600)
-            path = os.path.join(tmp, name)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-            os.write(fd, data if isinstance(data, bytes) else fill(data, ctx).encode())
-            os.close(fd)
-            os.chmod(path, mode)
-            ctx["f_" + name] = path
-
-        args = [fill(a, ctx) for a in c.args]
-        env = {k: fill(v, ctx) for k, v in c.env.items()}
-        env["ATLWHO_TOKEN"] = c.tok
-        stdin = fill(c.stdin, ctx) if c.stdin is not None else None
-        rc, out, err, el = run(args, env=env, stdin=stdin, cwd=tmp)
-        res = R(rc=rc, out=out, err=err, elapsed=el, srv=srv, srv2=srv2, proxy=proxy, ctx=ctx,
-                tmp=tmp, args=args, case=c)
-        res.cmd = " ".join(["%s=%s" % (k, shlex.quote(v)) for k, v in env.items() if v is not None] +
-                           ["atlwho"] + [shlex.quote(a) for a in args])
-
-        # -- exit code
-        want = c.rc if isinstance(c.rc, tuple) else (c.rc,)
-        if rc is None:
-            fails.append("did not end within %.0f s (killed)" % RUN_TIMEOUT)
-        elif rc < 0:
-            fails.append("killed by signal %d (crash?)" % -rc)
-        elif rc not in want:
-            fails.append("exit code: expected %s, got %d" % ("/".join(map(str, want)), rc))
-        elif rc > 7:
-            fails.append("exit code %d is not a documented one" % rc)
-        if VALGRIND and rc == 99:
-            fails.append("valgrind reported memory errors or leaks (exit 99): see stderr")
-        if c.max_elapsed is not None and el > c.max_elapsed + TIME_SLACK:
-            fails.append("took %.2f s, expected at most %.2f s" % (el, c.max_elapsed + TIME_SLACK))
-
-        # -- fragments
-        def has(text, frag):
-            alts = frag if isinstance(frag, tuple) else (frag,)
-            return any(fill(a, ctx).lower() in text.lower() for a in alts)
-        for fr in c.out:
-            if not has(out, fr):
-                fails.append("stdout lacks %r" % (fr,))
-        for fr in c.err:
-            if not has(err, fr):
-                fails.append("stderr lacks %r" % (fr,))
-        for fr in c.out_not:
-            if has(out, fr):
-                fails.append("stdout has %r" % (fr,))
-        for fr in c.err_not:
-            if has(err, fr):
-                fails.append("stderr has %r" % (fr,))
-
-        # -- invariants
-        for sec in SECRETS:
-            if sec in out:
-                fails.append("the token (or its Basic encoding) %r is on stdout" % sec)
-            if sec in err:
-                fails.append("the token (or its Basic encoding) %r is on stderr" % sec)
-        allowed = named_origins(args)
-        for s, label in ((srv, "srv"), (srv2, "srv2")):
-            if not s:
-                continue
-            for tk in (GOOD, LEAK, BAD):
-                for q in s.requests_with_token(tk):
-                    if q.origin not in allowed:
-                        fails.append("the token reached %s (%s), not a named origin %r" % (
-                            q.origin, label, sorted(allowed)))
-            if s.errors:
-                fails.append("fake server scenario errors (a test bug): %r" % s.errors)
-        urls = [a for a in args if a.startswith(("http://", "https://"))]
-        if proxy and urls and urls[-1].startswith("https://"):
-            if any(t.encode() in bytes(proxy.clear) for t in (GOOD, LEAK, BAD)):
-                fails.append("the proxy saw the token outside the tunnel")
-            if proxy.authorization_in_clear():
-                fails.append("the proxy saw an Authorization header outside the tunnel")
-        quiet = "-q" in args or "--quiet" in args
-        if quiet and rc is not None and (out or err):
-            fails.append("-q: expected no output, got stdout %r stderr %r" % (out[:200], err[:200]))
-        jmode, emode = is_json_mode(args), is_env_mode(args)
-        if rc is not None and rc not in (0, 1) and not quiet and not jmode and not err.strip():
-            fails.append("failure (exit %d) with nothing on stderr" % rc)
-        headers_too = "-i" in args or "--include" in args or "--raw" in args
-        if jmode and rc is not None and rc != 2 and not quiet and not headers_too:
-            try:
-                obj = json.loads(raw(out))
-                if not isinstance(obj, dict):
-                    fails.append("json: stdout is not one object: %r" % out[:200])
-                elif rc == 0 and obj.get("ok") is not True:
-                    fails.append("json: exit 0 but ok is %r" % obj.get("ok"))
-                elif rc >= 2 and (obj.get("ok") is not False or obj.get("exit", rc) != rc):
-                    fails.append("json: exit %d but ok=%r exit=%r" % (rc, obj.get("ok"), obj.get("exit")))
-                elif rc >= 2 and not isinstance(obj.get("error"), str):
-                    fails.append("json: a failure without an \"error\" string: %r" % obj)
-            except ValueError as e:
-                fails.append("json: stdout is not one JSON object (%s): %r" % (e, out[:300]))
-        if emode and rc in (0, 1) and not quiet:
-            for sh in SHELLS[:1]:
-                _, erc, eerr = sh_eval(out, "ATLWHO_NAME", sh, tmp)
-                if erc != 0:
-                    fails.append("env: %s could not evaluate the output (%d): %r" % (sh, erc, eerr))
-        text_mode = not (jmode or emode or quiet or "-i" in args or "--include" in args or "--raw" in args
-                         or "-h" in args or "--help" in args)
-        if text_mode and rc in (0, 1):
-            bad = unsafe_chars(out)
-            if bad:
-                fails.append("text stdout has raw control characters / invalid UTF-8: %r" % bad)
-
-        # -- row checks
-        for chk in c.check:
-            if chk is None:
-                continue
-            try:
-                chk(res)
-            except AssertionError as e:
-                fails.append(str(e))
-            except Exception as e:  # a check that cannot even run is a failure too
-                fails.append("check %s raised %r" % (getattr(chk, "__name__", chk), e))
-        if fails:
-            fails.append("command: " + res.cmd)
-            fails.append("exit %s after %.2f s" % (rc, el))
-            fails.append("stdout: %r" % out[:1500])
-            fails.append("stderr: %r" % err[:1500])
-            for s, label in ((srv, "srv"), (srv2, "srv2")):
-                if s:
-                    fails.append("%s requests: %r" % (label, s.requests[:6]))
-                    if s.tls_errors:
-                        fails.append("%s TLS errors: %r" % (label, s.tls_errors[:3]))
-            if proxy:
-                fails.append("proxy log: %r" % proxy.log[:4])
-    except Exception:
-        fails.append("the test itself failed:\n" + traceback.format_exc())
-    finally:
-        for s in reversed(started):
-            try:
-                s.stop()
-            except Exception:
-                pass
-        if bh:
-            bh.stop()
-    return fails
-
-
-def setup_capath(pk, root):
-    d = os.path.join(root, "capath")
-    os.makedirs(d, exist_ok=True)
-    shutil.copy(pk.ca, os.path.join(d, "atlwho-test-ca.pem"))
-    subprocess.run([PKI.OPENSSL, "rehash", d], capture_output=True, timeout=30)
-
-
 def main(argv):
-    import argparse
-    ap = argparse.ArgumentParser(description="atlwho end-to-end tests")
-    ap.add_argument("-k", dest="pattern", action="append", help="run only cases whose name contains this")
-    ap.add_argument("-v", "--verbose", action="store_true", help="print every case")
-    ap.add_argument("-x", "--exitfirst", action="store_true", help="stop at the first failure")
-    ap.add_argument("--list", action="store_true", help="list the cases and exit")
-    a = ap.parse_args(argv[1:])
-    cases = [c for c in CASES if not a.pattern or any(p.lower() in c.name.lower() for p in a.pattern)]
-    me = os.path.basename(__file__)
-    if a.list:
-        for c in cases:
-            print("%s:%d: %s" % (me, c.line, c.name))
-        print("%d cases" % len(cases))
-        return 0
-    if not (os.path.isfile(ATLWHO) and os.access(ATLWHO, os.X_OK)):
-        print("%s: no atlwho binary at %s (set ATLWHO=/path/to/atlwho)" % (me, ATLWHO))
-        print("0 passed, 1 failed")
-        return 1
-    root = tempfile.mkdtemp(prefix="atlwho-e2e-")
-    passed = failed = skipped = 0
-    t0 = time.monotonic()
-    try:
-        pk = PKI.cached_pki(os.path.join(root, "pki"))
-        setup_capath(pk, root)
-        for c in cases:
-            reason = c.skip() if c.skip else None
-            if reason:
-                skipped += 1
-                if a.verbose:
-                    print("SKIP %s:%d %s: %s" % (me, c.line, c.name, reason))
-                continue
-            tc = time.monotonic()
-            fails = run_case(c, pk, root)
-            if fails:
-                failed += 1
-                print("FAIL %s:%d %s" % (me, c.line, c.name))
-                for f in fails:
-                    print("    " + f.replace("\n", "\n    "))
-                sys.stdout.flush()
-                if a.exitfirst:
-                    break
-            else:
-                passed += 1
-                if a.verbose:
-                    print("ok   %s:%d %s (%.2f s)" % (me, c.line, c.name, time.monotonic() - tc))
-                    sys.stdout.flush()
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
-    if skipped:
-        print("(%d skipped; %.1f s)" % (skipped, time.monotonic() - t0))
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return H.run_table(H.Suite(__file__, argv, description="atlwho end-to-end tests"), CASES, TOKENS)
 
 
 if __name__ == "__main__":

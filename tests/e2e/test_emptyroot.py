@@ -29,16 +29,13 @@ import struct
 import subprocess
 import sys
 import tempfile
-import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.dont_write_bytecode = True
-sys.path.insert(0, HERE)
-import fakeatl as F  # noqa: E402
-import pki as PKI  # noqa: E402
+sys.dont_write_bytecode = True   # no __pycache__ in the tree (before the harness)
+import harness as H  # noqa: E402
+from harness import F, PKI, Row
 
-ATLWHO = os.path.abspath(os.environ.get("ATLWHO_BIN") or os.environ.get("ATLWHO", "./atlwho"))
-EMU = os.environ.get("ATLWHO_EMU") or None
+ATLWHO = H.ATLWHO_BIN
+EMU = H.EMU
 MODE = os.environ.get("ATLWHO_EMPTYROOT_MODE", "")
 # Under qemu-user a TLS handshake with ECDSA takes well under a second; a bound keeps
 # a broken emulator or chroot from hanging the run.
@@ -102,30 +99,24 @@ def listing(root):
     return sorted(out)
 
 
-class Row:
-    def __init__(self, name, args, files, rc, out=(), err=(), host="localhost", tls="ecdsa"):
-        self.name, self.args, self.files, self.rc = name, args, files, rc
-        self.out, self.err, self.host, self.tls = out, err, host, tls
-
-
-# files: {path in the root: 'ca' | 'hosts'}; args may use {url} {pin}.
+# Row(name, args, rc, root=..., out=..., err=..., host=, tls=): root {path in the root:
+# 'ca' | 'hosts'}; args may use {url} {pin}; host is the URL's host, tls the served leaf.
 ROWS = [
     Row("--cacert, the CA file the only file besides the binary and /etc/hosts",
-        ["--cacert", "/ca.pem", "{url}"], {"ca.pem": "ca", "etc/hosts": "hosts"}, 0,
+        ["--cacert", "/ca.pem", "{url}"], 0, root={"ca.pem": "ca", "etc/hosts": "hosts"},
         out=["name: fred"]),
     Row("--pin alone: no CA certificate anywhere in the root",
-        ["--pin", "{pin}", "-v", "{url}"], {"etc/hosts": "hosts"}, 0,
+        ["--pin", "{pin}", "-v", "{url}"], 0, root={"etc/hosts": "hosts"},
         out=["name: fred"], err=["pin-only trust"]),
     Row("IP literal, no /etc/hosts, no /etc/resolv.conf, nothing but the binary",
-        ["--pin", "{pin}", "{url}"], {}, 0, out=["name: fred"], host="127.0.0.1"),
+        ["--pin", "{pin}", "{url}"], 0, root={}, out=["name: fred"], host="127.0.0.1"),
     Row("no trust given: a clear error, not a search of files that are not there",
-        ["{url}"], {}, 2, err=["no CA certificates found", "--cacert", "--pin"], host="127.0.0.1"),
+        ["{url}"], 2, root={}, err=["no CA certificates found", "--cacert", "--pin"], host="127.0.0.1"),
 ]
 
 
 def run_row(row, pk, prefix, work):
     root = tempfile.mkdtemp(prefix="root-", dir=work)
-    fails = []
     shutil.copy(ATLWHO, os.path.join(root, "atlwho"))
     os.chmod(os.path.join(root, "atlwho"), 0o755)
     cmd = prefix + [root]
@@ -133,7 +124,7 @@ def run_row(row, pk, prefix, work):
         shutil.copy(shutil.which(EMU), os.path.join(root, "emu"))
         cmd.append("/emu")
     cmd.append("/atlwho")
-    for rel, what in row.files.items():
+    for rel, what in row.root.items():
         p = os.path.join(root, rel)
         os.makedirs(os.path.dirname(p), exist_ok=True)
         if what == "ca":
@@ -142,27 +133,14 @@ def run_row(row, pk, prefix, work):
             with open(p, "w") as fh:
                 fh.write(HOSTS)
     before = listing(root)
-    srv = F.FakeServer(F.jira(), tls=F.TLS(pk.leaf[row.tls].cert, pk.leaf[row.tls].key),
-                       host="127.0.0.1").start()
+    tls = getattr(row, "tls", "ecdsa")
+    srv = F.FakeServer(F.jira(), tls=F.TLS(pk.leaf[tls].cert, pk.leaf[tls].key), host="127.0.0.1").start()
     try:
-        url = "https://%s:%d" % (row.host, srv.port)
-        args = [a.format(url=url, pin=pk.leaf[row.tls].pin) for a in row.args]
-        env = {"PATH": "/usr/bin:/bin", "ATLWHO_TOKEN": F.GOOD_TOKEN}
-        try:
-            p = subprocess.run(cmd + ["-m", "30"] + args, env=env, capture_output=True,
-                               timeout=RUN_TIMEOUT, stdin=subprocess.DEVNULL)
-            rc, out, err = p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(
-                errors="replace")
-        except subprocess.TimeoutExpired:
-            rc, out, err = None, "", ""
-        if rc != row.rc:
-            fails.append("exit code: expected %r, got %r" % (row.rc, rc))
-        for frag in row.out:
-            if frag.lower() not in out.lower():
-                fails.append("stdout lacks %r" % frag)
-        for frag in row.err:
-            if frag.lower() not in err.lower():
-                fails.append("stderr lacks %r" % frag)
+        url = "https://%s:%d" % (getattr(row, "host", "localhost"), srv.port)
+        args = ["-m", "30"] + [a.format(url=url, pin=pk.leaf[tls].pin) for a in row.args]
+        r = H.spawn(cmd + args, env={"ATLWHO_TOKEN": F.GOOD_TOKEN}, timeout=RUN_TIMEOUT)
+        servers = [("srv", srv)]
+        fails = H.expect(r, row.rc, row.out, row.err) + H.invariants(r, args, [F.GOOD_TOKEN], servers)
         if row.rc == 0 and len(srv.requests_with_token(F.GOOD_TOKEN)) != 1:
             fails.append("the server saw %d request(s) with the token, expected 1"
                          % len(srv.requests_with_token(F.GOOD_TOKEN)))
@@ -170,9 +148,7 @@ def run_row(row, pk, prefix, work):
         if after != before:
             fails.append("the root changed: before %r, after %r" % (before, after))
         if fails:
-            fails.append("command: %s" % " ".join(cmd + args))
-            fails.append("stdout: %r" % out[:500])
-            fails.append("stderr: %r" % err[:800])
+            fails += H.describe(r, servers, limit=800)
     finally:
         srv.stop()
         shutil.rmtree(root, ignore_errors=True)
@@ -180,12 +156,9 @@ def run_row(row, pk, prefix, work):
 
 
 def main(argv):
-    verbose = "-v" in argv[1:]
-    me = os.path.basename(__file__)
-    if not (os.path.isfile(ATLWHO) and os.access(ATLWHO, os.X_OK)):
-        print("%s: no atlwho binary at %s (set ATLWHO=/path/to/atlwho-static-ARCH)" % (me, ATLWHO))
-        print("0 passed, 1 failed")
-        return 1
+    S = H.Suite(__file__, argv)
+    if not S.need(ATLWHO, valgrind=False):
+        return S.finish()
     why = elf_interp(ATLWHO)
     if not why and EMU:
         if not shutil.which(EMU):
@@ -198,34 +171,17 @@ def main(argv):
               "make test-cross runs this test for every target" % (ATLWHO, why)
     prefix, reason = chroot_prefix() if not why else (None, why)
     if prefix is None:
-        print("SKIP %s: every row: %s" % (me, reason))
-        print("0 passed, 0 failed, %d skipped" % len(ROWS))
-        return 0
+        S.skip("every row", reason, n=len(ROWS))
+        return S.finish()
     work = tempfile.mkdtemp(prefix="atlwho-emptyroot-")
-    passed = failed = 0
-    t0 = time.monotonic()
     try:
         pk = PKI.make_pki(os.path.join(work, "pki"), demo=True)
-        for row in ROWS:
-            tr = time.monotonic()
-            fails = run_row(row, pk, prefix, work)
-            if fails:
-                failed += 1
-                print("FAIL %s: %s" % (me, row.name))
-                for f in fails:
-                    print("    " + f)
-            else:
-                passed += 1
-                if verbose:
-                    print("ok   %s: %s (%.2f s)" % (me, row.name, time.monotonic() - tr))
-            sys.stdout.flush()
+        S.run_rows(ROWS, lambda row: run_row(row, pk, prefix, work))
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    if verbose:
-        print("%s: %s%s, %.1f s" % (me, " ".join(os.path.basename(x) for x in prefix),
-                                    " under " + EMU if EMU else "", time.monotonic() - t0))
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    if S.verbose:
+        print("%s: %s%s" % (S.me, " ".join(os.path.basename(x) for x in prefix), " under " + EMU if EMU else ""))
+    return S.finish()
 
 
 if __name__ == "__main__":

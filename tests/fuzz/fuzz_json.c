@@ -1,6 +1,7 @@
 /* fuzz_json.c: libFuzzer target for the JSON scanner (src/json.c): never
  * crashes, and one-shot, two-chunk and byte-by-byte feeding agree exactly. */
 #include "json.h"
+#include "../t.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -31,9 +32,7 @@ static int feed(struct js_scanner *s, const uint8_t *p, size_t n)
 
 	if (n == 0)
 		return js_feed(s, NULL, 0);
-	c = malloc(n);
-	check(c != NULL);
-	memcpy(c, p, n);
+	c = t_dup(p, n);
 	rc = js_feed(s, c, n);
 	free(c);
 	return rc;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "out.h"
+#include "../t.h"
 
 /* Longer inputs are cut: the encoders have no length-dependent state, and
  * libFuzzer's default -max_len is 4096 anyway. */
@@ -103,35 +104,11 @@ static size_t u8_subpart(const unsigned char *s, size_t n)
 	return best;
 }
 
-static size_t u8_put(unsigned char *d, uint32_t cp)
-{
-	if (cp < 0x80) {
-		d[0] = (unsigned char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		d[0] = (unsigned char)(0xc0 | cp >> 6);
-		d[1] = (unsigned char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		d[0] = (unsigned char)(0xe0 | cp >> 12);
-		d[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
-		d[2] = (unsigned char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	d[0] = (unsigned char)(0xf0 | cp >> 18);
-	d[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3f));
-	d[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
-	d[3] = (unsigned char)(0x80 | (cp & 0x3f));
-	return 4;
-}
-
 static void put_cp(struct buf *b, uint32_t cp)
 {
 	unsigned char t[4];
 
-	put(b, t, u8_put(t, cp));
+	put(b, t, t_utf8_put(t, cp));
 }
 
 static int unsafe(uint32_t cp)
@@ -169,6 +146,23 @@ static long hexn(const unsigned char *s, size_t avail, size_t n)
 	return v;
 }
 
+/* One-letter escapes, as pairs: the letter after the backslash, then the
+ * byte it stands for. Text: \\ \t \n \r; JSON (RFC 8259 sec. 7): \" \\ \/ \b
+ * \f \n \r \t. */
+#define TEXT_ESC1 "\\\\t\tn\nr\r"
+#define JSON_ESC1 "\"\"\\\\//b\bf\fn\nr\rt\t"
+
+/* If c is a letter of map, puts the byte it stands for into b: 1; else 0. */
+static int esc1(struct buf *b, const char *map, unsigned char c)
+{
+	for (; *map; map += 2)
+		if ((unsigned char)map[0] == c) {
+			put(b, map + 1, 1);
+			return 1;
+		}
+	return 0;
+}
+
 /* Text: safe for a terminal, and the input comes back exactly. */
 static void check_text(const unsigned char *in, size_t n)
 {
@@ -192,11 +186,11 @@ static void check_text(const unsigned char *in, size_t n)
 		}
 		if (i + 1 >= text.n)
 			fail("text: lone backslash at end");
+		if (esc1(&dec, TEXT_ESC1, s[i + 1])) {
+			i += 2;
+			continue;
+		}
 		switch (s[i + 1]) {
-		case '\\': put(&dec, "\\", 1); i += 2; break;
-		case 't': put(&dec, "\t", 1); i += 2; break;
-		case 'n': put(&dec, "\n", 1); i += 2; break;
-		case 'r': put(&dec, "\r", 1); i += 2; break;
 		case 'x':
 			if ((v = hexn(s + i + 2, text.n - i - 2, 2)) < 0)
 				fail("text: bad \\x escape");
@@ -266,15 +260,11 @@ static void check_json(const unsigned char *in, size_t n)
 		}
 		if (i + 1 >= json.n - 1)
 			fail("json: backslash escapes the closing quote");
+		if (esc1(&dec, JSON_ESC1, s[i + 1])) {
+			i += 2;
+			continue;
+		}
 		switch (s[i + 1]) {
-		case '"': put(&dec, "\"", 1); i += 2; break;
-		case '\\': put(&dec, "\\", 1); i += 2; break;
-		case '/': put(&dec, "/", 1); i += 2; break;
-		case 'b': put(&dec, "\b", 1); i += 2; break;
-		case 'f': put(&dec, "\f", 1); i += 2; break;
-		case 'n': put(&dec, "\n", 1); i += 2; break;
-		case 'r': put(&dec, "\r", 1); i += 2; break;
-		case 't': put(&dec, "\t", 1); i += 2; break;
 		case 'u':
 			if ((v = hexn(s + i + 2, json.n - 1 - i - 2, 4)) < 0)
 				fail("json: bad \\u escape");

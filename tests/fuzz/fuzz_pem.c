@@ -4,6 +4,7 @@
  * every block fits PEM_DER_MAX; der_cert_names, on any bytes, returns PEM_E_DER or
  * two Name SEQUENCEs that lie inside the buffer it was given. */
 #include "pem.h"
+#include "../t.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -42,13 +43,10 @@ static uint64_t fnv64(const unsigned char *p, size_t n)
 /* der_cert_names on an exact-size heap copy (ASan sees any over-read). */
 static void names(const unsigned char *der, size_t len)
 {
-	unsigned char *c = malloc(len ? len : 1);
+	unsigned char *c = t_dup(der, len);
 	const unsigned char *iss = NULL, *subj = NULL;
 	size_t il = 0, sl = 0;
 
-	check(c != NULL);
-	if (len)
-		memcpy(c, der, len);
 	if (der_cert_names(c, len, &iss, &il, &subj, &sl) == PEM_OK) {
 		check(iss >= c && il >= 2 && il <= len && (size_t)(iss - c) <= len - il);
 		check(subj >= c && sl >= 2 && sl <= len && (size_t)(subj - c) <= len - sl);
@@ -81,9 +79,7 @@ static int feed(struct pem_scanner *s, const uint8_t *p, size_t n)
 
 	if (n == 0)
 		return pem_feed(s, "", 0);
-	c = malloc(n);
-	check(c != NULL);
-	memcpy(c, p, n);
+	c = t_dup(p, n);
 	rc = pem_feed(s, c, n);
 	free(c);
 	return rc;
