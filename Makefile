@@ -4,7 +4,8 @@
 # The user's CFLAGS/LDFLAGS are added after ours (musl's CFLAGS_AUTO habit).
 
 VERSION := 0.1.0
-MBEDTLS_VERSION := 3.6.7
+# The mbedTLS pin (version, checksum, patches) lives in vendor/mbedtls.sh alone.
+MBEDTLS_VERSION := $(shell sed -n 's/^VERSION=//p' vendor/mbedtls.sh)
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -13,6 +14,10 @@ DESTDIR ?=
 
 SAN ?= 0
 VALGRIND ?= 0
+# Debian's packages for a target: installed once per top-level target; every
+# sub-make gets DEPS=: (a command-line variable reaches all deeper makes).
+DEPS := vendor/deps.sh
+SUB = $(MAKE) --no-print-directory DEPS=:
 FUZZ_SECONDS ?= 60
 ARCH ?= x86_64
 CROSS_COMPILE ?=
@@ -102,7 +107,9 @@ LDFLAGS_AUTO := $(PIE_L) -Wl,--gc-sections
 MBED_HOT := bignum% ecp%
 MBED_OPT = $(if $(filter 1,$(STATIC)),$(if $(filter $(MBED_HOT),$(notdir $(basename $<))),-Os,-Oz),-Os)
 MBED_CFLAGS := $(filter -fno-%unwind-tables -flto,$(OPT_AUTO)) $(PIE_C) -ffunction-sections -fdata-sections -w $(MCONF) -I$(MSRC)/library
-# Objects depend on the flags they were built with: a changed flag rebuilds.
+# Objects depend on the flags they were built with, the compiler included: a
+# changed flag or a CROSS_COMPILE= or CC= build rebuilds, so no variant ever
+# links objects from another toolchain.
 FLAGS_STAMP := $(B)/flags.txt
 FLAGS_NOW := $(CC) $(CPPFLAGS_AUTO) $(CPPFLAGS) $(CFLAGS_AUTO) $(CFLAGS) | $(MBED_HOT) $(MBED_CFLAGS) | $(LDFLAGS_AUTO) $(LDFLAGS)
 ifneq ($(filter-out clean,$(MAKECMDGOALS)$(if $(MAKECMDGOALS),,all)),)
@@ -132,7 +139,7 @@ atlwho: $(B)/atlwho
 	@size $@ | tail -n 1 | awk '{ printf "atlwho (%s, not stripped): text %s data %s bss %s\n", "$(V)", $$1, $$2, $$3 }'
 
 deps:
-	@vendor/deps.sh build
+	@$(DEPS) build
 
 # --- mbedTLS: fetched, verified, unpacked once; built per variant ---
 # vendor/mbedtls.sh also applies the carried patches (vendor/mbedtls/patches/)
@@ -141,7 +148,7 @@ deps:
 # which then rebuilds every object.
 MSTAMP := $(MSRC)/.atlwho-patches
 $(MSTAMP): FORCE
-	@vendor/deps.sh build
+	@$(DEPS) build
 	@vendor/mbedtls.sh build/src
 
 $(MSRC)/include/mbedtls/ssl.h: $(MSTAMP)
@@ -157,7 +164,7 @@ $(B)/mbedtls/%.o: $(MSRC)/library/%.c vendor/mbedtls/atlwho_config.h $(FLAGS_STA
 # archive in a sub-make that starts after the unpacking.
 $(MLIB): vendor/mbedtls/atlwho_config.h $(FLAGS_STAMP) $(MSTAMP)
 	@echo "building mbedTLS $(MBEDTLS_VERSION) ($(V), $(CC))"
-	@$(MAKE) --no-print-directory $(if $(filter 1,$(STATIC)),STATIC=1 ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE)) SAN=$(SAN) V=$(V) mbedtls-archive
+	@$(SUB) $(if $(filter 1,$(STATIC)),STATIC=1 ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE)) SAN=$(SAN) V=$(V) mbedtls-archive
 
 .PHONY: mbedtls-archive
 mbedtls-archive: $(MBED_OBJS)
@@ -182,8 +189,8 @@ static:
 # (STATIC=1 only) Debian's packages when its toolchain is used, then build,
 # strip, and print the file type and this target's row of the size table.
 static-one:
-	@vendor/deps.sh build static $(if $(CROSS_IS_DEBIAN),$(if $(CROSS_COMPILE),cross))
-	@$(MAKE) --no-print-directory STATIC=1 ARCH=$(ARCH) $(B)/atlwho
+	@$(DEPS) build static $(if $(CROSS_IS_DEBIAN),$(if $(CROSS_COMPILE),cross))
+	@$(SUB) STATIC=1 ARCH=$(ARCH) $(B)/atlwho
 	cp $(B)/atlwho atlwho-static-$(ARCH).tmp
 	$(STRIP) atlwho-static-$(ARCH).tmp
 	mv -f atlwho-static-$(ARCH).tmp atlwho-static-$(ARCH)
@@ -221,9 +228,9 @@ e2e: $(B)/atlwho
 # The sub-make keeps going past a failed suite (-k); a failure that no suite
 # counted (a build error) is counted here, so the total line never hides it.
 test:
-	@vendor/deps.sh build test
+	@$(DEPS) build test
 	@mkdir -p $(B); rm -f $(TALLY)
-	@$(MAKE) --no-print-directory -k SAN=$(SAN) VALGRIND=$(VALGRIND) TALLY=$(TALLY) unit e2e; rc=$$?; \
+	@$(SUB) -k SAN=$(SAN) VALGRIND=$(VALGRIND) TALLY=$(TALLY) unit e2e; rc=$$?; \
 	if [ $$rc != 0 ] && ! awk '$$2 > 0 { found = 1 } END { exit !found }' $(TALLY) 2>/dev/null; then \
 		echo "0 1 0 make(build)" >> $(TALLY); [ -z "$$ATLWHO_CI_TALLY" ] || echo "0 1 0 make(build)" >> "$$ATLWHO_CI_TALLY"; fi; \
 	tests/suite.sh total $(TALLY) "make test$(if $(filter 1,$(SAN)), SAN=1)$(if $(filter 1,$(VALGRIND)), VALGRIND=1)"
@@ -234,16 +241,16 @@ test:
 INTEROP_ARGS ?=
 test-interop: TALLY := $(CURDIR)/build/interop-tally.txt
 test-interop:
-	@vendor/deps.sh build test interop
-	@$(MAKE) --no-print-directory atlwho
+	@$(DEPS) build test interop
+	@$(SUB) atlwho
 	@mkdir -p build; rm -f $(TALLY)
 	@ATLWHO=$(CURDIR)/atlwho tests/suite.sh run $(TALLY) interop python3 tests/interop/run.py --markdown build/interop-matrix.md $(INTEROP_ARGS); \
 	tests/suite.sh total $(TALLY) "make test-interop"
 
 # --- demo: a real TLS round trip against a local fake Jira and Confluence ---
 demo:
-	@vendor/deps.sh build test
-	@$(MAKE) --no-print-directory atlwho
+	@$(DEPS) build test
+	@$(SUB) atlwho
 	ATLWHO=$(CURDIR)/atlwho python3 tests/e2e/demo.py
 
 # --- fuzzing (clang libFuzzer), each target for FUZZ_SECONDS ---
@@ -256,9 +263,9 @@ build/fuzz/%: tests/fuzz/%.c $(SRCS) $(HDRS)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(filter-out src/main.c,$(SRCS)) build/host/libmbed.a
 
 fuzz:
-	@vendor/deps.sh build fuzz
-	@$(MAKE) --no-print-directory SAN=0 build/host/libmbed.a
-	@$(MAKE) --no-print-directory $(FUZZ_BINS)
+	@$(DEPS) build fuzz
+	@$(SUB) SAN=0 build/host/libmbed.a
+	@$(SUB) $(FUZZ_BINS)
 	@for f in $(FUZZ_BINS); do \
 		n=$${f##*/fuzz_}; mkdir -p build/fuzz/corpus-$$n; \
 		echo "== $$f ($(FUZZ_SECONDS) s)"; \
@@ -268,8 +275,9 @@ fuzz:
 
 # --- static analysis: cppcheck and clang-tidy (.clang-tidy), both must be clean ---
 LINT_CPPFLAGS := -std=c11 -D_DEFAULT_SOURCE -Isrc $(MCONF)
-lint: $(MSTAMP)
-	@vendor/deps.sh lint
+lint:
+	@$(DEPS) build lint
+	@$(SUB) mbedtls-src
 	cppcheck --quiet --enable=warning,portability,performance --std=c11 --error-exitcode=1 \
 		--inline-suppr --suppress=missingIncludeSystem -D__GNUC__ -D__x86_64__ -Isrc src/
 	clang-tidy --quiet $(SRCS) -- $(LINT_CPPFLAGS)
@@ -277,13 +285,13 @@ lint: $(MSTAMP)
 
 # --- benchmarks (not tests) ---
 bench:
-	@vendor/deps.sh build static test bench
+	@$(DEPS) build static test bench
 	tests/bench/run.sh
 
 # Guest instructions of a TLS 1.3 ECDSA check per static target, under
 # qemu-user with a counting plugin (tests/bench/README.md).
 bench-cross:
-	@vendor/deps.sh build static test cross crossbench
+	@$(DEPS) build static test cross crossbench
 	tests/bench/cross.sh
 
 install: atlwho
@@ -317,19 +325,10 @@ size_row = $(SIZE) $(1) | awk -v f=$(1) -v n=$$(wc -c < $(1)) 'NR == 2 { printf 
 FORCE:
 
 static-all:
-	@for a in $(STATIC_ARCHS); do $(MAKE) --no-print-directory STATIC=1 ARCH=$$a static-one || exit 1; done
+	@$(DEPS) build static cross
+	@for a in $(STATIC_ARCHS); do $(SUB) STATIC=1 ARCH=$$a static-one || exit 1; done
 	@echo "== size table: static musl, stripped"; $(SIZE_HEAD); \
 	for a in $(STATIC_ARCHS); do $(call size_row,atlwho-static-$$a); done
-
-ifeq ($(STATIC),1)
-# Objects are rebuilt when the compiler or the user's flags change, so a
-# CROSS_COMPILE= or CC= build never links objects from another toolchain.
-TOOLCHAIN_ID := $(CC) | $(CFLAGS) | $(LDFLAGS)
-$(B)/toolchain: FORCE
-	@mkdir -p $(@D)
-	@printf '%s\n' '$(TOOLCHAIN_ID)' | cmp -s - $@ || printf '%s\n' '$(TOOLCHAIN_ID)' > $@
-$(MAIN_OBJ) $(LIB_OBJS) $(MLIB) $(MBED_OBJS): $(B)/toolchain
-endif
 
 # (STATIC=1 only) one target's unit tests (static, under $(EMU)) and the e2e
 # suite against the stripped binary; a foreign one runs through a wrapper that
@@ -342,7 +341,7 @@ RUN_BIN = $(CURDIR)/atlwho-static-$(ARCH)
 # the unit tests' every-split feeding cover; every row still runs.
 E2E_ARGS_s390x := test_hostile.py:--no-sweep
 test-cross-one: static-one
-	@$(MAKE) --no-print-directory STATIC=1 ARCH=$(ARCH) $(TEST_BINS)
+	@$(SUB) STATIC=1 ARCH=$(ARCH) $(TEST_BINS)
 	@printf '#!/bin/sh\nexec %s "%s" "$$@"\n' "$$(command -v $(EMU))" "$(RUN_BIN)" > $(B)/atlwho-run
 	@chmod 755 $(B)/atlwho-run
 	@fail=0; for t in $(TEST_BINS); do \
@@ -360,18 +359,18 @@ test-cross-one: static-one
 
 test-cross: TALLY := $(CURDIR)/build/cross-tally.txt
 test-cross:
-	@vendor/deps.sh build static test cross
+	@$(DEPS) build static test cross
 	@mkdir -p build; rm -f $(TALLY)
 	@start=$$(date +%s); fail=0; \
 	for a in $(TEST_CROSS_ARCHS); do \
 		t0=$$(date +%s); \
-		$(MAKE) --no-print-directory STATIC=1 ARCH=$$a TALLY=$(TALLY) test-cross-one || fail=1; \
+		$(SUB) STATIC=1 ARCH=$$a TALLY=$(TALLY) test-cross-one || fail=1; \
 		echo "== $$a: $$(( $$(date +%s) - t0 )) s"; \
 	done; \
-	$(MAKE) --no-print-directory SAN=0 atlwho || fail=1; \
+	$(SUB) SAN=0 atlwho || fail=1; \
 	echo "== tests/cross/test_clock.py (dynamic ./atlwho under faketime)"; \
 	ATLWHO=$(CURDIR)/atlwho tests/suite.sh run $(TALLY) test_clock.py python3 tests/cross/test_clock.py || fail=1; \
-	$(MAKE) --no-print-directory initramfs || fail=1; \
+	$(SUB) initramfs || fail=1; \
 	echo "== tests/cross/test_initramfs.sh"; \
 	tests/suite.sh run $(TALLY) test_initramfs.sh sh tests/cross/test_initramfs.sh atlwho-initramfs.cpio.gz || fail=1; \
 	echo "== test-cross: $$(( $$(date +%s) - start )) s"; \
@@ -383,14 +382,14 @@ test-cross:
 # (fetched once into KERNEL_DIR by apt-get download) and runs real checks from it.
 KERNEL_DIR ?= build/kernel
 test-boot:
-	@vendor/deps.sh build static test cross boot
-	@$(MAKE) --no-print-directory static ARCH=x86_64
+	@$(DEPS) build static test cross boot
+	@$(SUB) static ARCH=x86_64
 	@sh tests/cross/kernel.sh $(KERNEL_DIR)
 	@echo "== tests/cross/test_boot.py (qemu-system-x86_64, $$(cat $(KERNEL_DIR)/package))"
 	@ATLWHO=$(CURDIR)/atlwho-static-x86_64 KERNEL_DIR=$(KERNEL_DIR) python3 tests/cross/test_boot.py -v
 
 # initramfs: Debian's static busybox, the static atlwho and a short /init.
 initramfs:
-	@vendor/deps.sh build static cross
-	@$(MAKE) --no-print-directory static ARCH=$(INITRAMFS_ARCH)
+	@$(DEPS) build static cross
+	@$(SUB) static ARCH=$(INITRAMFS_ARCH)
 	sh tests/cross/mkinitramfs.sh atlwho-initramfs.cpio.gz $(BUSYBOX) atlwho-static-$(INITRAMFS_ARCH) $(INITRAMFS_EXTRA)

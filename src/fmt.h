@@ -24,9 +24,11 @@ int fmt_vsnprintf(char *dst, size_t cap, const char *f, va_list ap)
 void fmt_err(char *err, size_t cap, const char *f, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* UTC calendar fields for seconds since the epoch (proleptic Gregorian,
- * any year from -292277022657 to 292277026596 fits). Fills year, mon, mday,
- * hour, min, sec, wday and yday of tm; returns tm. */
+/* UTC calendar fields for seconds since the epoch (proleptic Gregorian).
+ * Meaningful for t from -67768040609740800 to 67768036191676799, the years
+ * whose tm_year fits an int (-2147481748 to 2147485547), as gmtime_r's;
+ * outside it tm_year is not. Fills year, mon, mday, hour, min, sec, wday and
+ * yday of tm; returns tm. */
 struct tm *fmt_gmtime(int64_t t, struct tm *tm);
 
 #endif

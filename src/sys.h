@@ -46,7 +46,9 @@ void sys_write_fd(int fd, const void *buf, size_t n);
 /* Files. sys_open_read returns a descriptor or SYS_E_IO. */
 int sys_open_read(const char *path);
 long sys_read(int fd, void *buf, size_t n);
-/* Reads a whole small file into buf (at most cap bytes) and sets *len. */
+/* Reads a whole small file into buf (at most cap bytes) and sets *len;
+ * path "-" reads standard input (left open). Returns 0, SYS_E_IO, or
+ * SYS_E_TOOBIG (*len 0) when the file holds more than cap bytes. */
 int sys_read_file(const char *path, void *buf, size_t cap, size_t *len);
 /* 1 if path is a regular file that group or others may read, else 0. */
 int sys_file_loose_perms(const char *path);

@@ -2,7 +2,9 @@
 # tests/test_docs.sh: the option table in src/cli.c (CLI_OPTIONS, which also
 # makes --help) is the one list of options: every option in it is documented
 # in the README's options table and in the man page's OPTIONS, and those
-# document no option it lacks. Ends with "N passed, N failed".
+# document no option it lacks. Every error code a header in src/ defines
+# (NAME_E_X) is in tests/test_codes.c's table, which checks they are distinct.
+# Ends with "N passed, N failed".
 cd "$(dirname "$0")/.." || exit 1
 exec python3 - <<'EOF'
 import re, sys
@@ -46,7 +48,20 @@ for what, doc in (("README.md options table", doc_readme), ("src/atlwho.1 OPTION
         print("FAIL %s documents %s, which the option table (src/cli.c) lacks" % (what, o))
     if not doc - opts:
         passed += 1
-print("%d options in src/cli.c's table" % len(opts))
+import glob
+defined = set()
+for h in sorted(glob.glob("src/*.h")):
+    defined |= set(re.findall(r"^\s*(?:#define\s+)?([A-Z]+_E_[A-Z0-9_]+)\s*(?:=\s*-|\(-)", open(h).read(), re.M))
+listed = set(re.findall(r"\bC\(([A-Z]+_E_[A-Z0-9_]+),", open("tests/test_codes.c").read()))
+for c in sorted(defined - listed):
+    failed += 1
+    print("FAIL %s is defined in src/ but not checked in tests/test_codes.c" % c)
+for c in sorted(listed - defined):
+    failed += 1
+    print("FAIL tests/test_codes.c lists %s, which src/ does not define" % c)
+if defined and defined == listed:
+    passed += 1
+print("%d options in src/cli.c's table, %d error codes in src/" % (len(opts), len(defined)))
 print("%d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)
 EOF

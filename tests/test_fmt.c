@@ -88,7 +88,8 @@ int main(void)
 	}
 	T_EQ_INT(bad, 0, "fmt_gmtime equals gmtime_r from 1800 to 2400");
 	{
-		static const int64_t edge[] = { 0, -1, 86399, 86400, 951782400, 951868800, 4107542400LL, -2208988800LL };
+		static const int64_t edge[] = { 0, -1, 86399, 86400, 951782400, 951868800, 4107542400LL, -2208988800LL,
+		    67768036191676799LL, -67768040609740800LL }; /* fmt.h's range ends */
 		size_t i;
 		for (i = 0; i < sizeof edge / sizeof edge[0]; i++) {
 			struct tm a, b;

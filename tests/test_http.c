@@ -449,8 +449,11 @@ static void test_rows(void)
 	}
 }
 
-/* The CAPTCHA reply of REPLIES.md, byte for byte (empty reason after
- * "403 ", mixed-case names), with a chunked HTML body. */
+/* Jira Server/DC's CAPTCHA lockout as it reaches a client after repeated
+ * failed logins (Atlassian documents X-Seraph-LoginReason:
+ * AUTHENTICATION_DENIED and X-Authentication-Denied-Reason: CAPTCHA_CHALLENGE
+ * with a login-url): an empty reason phrase after "403 " as Tomcat sends it,
+ * mixed-case header names, a chunked HTML body. */
 static const char captcha[] =
 	"HTTP/1.1 403 \r\n"
 	"Transfer-Encoding: chunked\r\n"

@@ -272,7 +272,8 @@ static void run_row(const struct row *w)
 	"}\n" \
 	"}\n"
 
-/* REPLIES.md's Jira Server/DC shape with what real instances add. */
+/* Jira Server/DC's GET /rest/api/2/myself reply as its REST API documents
+ * it, with what real instances add (groups, applicationRoles, expand). */
 #define JIRA_DC \
 	"{\"self\":\"http://www.example.com/jira/rest/api/2/user?username=fred\"," \
 	"\"key\":\"JIRAUSER19571\",\"name\":\"fred\"," \
@@ -1120,12 +1121,12 @@ static void test_lanes(void)
 		{ "escape \\n", "\\n", JS_OK, "\n" },
 		{ "escape \\\"", "\\\"", JS_OK, "\"" },
 		{ "closing quote", "\",\"x\":\"", JS_OK, NULL },
-		{ "raw 0x01", "\x01", JS_ERR_CONTROL, NULL },
-		{ "raw 0x1f", "\x1f", JS_ERR_CONTROL, NULL },
+		{ "raw 0x01", "\x01", JS_E_CONTROL, NULL },
+		{ "raw 0x1f", "\x1f", JS_E_CONTROL, NULL },
 		{ "UTF-8 U+00E9", "\xc3\xa9", JS_OK, "\xc3\xa9" },
 		{ "UTF-8 U+10FFFF", "\xf4\x8f\xbf\xbf", JS_OK, "\xf4\x8f\xbf\xbf" },
-		{ "byte 0xff", "\xff", JS_ERR_UTF8, NULL },
-		{ "byte 0x80", "\x80", JS_ERR_UTF8, NULL },
+		{ "byte 0xff", "\xff", JS_E_UTF8, NULL },
+		{ "byte 0x80", "\x80", JS_E_UTF8, NULL },
 	};
 	struct buf b = { 0 }, want = { 0 };
 	struct res r;

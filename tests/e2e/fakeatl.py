@@ -15,7 +15,10 @@ A scenario (handler) is a function of the Request that returns what to send:
     None                        close without sending anything
     an iterable of items:       bytes (sent), Delay(s), Close(), Reset(), Hang(s=None),
                                 KeepOpen(s=None): see the classes below.
-Canned replies modelled on ../../../shared/REPLIES.md are the reply_* functions;
+Canned replies in the shapes Jira and Confluence Server/DC and Cloud send (their REST
+API documentation's /myself and /user/current examples, Seraph's X-Seraph-LoginReason and
+X-Authentication-Denied-Reason headers, Cloud's 429 with Retry-After) are the reply_*
+functions; each says which shape it is;
 jira() and confluence() are scenarios that check credentials like the real products.
 
 CLI:
@@ -303,7 +306,8 @@ def reply_jira_403_denied():
 
 
 def reply_captcha_403(login_url="https://jira.example.com/login.jsp"):
-    """Exactly the shape in REPLIES.md: empty reason phrase after 403, mixed-case header names.
+    """Jira Server/DC's CAPTCHA lockout after repeated failed logins: empty reason phrase after
+    403 (Tomcat), mixed-case header names, X-Authentication-Denied-Reason with the login-url.
     login_url: str, or bytes sent as they are (for hostile values)."""
     if isinstance(login_url, (bytes, bytearray)):
         login_url = bytes(login_url).decode("latin-1")

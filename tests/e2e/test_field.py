@@ -569,8 +569,8 @@ def test_explicit_curve(d):
         return
     openssl("ecparam", "-name", "prime256v1", "-param_enc", "explicit", "-genkey", "-noout", "-out", "ex.key", cwd=d)
     openssl("req", "-new", "-x509", "-key", "ex.key", "-out", "ex.pem", "-subj", "/CN=explicit", "-days", "2", cwd=d)
-    rc, out, err, _ = run(["--cert", os.path.join(d, "ex.pem"), "--key", os.path.join(d, "ex.key"),
-                           "https://127.0.0.1:1"])
+    rc, out, err, _ = S.run(label, ["--cert", os.path.join(d, "ex.pem"), "--key", os.path.join(d, "ex.key"),
+                                    "https://127.0.0.1:1"])
     check(rc == 2 and "named" in err and "RFC 5480" in err, label, "exit %r: %s" % (rc, err.strip()))
 
 
@@ -592,14 +592,14 @@ def test_stack_budget(pk):
     label = "a full check by host name runs under ulimit -s 64"
     if not want(label):
         return
-    if VALGRIND or EMU:
+    if H.VALGRIND or H.EMU:
         skip(label, "the stack measured would be valgrind's or qemu's, not atlwho's")
         return
     for leaf, v in (("rsa", "1.2"), ("ecdsa", "1.3")):
         srv = server(F.TLS(pk.leaf[leaf].cert, pk.leaf[leaf].key, versions=v))
         try:
-            rc, out, err, _ = run(["--cacert", pk.cas, "-p", "jira", "https://localhost:%d" % srv.port],
-                                  prefix=["sh", "-c", 'ulimit -s 64 && exec "$0" "$@"'])
+            rc, out, err, _ = S.run(label, ["--cacert", pk.cas, "-p", "jira", "https://localhost:%d" % srv.port],
+                                    [("srv", srv)], prefix=["sh", "-c", 'ulimit -s 64 && exec "$0" "$@"'])
             check(rc == 0 and "name: fred" in out, label + " (%s, TLS %s)" % (leaf, v),
                   "exit %r: %s" % (rc, err.strip()))
         finally:
