@@ -448,7 +448,7 @@ static void set_ciphers(struct tls_conn *c)
 /* P-256 first: mbedTLS's NIST-optimised P-256 with fixed-point tables costs
  * fewer instructions than its portable x25519 (measured: -6 % for a TLS 1.3
  * ECDSA check, -22 % for TLS 1.2 RSA, where the TLS 1.3 key share is made
- * and then a second one for TLS 1.2; README, Performance). */
+ * and then a second one for TLS 1.2; tests/bench/README.md). */
 static const uint16_t tls_groups[] = {
 	MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1, MBEDTLS_SSL_IANA_TLS_GROUP_X25519,
 	MBEDTLS_SSL_IANA_TLS_GROUP_SECP384R1, MBEDTLS_SSL_IANA_TLS_GROUP_NONE
