@@ -389,6 +389,28 @@ def reply_sso_html():
 
 # --------------------------------------------------------------------------- requests
 
+NGINX_HEAD = """worker_processes 1;
+daemon off;
+master_process off;
+user root;
+pid {d}/nginx.pid;
+error_log {d}/error.log warn;
+events {{ worker_connections 64; }}
+http {{
+  access_log off;
+  client_body_temp_path {d}/cb; proxy_temp_path {d}/px; fastcgi_temp_path {d}/fc;
+  uwsgi_temp_path {d}/uw; scgi_temp_path {d}/sc;
+"""
+
+
+def nginx_conf(prefix, http):
+    """nginx.conf text for an nginx run in the foreground as root with everything it writes
+    (pid, error log, temporary files) under prefix; http: the rest of the http block."""
+    for d in ("cb", "px", "fc", "uw", "sc"):
+        os.makedirs(os.path.join(prefix, d), exist_ok=True)
+    return NGINX_HEAD.format(d=prefix) + http.rstrip("\n") + "\n}\n"
+
+
 class Request:
     """One request as the server received it."""
 

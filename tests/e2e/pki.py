@@ -232,12 +232,16 @@ class _Builder:
         return cert, key
 
     def concat(self, name, *files):
-        path = self.p(name)
-        with open(path, "wb") as out:
-            for f in files:
-                with open(f, "rb") as i:
-                    out.write(i.read())
-        return path
+        return concat(self.p(name), *files)
+
+
+def concat(path, *files):
+    """Write the files one after the other into path (a chain, a key beside it); return path."""
+    with open(path, "wb") as out:
+        for f in files:
+            with open(f, "rb") as i:
+                out.write(i.read())
+    return path
 
 
 def _par(jobs):

@@ -68,18 +68,7 @@ def main():
 
         ports = {k: F.free_port() for k in ("t13", "t12", "cha", "plain")}
         ecdsa, rsa = pk.leaf["ecdsa"], pk.leaf["rsa"]
-        conf = """
-worker_processes 1;
-daemon off;
-master_process off;
-user root;
-pid {tmp}/nginx.pid;
-error_log {tmp}/error.log warn;
-events {{ worker_connections 64; }}
-http {{
-  access_log off;
-  client_body_temp_path {tmp}/cb; proxy_temp_path {tmp}/px; fastcgi_temp_path {tmp}/fc;
-  uwsgi_temp_path {tmp}/uw; scgi_temp_path {tmp}/sc;
+        conf = F.nginx_conf(tmp, """\
   default_type application/json;
   gzip off;
   root {www};
@@ -113,11 +102,8 @@ http {{
     listen 127.0.0.1:{plain};
     location /chunked/ {{ ssi on; }}
   }}
-}}
-""".format(tmp=tmp, www=www, ecdsa_chain=ecdsa.chain, ecdsa_key=ecdsa.key,
-           rsa_chain=rsa.chain, rsa_key=rsa.key, **ports)
-        for d in ("cb", "px", "fc", "uw", "sc"):
-            os.makedirs(os.path.join(tmp, d), exist_ok=True)
+""".format(www=www, ecdsa_chain=ecdsa.chain, ecdsa_key=ecdsa.key,
+           rsa_chain=rsa.chain, rsa_key=rsa.key, **ports))
         cpath = os.path.join(tmp, "nginx.conf")
         with open(cpath, "w") as f:
             f.write(conf)

@@ -29,7 +29,7 @@ import threading
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
 sys.dont_write_bytecode = True
-from pki import _run, _par  # noqa: E402  (the e2e PKI's openssl runner)
+from pki import _run, _par, concat  # noqa: E402  (the e2e PKI's openssl runner)
 
 # The Certificate message sizes of the 16 KB conditions (TLS 1.3 framing: 4 bytes
 # of handshake header, context, list length, per certificate 3 + DER + 2).  16,250
@@ -145,12 +145,7 @@ class _B:
         return cert
 
     def cat(self, name, *files):
-        path = self.p(name)
-        with open(path, "wb") as out:
-            for f in files:
-                with open(f, "rb") as i:
-                    out.write(i.read())
-        return path
+        return concat(self.p(name), *files)
 
 
 def der_len(certfile, cwd):

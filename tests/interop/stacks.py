@@ -18,6 +18,8 @@ import socket
 import subprocess
 import time
 
+import fakeatl  # tests/e2e, on the path run.py sets
+
 START_TIMEOUT = 30.0      # seconds for a server to listen (a JVM on 2 busy cores)
 
 # Per stack spelling of the conditions' knobs.
@@ -203,23 +205,11 @@ class Nginx(Stack):
                 lines.append("ssl_conf_command NumTickets %d;" % c.tickets)
             servers.append("  server {  # %s\n    %s\n    location / { proxy_pass http://127.0.0.1:%d; }\n  }"
                            % (cell.id, "\n    ".join(lines), env.backend.port))
-        conf = """worker_processes 1;
-daemon off;
-master_process off;
-user root;
-pid {d}/nginx.pid;
-error_log {d}/error.log warn;
-events {{ worker_connections 64; }}
-http {{
-  access_log off;
-  client_body_temp_path {d}/cb; proxy_temp_path {d}/px; fastcgi_temp_path {d}/fc;
-  uwsgi_temp_path {d}/uw; scgi_temp_path {d}/sc;
+        conf = fakeatl.nginx_conf(d, """\
   proxy_http_version 1.1;
   proxy_set_header Connection "";
   proxy_buffering off;
-{servers}
-}}
-""".format(d=d, servers="\n".join(servers))
+""" + "\n".join(servers))
         path = os.path.join(d, "nginx.conf")
         with open(path, "w") as f:
             f.write(conf)
