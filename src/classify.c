@@ -67,12 +67,10 @@ static void set(struct cl_result *r, int code, const char *reason)
 static void login_url(const char *denied, char *dst, size_t cap)
 {
 	static const char key[] = "login-url=";
-	const char *p = denied;
+	const char *p = strstr(denied, key);
 
 	dst[0] = 0;
-	while (*p && strncmp(p, key, sizeof key - 1) != 0) /* strncmp stops at the NUL; memcmp may read past it */
-		p++;
-	if (*p) {
+	if (p) {
 		size_t n;
 		p += sizeof key - 1;
 		n = strcspn(p, "; \t");
