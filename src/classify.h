@@ -6,7 +6,6 @@
 #include <stddef.h>
 
 #include "http.h"
-#include "http.h"
 #include "json.h"
 
 /* Exit codes: the documented table (README, --help, atlwho.1). */

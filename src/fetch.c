@@ -156,8 +156,9 @@ static void log_tls(const struct fetch_hooks *h, const struct fetch_res *res)
 		return;
 	fmt_snprintf(m, sizeof m, "%s, cipher %s", res->tls_version, res->tls_cipher);
 	logf_(h, m);
-	if (in->subject[0]) {
-		fmt_snprintf(m, sizeof m, "server certificate: subject %.250s; issuer %.250s", in->subject, in->issuer);
+	if (in->pin[0]) { /* a server certificate was seen (its key's pin is always computed) */
+		fmt_snprintf(m, sizeof m, "server certificate: subject %.250s; issuer %.250s",
+		    in->subject[0] ? in->subject : "(empty)", in->issuer[0] ? in->issuer : "(empty)");
 		logf_(h, m);
 		fmt_snprintf(m, sizeof m, "server certificate: valid %s to %s; names %.250s; key sha256//%s",
 		    in->not_before, in->not_after, in->names, in->pin);

@@ -259,6 +259,23 @@ static void fmt_time(char *dst, size_t cap, const mbedtls_x509_time *t)
 	    t->year, t->mon, t->day, t->hour, t->min, t->sec);
 }
 
+static void sanitize(char *s)
+{
+	str_clean(s, strlen(s) + 1, s, strlen(s));
+}
+
+/* A distinguished name as text, cleaned of control bytes: "" for an empty
+ * name (a certificate may name its subject in subjectAltName only, RFC 5280
+ * section 4.1.2.6) or one that does not fit. mbedtls_x509_dn_gets() left the
+ * buffer untouched for an empty name before 3.6.8 (CVE-2026-115489, carried
+ * patch 0004): a result <= 0 is "no name" here whatever the library does. */
+static void dn_text(char *dst, size_t cap, const mbedtls_x509_name *dn)
+{
+	if (mbedtls_x509_dn_gets(dst, cap, dn) <= 0)
+		dst[0] = 0;
+	sanitize(dst);
+}
+
 static void san_names(const mbedtls_x509_crt *crt, char *dst, size_t cap)
 {
 	const mbedtls_x509_sequence *cur;
@@ -296,7 +313,8 @@ static void san_names(const mbedtls_x509_crt *crt, char *dst, size_t cap)
 	}
 	if (o == 0) {
 		char cn[TLS_NAMES_MAX];
-		if (mbedtls_x509_dn_gets(cn, sizeof cn, &crt->subject) > 0)
+		dn_text(cn, sizeof cn, &crt->subject);
+		if (cn[0])
 			fmt_snprintf(dst, cap, "no subjectAltName; subject %.200s", cn);
 	}
 }
@@ -315,29 +333,18 @@ static int san_has_ip(const mbedtls_x509_crt *crt, const unsigned char *ip, size
 	return 0;
 }
 
-static void sanitize(char *s)
-{
-	str_clean(s, strlen(s) + 1, s, strlen(s));
-}
 
 static int verify_cb(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
 {
 	struct tls_conn *c = ctx;
 	struct tls_info *in = &c->info;
 
-	if (*flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED) {
-		if (mbedtls_x509_dn_gets(in->top_issuer, sizeof in->top_issuer, &crt->issuer) < 0)
-			in->top_issuer[0] = 0;
-		sanitize(in->top_issuer);
-	}
+	if (*flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED)
+		dn_text(in->top_issuer, sizeof in->top_issuer, &crt->issuer);
 	if (depth == 0) {
 		int i;
-		if (mbedtls_x509_dn_gets(in->subject, sizeof in->subject, &crt->subject) < 0)
-			in->subject[0] = 0;
-		if (mbedtls_x509_dn_gets(in->issuer, sizeof in->issuer, &crt->issuer) < 0)
-			in->issuer[0] = 0;
-		sanitize(in->subject);
-		sanitize(in->issuer);
+		dn_text(in->subject, sizeof in->subject, &crt->subject);
+		dn_text(in->issuer, sizeof in->issuer, &crt->issuer);
 		san_names(crt, in->names, sizeof in->names);
 		fmt_time(in->not_before, sizeof in->not_before, &crt->valid_from);
 		fmt_time(in->not_after, sizeof in->not_after, &crt->valid_to);
@@ -685,14 +692,11 @@ static void explain_verify(struct tls_conn *c, const char *host, char *err, size
 	now_text(now, sizeof now);
 	if (in->pin_checked && !in->pin_ok) {
 		fmt_snprintf(err, errcap, "public key pin mismatch: the server's key is sha256//%s", in->pin);
-	} else if (f & MBEDTLS_X509_BADCERT_EXPIRED) {
-		fmt_snprintf(err, errcap, "certificate expired on %s; this system's time is %s "
+	} else if (f & (MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE)) {
+		int gone = !!(f & MBEDTLS_X509_BADCERT_EXPIRED);
+		fmt_snprintf(err, errcap, "certificate %s %s; this system's time is %s "
 		    "(a device without a real-time clock boots in 1970: set the clock, or trust the key with --pin)",
-		    in->not_after, now);
-	} else if (f & MBEDTLS_X509_BADCERT_FUTURE) {
-		fmt_snprintf(err, errcap, "certificate not valid before %s; this system's time is %s "
-		    "(a device without a real-time clock boots in 1970: set the clock, or trust the key with --pin)",
-		    in->not_before, now);
+		    gone ? "expired on" : "not valid before", gone ? in->not_after : in->not_before, now);
 	} else if ((f & MBEDTLS_X509_BADCERT_NOT_TRUSTED) && c->trust.unreadable) {
 		fmt_snprintf(err, errcap, "cannot verify the server: the trust store %.300s could not be read (%s)",
 		    c->trust.unreadable, c->trust.unreadable_why);
@@ -716,6 +720,8 @@ static void explain_verify(struct tls_conn *c, const char *host, char *err, size
 /* --- naming a failure by its cause --- */
 
 /* What atlwho offers, for "nothing in common" messages. */
+/* Said by every message about a version the server picked or refused. */
+static const char tls_speaks[] = "atlwho speaks TLS 1.2 and 1.3, within --tls-min and --tls-max";
 static const char tls_offer[] = "TLS 1.2 and 1.3 with ECDHE (x25519, P-256, P-384), AES-GCM or "
 	"ChaCha20-Poly1305, and RSA (rsaEncryption) or ECDSA (P-256, P-384) certificate keys; RSA-PSS keys "
 	"(id-RSASSA-PSS) are not supported by its TLS library";
@@ -777,8 +783,8 @@ static void say_alert(const struct tls_conn *c, char *err, size_t errcap)
 		fmt_snprintf(err, errcap, "%s refused the TLS handshake (%s): no cipher suite, key exchange group "
 		    "or signature algorithm in common; atlwho offers %s", h, how, tls_offer);
 	else if (a == MBEDTLS_SSL_ALERT_MSG_PROTOCOL_VERSION)
-		fmt_snprintf(err, errcap, "%s refused the TLS handshake (%s): no TLS version in common "
-		    "(atlwho speaks TLS 1.2 and 1.3, within --tls-min and --tls-max)", h, how);
+		fmt_snprintf(err, errcap, "%s refused the TLS handshake (%s): no TLS version in common (%s)",
+		    h, how, tls_speaks);
 	else if (a == MBEDTLS_SSL_ALERT_MSG_UNRECOGNIZED_NAME)
 		fmt_snprintf(err, errcap, "%s does not serve that host name over TLS (%s): check the host in BASE_URL", h, how);
 	else
@@ -896,13 +902,34 @@ static int explain_handshake(struct tls_conn *c, int r, char *err, size_t errcap
 		    h, big, what, MBEDTLS_SSL_IN_CONTENT_LEN);
 		return TLS_E_HANDSHAKE;
 	}
+	if ((-r & 0xff80) == -MBEDTLS_ERR_X509_INVALID_NAME) {
+		/* mbedTLS parses an empty subject (the host is then in
+		 * subjectAltName) but not an empty issuer. */
+		fmt_snprintf(err, errcap, "%s's certificate has an empty or malformed issuer or subject name "
+		    "(RFC 5280 section 4.1.2.4; mbedTLS error -0x%04x)", h, (unsigned)-r);
+		return TLS_E_HANDSHAKE;
+	}
 	switch (r) {
 	case MBEDTLS_ERR_X509_CERT_VERIFY_FAILED:
 	case MBEDTLS_ERR_SSL_BAD_CERTIFICATE:
 		explain_verify(c, h, err, errcap);
 		break;
+	case MBEDTLS_ERR_SSL_BAD_PROTOCOL_VERSION: {
+		/* The ServerHello's version (mbedTLS keeps what it read). A
+		 * TLS 1.3 ServerHello names its version in supported_versions;
+		 * without it the message is TLS 1.2's and must say 0x0303
+		 * (RFC 8446 section 4.2.1; carried patch 0003). */
+		unsigned v = (unsigned)c->ssl.MBEDTLS_PRIVATE(tls_version);
+		fmt_snprintf(err, errcap, "%s chose TLS version 0x%04x%s: refused (atlwho sent protocol_version); %s",
+		    h, v, v == MBEDTLS_SSL_VERSION_TLS1_3 ? " without supported_versions, which TLS 1.3 requires" : "",
+		    tls_speaks);
+		break;
+	}
+	case MBEDTLS_ERR_SSL_ILLEGAL_PARAMETER:
+		fmt_snprintf(err, errcap, "%s sent a TLS handshake value atlwho did not offer (such as a cipher suite "
+		    "of another TLS version): refused (atlwho sent illegal_parameter)", h);
+		break;
 	case MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE:
-	case MBEDTLS_ERR_SSL_BAD_PROTOCOL_VERSION:
 		fmt_snprintf(err, errcap, "no TLS version or cipher suite in common with %s: atlwho offers %s", h, tls_offer);
 		break;
 	case MBEDTLS_ERR_SSL_CONN_EOF:
@@ -911,9 +938,8 @@ static int explain_handshake(struct tls_conn *c, int r, char *err, size_t errcap
 	case MBEDTLS_ERR_PK_UNKNOWN_PK_ALG:
 		/* Java's JSSE sends an RSA-PSS certificate on TLS 1.2 although the
 		 * ClientHello offers no rsa_pss_pss signature algorithm. */
-		fmt_snprintf(err, errcap, "%s's certificate has a key type atlwho's TLS library cannot use "
-		    "(a library limit): RSA-PSS keys (id-RSASSA-PSS) are not supported; RSA (rsaEncryption) "
-		    "and ECDSA P-256/P-384 keys are", h);
+		fmt_snprintf(err, errcap, "%s's certificate has a key type atlwho cannot use (a library limit); "
+		    "atlwho offers %s", h, tls_offer);
 		break;
 	case MBEDTLS_ERR_SSL_INVALID_RECORD:
 	case MBEDTLS_ERR_SSL_DECODE_ERROR:

@@ -427,14 +427,16 @@ static int which_scheme(const char *s, size_t n, int *https, char *err, size_t e
 
 /* Parses "//authority" at s (n bytes, up to but excluding the path);
  * fills host, ipv6 and port of u, whose https is already set. */
+/* Where the credentials go instead (said by both refusals). */
+static const char url_no_creds[] = "give the user with -u and the token with --token-file or ATLWHO_TOKEN";
+
 static int parse_authority(struct url *u, const char *s, size_t n, char *err, size_t errcap)
 {
 	unsigned port;
 	int rc;
 
 	if (memchr(s, '@', n)) {
-		fmt_err(err, errcap, "credentials in the URL are refused: give the user with -u and the"
-		    " token with --token-file or ATLWHO_TOKEN");
+		fmt_err(err, errcap, "credentials in the URL are refused: %s", url_no_creds);
 		return URL_E_USERINFO;
 	}
 	rc = url_parse_hostport(s, n, u->host, &u->ipv6, &port, err, errcap);
@@ -519,8 +521,8 @@ int url_parse(struct url *u, const char *s, char *err, size_t errcap)
 		/* "https://user:pa/ss@host": the authority we parsed may be
 		 * part of a password, so do not quote it back. */
 		if (rc != URL_E_USERINFO && memchr(s + b, '@', n - b))
-			fmt_err(err, errcap, "bad host or port; credentials in the URL are refused anyway:"
-			    " give the user with -u and the token with --token-file or ATLWHO_TOKEN");
+			fmt_err(err, errcap, "bad host or port; credentials in the URL are refused anyway: %s",
+			    url_no_creds);
 		goto fail;
 	}
 	plen = n - b;

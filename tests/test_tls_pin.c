@@ -210,9 +210,25 @@ static void test_alert_names(void)
 	T_EQ_INT(named, 34, "34 alerts have names");
 }
 
+/* Carried patch 0004 (CVE-2026-115489): mbedtls_x509_dn_gets() on an empty
+ * name (what the parser makes of an empty subject SEQUENCE: no attribute)
+ * must write the empty string, not leave the buffer as it was. */
+static void test_dn_gets_empty(void)
+{
+	mbedtls_x509_name empty;
+	char buf[16];
+
+	memset(&empty, 0, sizeof empty);
+	memset(buf, 'X', sizeof buf);
+	T_EQ_INT(mbedtls_x509_dn_gets(buf, sizeof buf, &empty), 0, "dn_gets on an empty name: length 0");
+	T_EQ_INT(buf[0], 0, "dn_gets on an empty name: the output is the empty string");
+	T_CHECK(mbedtls_x509_dn_gets(buf, 0, &empty) < 0, "dn_gets into a zero-sized buffer fails");
+}
+
 int main(void)
 {
 	test_alert_names();
+	test_dn_gets_empty();
 	test_known();
 	test_cert_pin(ca_pem, sizeof ca_pem, CA_SPKI_OFF, CA_PIN, "CA certificate's key");
 	test_cert_pin(pin_pem, sizeof pin_pem, PIN_SPKI_OFF, PIN_PIN, "PIN certificate's key");

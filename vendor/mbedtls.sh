@@ -5,12 +5,18 @@
 #
 # usage: vendor/mbedtls.sh DEST
 # Sources, in order: $MBEDTLS_TARBALL; a tarball placed under vendor/;
-# Debian's source package (temporary deb-src list and apt state);
+# Debian's source package (temporary deb-src list and apt state): any
+# Debian revision of VERSION (3.6.7-3, 3.6.7-4, 3.6.7-3+deb13u1...) from the
+# first of DEBIAN_SUITES that has one, since every revision ships the same
+# upstream tarball, which is checked by its SHA-256 whatever its source;
 # the upstream release tarball.
+# MBEDTLS_APT_MIRROR=URI overrides the mirror read from apt's configuration
+# (tests/test_vendor.sh points it at a fake apt).
 set -eu
 
 VERSION=3.6.7
-DEBVER=3.6.7-3
+# Debian suites asked in order; the first with a revision of VERSION wins.
+DEBIAN_SUITES="sid forky trixie"
 SHA256=a7e8bcbec0e6f761b4af24f25677626b35f762f68eef79c08677a363212d11f6
 ORIG=mbedtls_$VERSION.orig.tar.bz2
 UPSTREAM=https://github.com/Mbed-TLS/mbedtls/releases/download/mbedtls-$VERSION/mbedtls-$VERSION.tar.bz2
@@ -99,12 +105,20 @@ apt_mirror() {
 	return 0
 }
 
+# The newest Debian revision of VERSION among the "Version:" lines of
+# `apt-cache showsrc` on stdin (an optional epoch; no repacked "+dfsg"
+# tarball, whose checksum would differ): 3.6.7-4 over 3.6.7-3, never 3.6.8-1.
+pick_revision() {
+	sed -n 's/^Version: *//p' | grep -E "^([0-9]+:)?$(echo "$VERSION" | sed 's/\./\\./g')-[0-9A-Za-z.~+]+\$" |
+	    sort -V | tail -n 1
+}
+
 try_debian() {
 	command -v apt-get >/dev/null 2>&1 || return 1
-	mirror=$(apt_mirror | head -n 1)
-	[ -n "$mirror" ] || return 1
+	mirror=${MBEDTLS_APT_MIRROR:-$(apt_mirror | head -n 1)}
+	[ -n "$mirror" ] || { say "no Debian mirror in apt's configuration"; return 1; }
 	keyring=/usr/share/keyrings/debian-archive-keyring.gpg
-	for suite in sid forky; do
+	for suite in $DEBIAN_SUITES; do
 		st=$dl/apt-$suite
 		mkdir -p "$st/lists/partial" "$st/cache/archives/partial" "$st/src"
 		{
@@ -116,13 +130,20 @@ try_debian() {
 		} > "$st/src.sources"
 		set -- -o Dir::Etc::SourceList="$st/src.sources" -o Dir::Etc::SourceParts=/dev/null \
 		    -o Dir::State::Lists="$st/lists" -o Dir::Cache="$st/cache" -o APT::Sandbox::User=root
-		say "fetching Debian source package mbedtls=$DEBVER ($suite)"
 		apt-get "$@" -qq update >"$st/log" 2>&1 || { say "apt-get update for $suite failed (see below)"; tail -n 3 "$st/log" >&2; continue; }
-		(cd "$st/src" && apt-get "$@" -qq source --download-only "mbedtls=$DEBVER") >>"$st/log" 2>&1 || { say "no mbedtls=$DEBVER in $suite"; continue; }
+		rev=$(apt-cache "$@" showsrc mbedtls 2>>"$st/log" | pick_revision)
+		if [ -z "$rev" ]; then
+			say "Debian $suite has no mbedtls $VERSION-* source package"
+			continue
+		fi
+		say "fetching Debian source package mbedtls=$rev ($suite)"
+		(cd "$st/src" && apt-get "$@" -qq source --download-only "mbedtls=$rev") >>"$st/log" 2>&1 ||
+		    { say "apt-get source mbedtls=$rev failed in $suite (see below)"; tail -n 3 "$st/log" >&2; continue; }
 		if [ -f "$st/src/$ORIG" ]; then
 			cp "$st/src/$ORIG" "$dl/$ORIG"
 			return 0
 		fi
+		say "mbedtls=$rev from $suite has no $ORIG"
 	done
 	return 1
 }
@@ -143,7 +164,10 @@ if try_debian || try_upstream; then
 	unpack "$dl/$ORIG"
 	exit 0
 fi
-say "could not obtain mbedTLS $VERSION."
-say "Offline: download $ORIG (sha256 $SHA256) elsewhere and run"
-say "  make MBEDTLS_TARBALL=/path/to/$ORIG"
+say "could not obtain mbedTLS $VERSION: no Debian suite ($DEBIAN_SUITES) has a $VERSION-* source package"
+say "and the upstream release could not be downloaded. Give the tarball by hand:"
+say "  1. on any machine, get mbedtls-$VERSION.tar.bz2 from the upstream release page or"
+say "     ${ORIG} from any Debian mirror's pool/main/m/mbedtls/ (any $VERSION-* revision);"
+say "  2. check: sha256sum must print $SHA256;"
+say "  3. run  make MBEDTLS_TARBALL=/path/to/that/file  (or copy it to vendor/$ORIG)."
 exit 1

@@ -158,7 +158,10 @@ subjectKeyIdentifier = hash
 """ + "".join("[ ext_%s ]\n%s%ssubjectAltName = %s\n\n" % (
     name, _SERVER_EXT, "authorityKeyIdentifier = keyid\n" if aki else "", san) for name, san, aki in (
         ("server", LOCALHOST_SAN, True), ("wrongname", "DNS:wrong.example", True),
-        ("cloud", "DNS:acme.atlassian.net", True), ("selfsigned", LOCALHOST_SAN, False))) + """\
+        ("cloud", "DNS:acme.atlassian.net", True), ("selfsigned", LOCALHOST_SAN, False),
+        # An empty subject names the host in subjectAltName alone, marked critical
+        # (RFC 5280 section 4.2.1.6).
+        ("emptysubject", "critical," + LOCALHOST_SAN, True), ("emptyself", "critical," + LOCALHOST_SAN, False))) + """\
 [ ext_client ]
 basicConstraints = critical,CA:FALSE
 keyUsage = critical,digitalSignature
@@ -229,6 +232,17 @@ class _Builder:
         _run(["req", "-config", self.cnf, "-new", "-x509", "-key", key, "-out", cert,
               "-subj", "/O=atlwho tests/CN=" + cn, "-days", "30", "-sha256",
               "-extensions", "ext_selfsigned"], self.d)
+        return cert, key
+
+    def empty_subject(self, name, ca_cert=None, ca_key=None):
+        """A leaf with an empty subject (and, self-signed, an empty issuer too): the case of
+        mbedtls_x509_dn_gets() that CVE-2026-115489 is about."""
+        key = self.key(name, "ec")
+        cert = self.p(name + ".pem")
+        signer = ["-CA", ca_cert, "-CAkey", ca_key, "-extensions", "ext_emptysubject"] if ca_cert else [
+            "-extensions", "ext_emptyself"]
+        _run(["req", "-config", self.cnf, "-new", "-x509", "-key", key, "-out", cert, "-subj", "/",
+              "-days", "30", "-sha256"] + signer, self.d)
         return cert, key
 
     def concat(self, name, *files):
@@ -307,6 +321,8 @@ def make_pki(directory, demo=False):
     ]
     jobs = [(lambda s=s: (s[0], s[4]) + b.leaf(*s)) for s in specs]
     jobs.append(lambda: ("selfsigned", None) + b.selfsigned("selfsigned", "localhost"))
+    jobs.append(lambda: ("emptysubject", ca) + b.empty_subject("emptysubject", ca, cakey))
+    jobs.append(lambda: ("emptyself", None) + b.empty_subject("emptyself"))
     made = _par(jobs)
     pins = _par([(lambda k=k: spki_pin_from_key(k, b.d)) for (_, _, _, k) in made])
     for (name, issuer, cert, key), pin in zip(made, pins):

@@ -182,6 +182,41 @@ def tls_rst_after_hello(conn, server):
     rst_close(conn)
 
 
+def tls_version_confusion(version, suite):
+    """CVE-2026-115490: answer the ClientHello with a ServerHello that has no
+    supported_versions extension, legacy_version `version` and cipher suite `suite`
+    (no extensions at all), then record what the client sends back (server.after_hello)
+    and keep the connection open: a correct client refuses at once with an alert; an
+    affected one waits for the rest of a handshake that never comes."""
+    def fn(conn, server):
+        ch = read_some(conn)
+        # record header 5, handshake header 4, client_version 2, random 32, then the session id
+        sid = ch[44:44 + ch[43]] if len(ch) > 44 else b""
+        body = struct.pack(">H", version) + bytes(random.Random(version ^ suite).getrandbits(8)
+                                                  for _ in range(32))
+        body += bytes([len(sid)]) + sid + struct.pack(">H", suite) + b"\x00"
+        hs = b"\x02" + len(body).to_bytes(3, "big") + body
+        conn.sendall(b"\x16\x03\x03" + struct.pack(">H", len(hs)) + hs)
+        server.after_hello = read_some(conn, timeout=8.0)
+        hold(server, 30)
+    fn.__name__ = "tls_version_confusion_%04x_%04x" % (version, suite)
+    return fn
+
+
+TLS_ALERTS = {"illegal_parameter": 47, "protocol_version": 70, "handshake_failure": 40}
+
+
+def client_alert(*names):
+    """The client's answer to the ServerHello is a fatal alert, one of names."""
+    want = {TLS_ALERTS[n] for n in names}
+
+    def f(r):
+        got = getattr(r.srv, "after_hello", b"")
+        assert len(got) >= 7 and got[0] == 0x15 and got[5] == 2 and got[6] in want, (
+            "expected a fatal %s alert from the client, got %r" % ("/".join(names), got[:16]))
+    return f
+
+
 # ---- raw HTTP misbehaviours over plain sockets
 
 def endless(first, then):
@@ -576,6 +611,16 @@ ROWS = [
     H("TLS: self-signed leaf", Srv(JIRA_TOK, tls="selfsigned"), T, 6,
       ("self-signed", "self signed", "issuer", "not trusted"), check=nreq(0)),
     H("TLS: unknown CA (issuer named)", Srv(JIRA_TOK, tls="unknownca"), T, 6, "atlwho unknown ca", check=nreq(0)),
+    # CVE-2026-115489 (carried patch 0004 and src/tls.c's dn_text): a certificate whose
+    # subject is an empty name: -v still shows the certificate (it printed nothing of it
+    # before); an empty issuer (self-signed with an empty subject) cannot be parsed, and
+    # the message says so.
+    H("TLS: empty subject, host in subjectAltName: -v shows the certificate",
+      Srv(JIRA_TOK, tls="emptysubject"), ["-v"] + T, 0,
+      ["server certificate: subject (empty); issuer O=atlwho tests, CN=atlwho test root CA (ECDSA)",
+       "names DNS:localhost"], where="err"),
+    H("TLS: self-signed, empty subject and issuer", Srv(JIRA_TOK, tls="emptyself"), T, 6,
+      ["certificate has an empty or malformed issuer or subject name", "rfc 5280"], check=nreq(0)),
     H("TLS: RSA-1024 leaf", Srv(JIRA_TOK, tls="rsa1024"), ["-p", "jira", "--cacert", "{ca2}", "{base}"], 6,
       ("weak", "1024", "key"), check=nreq(0)),
     H("TLS: SHA-1 signed leaf", Srv(JIRA_TOK, tls="sha1"), ["-p", "jira", "--cacert", "{ca2}", "{base}"], 6,
@@ -590,6 +635,16 @@ ROWS = [
     H("TLS: an HTTP reply instead of a ServerHello", hook(tls_http_reply), T, 6, ("tls", "handshake")),
     H("TLS: fatal alert instead of a ServerHello", hook(tls_fatal_alert), ["-m", "5"] + T, 6,
       ("alert", "refused", "handshake")),
+    # CVE-2026-115490 (carried patch 0003): a ServerHello without supported_versions is a
+    # TLS 1.2 ServerHello, and must say 0x0303 and choose a TLS 1.2 suite; refused at once
+    # (-m 10, the run must end within 5 s) with the alert on the wire, and no request sent.
+    *[H("TLS: ServerHello version confusion, legacy_version 0x%04x, suite 0x%04x" % (v, cs),
+        hook(tls_version_confusion(v, cs)), ["-m", "10"] + T, 6,
+        [alert, ("refused", "which tls 1.3 requires")],
+        check=[elapsed_under(5), client_alert(alert), nreq(0)])
+      for v, cs, alert in ((0x0304, 0x1301, "protocol_version"), (0x0304, 0x1302, "protocol_version"),
+                           (0x0304, 0x1303, "protocol_version"), (0x0303, 0x1301, "illegal_parameter"),
+                           (0x0304, 0xc02b, "protocol_version"))],
     H("TLS: connection closed after the ClientHello", hook(tls_close_after_hello), T, (5, 6),
       ("closed", "handshake")),
     H("TLS: connection reset after the ClientHello", hook(tls_rst_after_hello), T, (5, 6),
