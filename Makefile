@@ -183,6 +183,10 @@ $(B)/atlwho: $(MAIN_OBJ) $(LIB_OBJS) $(MLIB)
 	$(CC) $(filter-out -Werror,$(CFLAGS_AUTO)) -w $(CFLAGS) $(LDFLAGS_AUTO) $(LDFLAGS) -o $@ $(MAIN_OBJ) $(LIB_OBJS) $(MLIB)
 
 # --- static musl build, stripped: make static [ARCH=x86_64|aarch64|armv7|mipsel|s390x] ---
+# The size budget (256 KiB, stripped) holds for these targets; a build over
+# it fails.
+SIZE_BUDGET := 262144
+SIZE_BUDGET_ARCHS := x86_64 aarch64
 static:
 	@$(MAKE) --no-print-directory STATIC=1 ARCH=$(ARCH) static-one
 
@@ -196,6 +200,8 @@ static-one:
 	mv -f atlwho-static-$(ARCH).tmp atlwho-static-$(ARCH)
 	@file atlwho-static-$(ARCH)
 	@$(SIZE_HEAD); $(call size_row,atlwho-static-$(ARCH))
+	@n=$$(wc -c < atlwho-static-$(ARCH)); if [ -n "$(filter $(ARCH),$(SIZE_BUDGET_ARCHS))" ] && [ $$n -gt $(SIZE_BUDGET) ]; then \
+		echo "atlwho-static-$(ARCH) is $$n bytes, over the $(SIZE_BUDGET)-byte budget"; exit 1; fi
 
 # --- tests ---
 # Compiled with our warnings, linked without -Werror (see the binary's link);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <mbedtls/pk.h>
 #include <mbedtls/x509_crt.h>
 
 /*
@@ -225,10 +226,30 @@ static void test_dn_gets_empty(void)
 	T_CHECK(mbedtls_x509_dn_gets(buf, 0, &empty) < 0, "dn_gets into a zero-sized buffer fails");
 }
 
+/* Carried patch 0104 with ATLWHO_PK_RSA_NO_ENCRYPT (atlwho_config.h): the pk
+ * layer has no RSA encryption or decryption (a client with ECDHE only), so
+ * that code is not linked; RSA signatures are untouched. */
+static void test_no_rsa_encrypt(void)
+{
+	mbedtls_pk_context pk;
+	unsigned char in[1] = { 0 }, out[512];
+	size_t olen = 0;
+
+	mbedtls_pk_init(&pk);
+	T_EQ_INT(mbedtls_pk_setup(&pk, mbedtls_pk_info_from_type(MBEDTLS_PK_RSA)), 0, "an RSA pk context");
+	T_EQ_INT(mbedtls_pk_encrypt(&pk, in, sizeof in, out, &olen, sizeof out, NULL, NULL),
+	    MBEDTLS_ERR_PK_TYPE_MISMATCH, "RSA encryption is not built");
+	T_EQ_INT(mbedtls_pk_decrypt(&pk, in, sizeof in, out, &olen, sizeof out, NULL, NULL),
+	    MBEDTLS_ERR_PK_TYPE_MISMATCH, "RSA decryption is not built");
+	T_CHECK(mbedtls_pk_can_do(&pk, MBEDTLS_PK_RSA), "RSA keys still sign and verify");
+	mbedtls_pk_free(&pk);
+}
+
 int main(void)
 {
 	test_alert_names();
 	test_dn_gets_empty();
+	test_no_rsa_encrypt();
 	test_known();
 	test_cert_pin(ca_pem, sizeof ca_pem, CA_SPKI_OFF, CA_PIN, "CA certificate's key");
 	test_cert_pin(pin_pem, sizeof pin_pem, PIN_SPKI_OFF, PIN_PIN, "PIN certificate's key");

@@ -58,6 +58,7 @@ int fmt_snprintf(char *dst, size_t cap, const char *f, ...); /* src/fmt.h */
 #define MBEDTLS_PKCS1_V21                /* RSA-PSS: TLS 1.3 and OpenSSL TLS 1.2 ServerKeyExchange */
 #define MBEDTLS_PK_C                     /* public-key abstraction used by X.509 and TLS */
 #define MBEDTLS_PK_PARSE_C               /* SubjectPublicKeyInfo and --key client keys */
+#define ATLWHO_PK_RSA_NO_ENCRYPT         /* size: no RSA encryption or decryption (ECDHE only; patch 0104) */
 /* No MBEDTLS_PK_PARSE_EC_EXTENDED: EC keys and certificates that spell out
  * their curve instead of naming it (RFC 5480 section 2.1.1 forbids them in
  * certificates; OpenSSL writes named curves since 1.1.0) are refused with a
