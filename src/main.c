@@ -289,10 +289,6 @@ static long read_token(struct run *R, char *tok, size_t cap)
 			err_line(R, NULL, m);
 			return -1;
 		}
-		if (n > 0 && tok[n - 1] == '\n')
-			n--;
-		if (n > 0 && tok[n - 1] == '\r')
-			n--;
 	} else {
 		const char *e = sys_getenv("ATLWHO_TOKEN");
 		if (!e) {
@@ -309,6 +305,13 @@ static long read_token(struct run *R, char *tok, size_t cap)
 		 * process then no longer shows the token to its other readers. */
 		str_wipe((char *)(uintptr_t)e, n);
 	}
+	/* One trailing newline (CRLF too) goes, from a file or the environment:
+	 * a Kubernetes secret mounted as an environment variable keeps the
+	 * file's newline. */
+	if (n > 0 && tok[n - 1] == '\n')
+		n--;
+	if (n > 0 && tok[n - 1] == '\r')
+		n--;
 	tok[n] = 0;
 	if (n == 0) {
 		err_line(R, NULL, "the token is empty");
