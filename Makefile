@@ -1,6 +1,6 @@
 # atlwho: plain GNU make. `make`, `make static`, `make test [SAN=1] [VALGRIND=1]`,
-# `make test-interop`, `make demo`, `make fuzz [FUZZ_SECONDS=N]`, `make bench`,
-# `make install`, `make clean`.
+# `make test-interop`, `make test-crypto [N=...]`, `make demo`,
+# `make fuzz [FUZZ_SECONDS=N]`, `make bench`, `make install`, `make clean`.
 # The user's CFLAGS/LDFLAGS are added after ours (musl's CFLAGS_AUTO habit).
 
 VERSION := 0.1.0
@@ -129,7 +129,7 @@ TEST_BINS := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRCS))
 E2E := $(wildcard tests/e2e/test_*.py)
 SHELL_TESTS := $(wildcard tests/test_*.sh)
 
-.PHONY: all static demo test unit e2e fuzz bench bench-cross clean install deps mbedtls-src lint test-interop
+.PHONY: all static demo test unit e2e fuzz bench bench-cross clean install deps mbedtls-src lint test-interop test-crypto crypto crypto-oracles
 .DELETE_ON_ERROR:
 
 all: atlwho
@@ -233,15 +233,100 @@ e2e: $(B)/atlwho
 		ATLWHO=$(CURDIR)/$(B)/atlwho ATLWHO_VALGRIND=$(VALGRIND) tests/suite.sh run $(TALLY) $${t##*/} python3 $$t || fail=1; \
 	done; exit $$fail
 
+# The differential test of the ECP patches (tests/crypto/) runs in plain
+# runs only: mbedTLS is built without sanitizers in every variant, so SAN=1
+# and VALGRIND=1 would only repeat it more slowly.
+TEST_CRYPTO := $(if $(filter 1,$(SAN) $(VALGRIND)),,crypto)
 # The sub-make keeps going past a failed suite (-k); a failure that no suite
 # counted (a build error) is counted here, so the total line never hides it.
 test:
 	@$(DEPS) build test
 	@mkdir -p $(B); rm -f $(TALLY)
-	@$(SUB) -k SAN=$(SAN) VALGRIND=$(VALGRIND) TALLY=$(TALLY) unit e2e; rc=$$?; \
+	@$(SUB) -k SAN=$(SAN) VALGRIND=$(VALGRIND) TALLY=$(TALLY) CRYPTO_N=$(TEST_CRYPTO_N) unit e2e $(TEST_CRYPTO); rc=$$?; \
 	if [ $$rc != 0 ] && ! awk '$$2 > 0 { found = 1 } END { exit !found }' $(TALLY) 2>/dev/null; then \
 		echo "0 1 0 make(build)" >> $(TALLY); [ -z "$$ATLWHO_CI_TALLY" ] || echo "0 1 0 make(build)" >> "$$ATLWHO_CI_TALLY"; fi; \
 	tests/suite.sh total $(TALLY) "make test$(if $(filter 1,$(SAN)), SAN=1)$(if $(filter 1,$(VALGRIND)), VALGRIND=1)"
+
+# --- differential test of the ECP arithmetic (tests/crypto/README.md) ---
+# The verified tarball unpacked a second time, with no carried patch, and
+# built with the same configuration, compiler and flags as $(MLIB): the
+# reference that patches 0100 and 0101 are compared with. The oracle
+# (tests/crypto/ecp_oracle.c) is linked once against each library; the
+# driver compares them line by line and checks both against OpenSSL.
+MBEDTLS_SHA256 := $(shell sed -n 's/^SHA256=//p' vendor/mbedtls.sh)
+MTARBALL := build/src/mbedtls_$(MBEDTLS_VERSION).orig.tar.bz2
+USRC := build/mbedtls-unpatched/mbedtls-$(MBEDTLS_VERSION)
+UB := $(B)/unpatched
+UMLIB := $(UB)/libmbed.a
+UMBED_OBJS = $(patsubst $(USRC)/library/%.c,$(UB)/mbedtls/%.o,$(wildcard $(USRC)/library/*.c))
+ORACLE := $(B)/crypto/ecp_oracle
+ORACLES := $(ORACLE) $(ORACLE)-unpatched
+# Operations per run: make test-crypto (N), make test's share of it, and
+# make test-cross's per target (under qemu-user).
+N ?= 100000
+TEST_CRYPTO_N ?= 20000
+CROSS_CRYPTO_N ?= 5000
+
+# Order-only on MSTAMP: vendor/mbedtls.sh fetches and verifies the tarball;
+# a change of the carried patches does not unpack this tree again. The
+# checksum is checked here too, since the tarball is only a file.
+$(USRC)/.unpacked: vendor/mbedtls.sh | $(MSTAMP)
+	@echo "$(MBEDTLS_SHA256)  $(MTARBALL)" | sha256sum -c --quiet
+	@rm -rf $(USRC)
+	@mkdir -p $(dir $(USRC))
+	@tar -xjf $(MTARBALL) -C $(dir $(USRC))
+	@echo "unpacked $(MTARBALL) into $(USRC) (no carried patches)"
+	@touch $@
+
+$(UB)/mbedtls/%.o: $(USRC)/library/%.c vendor/mbedtls/atlwho_config.h $(FLAGS_STAMP) $(USRC)/.unpacked
+	@mkdir -p $(@D)
+	@$(CC) $(MBED_OPT) $(subst $(MSRC),$(USRC),$(MBED_CFLAGS)) $(CFLAGS) -c $< -o $@
+
+# A sub-make lists the sources after the unpacking (as for $(MLIB)).
+$(UMLIB): vendor/mbedtls/atlwho_config.h $(FLAGS_STAMP) $(USRC)/.unpacked
+	@echo "building unpatched mbedTLS $(MBEDTLS_VERSION) ($(V), $(CC))"
+	@$(SUB) $(if $(filter 1,$(STATIC)),STATIC=1 ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE)) SAN=$(SAN) V=$(V) mbedtls-unpatched-archive
+
+.PHONY: mbedtls-unpatched-archive
+mbedtls-unpatched-archive: $(UMBED_OBJS)
+	@test -n "$(UMBED_OBJS)" || { echo "no mbedTLS sources under $(USRC)/library"; exit 1; }
+	@rm -f $(UMLIB)
+	@$(CROSS_COMPILE)$(if $(LTO),gcc-ar,ar) rcs $(UMLIB) $(UMBED_OBJS)
+
+# The oracle: our warnings and flags, each copy against its own tree's
+# headers; linked without -Werror (see the binary's link).
+$(ORACLE).o: tests/crypto/ecp_oracle.c vendor/mbedtls/atlwho_config.h $(FLAGS_STAMP) $(MSTAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_AUTO) $(CPPFLAGS) $(CFLAGS_AUTO) $(CFLAGS) -c $< -o $@
+
+$(ORACLE)-unpatched.o: tests/crypto/ecp_oracle.c vendor/mbedtls/atlwho_config.h $(FLAGS_STAMP) $(USRC)/.unpacked
+	@mkdir -p $(@D)
+	$(CC) $(subst $(MSRC),$(USRC),$(CPPFLAGS_AUTO)) $(CPPFLAGS) $(CFLAGS_AUTO) $(CFLAGS) -c $< -o $@
+
+$(ORACLE): $(ORACLE).o $(MLIB)
+	$(CC) $(filter-out -Werror,$(CFLAGS_AUTO)) -w $(CFLAGS) $(LDFLAGS_AUTO) $(LDFLAGS) -o $@ $^
+
+$(ORACLE)-unpatched: $(ORACLE)-unpatched.o $(UMLIB)
+	$(CC) $(filter-out -Werror,$(CFLAGS_AUTO)) -w $(CFLAGS) $(LDFLAGS_AUTO) $(LDFLAGS) -o $@ $^
+
+crypto-oracles: $(ORACLES)
+
+# One suite: the driver with CRYPTO_N operations (the oracles under $(EMU)
+# for a foreign static target; OpenSSL runs on the host).
+CRYPTO_N ?= $(N)
+CRYPTO_RUN = tests/suite.sh run $(TALLY) $(if $(filter 1,$(STATIC)),$(ARCH):)test_crypto_diff.py \
+	python3 tests/crypto/test_crypto_diff.py -n $(CRYPTO_N) $(if $(SEED),--seed $(SEED)) $(if $(EMU),--emu $(EMU)) \
+	$(CURDIR)/$(ORACLE) $(CURDIR)/$(ORACLE)-unpatched
+crypto: $(ORACLES)
+	@echo "== tests/crypto/test_crypto_diff.py ($(V), $(CRYPTO_N) operations$(if $(EMU), under $(EMU)))"
+	@$(CRYPTO_RUN)
+
+test-crypto: TALLY := $(CURDIR)/build/crypto-tally.txt
+test-crypto:
+	@$(DEPS) build test
+	@mkdir -p build; rm -f $(TALLY)
+	@$(SUB) SAN=0 TALLY=$(TALLY) CRYPTO_N=$(N) crypto; \
+	tests/suite.sh total $(TALLY) "make test-crypto"
 
 # --- the real-stack interop suite (issue 11): atlwho and curl against nginx,
 # Apache, HAProxy, openssl s_server, GnuTLS, Java JSSE and Go on loopback;
@@ -338,8 +423,10 @@ static-all:
 	@echo "== size table: static musl, stripped"; $(SIZE_HEAD); \
 	for a in $(STATIC_ARCHS); do $(call size_row,atlwho-static-$$a); done
 
-# (STATIC=1 only) one target's unit tests (static, under $(EMU)) and the e2e
-# suite against the stripped binary; a foreign one runs through a wrapper that
+# (STATIC=1 only) one target's unit tests (static, under $(EMU)), the e2e
+# suite against the stripped binary, and the ECP differential test with
+# CROSS_CRYPTO_N operations (both oracles static, under $(EMU); OpenSSL on
+# the host). For the e2e suite a foreign binary runs through a wrapper that
 # execs the emulator (ATLWHO_BIN and ATLWHO_EMU tell the tests which is which).
 RUN_BIN = $(CURDIR)/atlwho-static-$(ARCH)
 # Extra arguments for one e2e suite on one target, as suite:argument words.
@@ -349,7 +436,7 @@ RUN_BIN = $(CURDIR)/atlwho-static-$(ARCH)
 # the unit tests' every-split feeding cover; every row still runs.
 E2E_ARGS_s390x := test_hostile.py:--no-sweep
 test-cross-one: static-one
-	@$(SUB) STATIC=1 ARCH=$(ARCH) $(TEST_BINS)
+	@$(SUB) STATIC=1 ARCH=$(ARCH) $(TEST_BINS) $(ORACLES)
 	@printf '#!/bin/sh\nexec %s "%s" "$$@"\n' "$$(command -v $(EMU))" "$(RUN_BIN)" > $(B)/atlwho-run
 	@chmod 755 $(B)/atlwho-run
 	@fail=0; for t in $(TEST_BINS); do \
@@ -363,7 +450,10 @@ test-cross-one: static-one
 		ATLWHO=$(if $(EMU),$(CURDIR)/$(B)/atlwho-run,$(RUN_BIN)) ATLWHO_BIN=$(RUN_BIN) ATLWHO_EMU=$(EMU) \
 		    tests/suite.sh run $(TALLY) $(ARCH):$${t##*/} python3 $$t $$args || fail=1; \
 		echo "   ($$(( $$(date +%s) - t0 )) s)"; \
-	done; exit $$fail
+	done; \
+	t0=$$(date +%s); \
+	$(SUB) STATIC=1 ARCH=$(ARCH) TALLY=$(TALLY) CRYPTO_N=$(CROSS_CRYPTO_N) crypto || fail=1; \
+	echo "   ($$(( $$(date +%s) - t0 )) s)"; exit $$fail
 
 test-cross: TALLY := $(CURDIR)/build/cross-tally.txt
 test-cross:
