@@ -104,6 +104,29 @@ static void err_line(struct run *R, const char *prefix, const char *msg)
 	put_line(R, "atlwho: ", prefix, msg);
 }
 
+static int report_failure(struct run *R, int code, const char *msg, const struct cl_result *cl,
+    const struct cl_headers *h, const char *product, int status);
+
+/* A usage failure found once the command line is read (the token, the user,
+ * BASE_URL, a proxy): its line on stderr, even with -q, and with --format
+ * json or env the failure report on stdout too, as every other failure has
+ * (exactly one JSON object). Returns EX_USAGE. */
+static int usage_fail(struct run *R, const char *prefix, const char *msg)
+{
+	char m[600];
+
+	if (prefix) {
+		fmt_snprintf(m, sizeof m, "%s%s", prefix, msg);
+		msg = m;
+	}
+	if (R->o->quiet || R->o->format == CLI_TEXT)
+		err_line(R, NULL, msg);
+	else
+		report_failure(R, EX_USAGE, msg, NULL, NULL, NULL, 0);
+	rep_flush(&R->out);
+	return EX_USAGE;
+}
+
 static void vlog(void *ctx, const char *line)
 {
 	struct run *R = ctx;
@@ -280,24 +303,24 @@ static long read_token(struct run *R, char *tok, size_t cap)
 			err_line(R, "warning: ", "the token file is readable by group or others (chmod 600 it)");
 		r = sys_read_file(o->token_file, tok, cap - 1, &n);
 		if (r == SYS_E_TOOBIG) {
-			err_line(R, NULL, "--token-file: the token file is larger than 4 KiB");
+			usage_fail(R, NULL, "--token-file: the token file is larger than 4 KiB");
 			return -1;
 		}
 		if (r < 0) {
 			char m[300];
 			fmt_snprintf(m, sizeof m, "--token-file %.200s: %s", o->token_file, sys_errstr());
-			err_line(R, NULL, m);
+			usage_fail(R, NULL, m);
 			return -1;
 		}
 	} else {
 		const char *e = sys_getenv("ATLWHO_TOKEN");
 		if (!e) {
-			err_line(R, NULL, "no token: give --token-file FILE (- for stdin) or set ATLWHO_TOKEN");
+			usage_fail(R, NULL, "no token: give --token-file FILE (- for stdin) or set ATLWHO_TOKEN");
 			return -1;
 		}
 		n = strlen(e);
 		if (n >= cap) {
-			err_line(R, NULL, "ATLWHO_TOKEN is longer than 4 KiB");
+			usage_fail(R, NULL, "ATLWHO_TOKEN is longer than 4 KiB");
 			return -1;
 		}
 		memcpy(tok, e, n);
@@ -314,11 +337,11 @@ static long read_token(struct run *R, char *tok, size_t cap)
 		n--;
 	tok[n] = 0;
 	if (n == 0) {
-		err_line(R, NULL, "the token is empty");
+		usage_fail(R, NULL, "the token is empty");
 		return -1;
 	}
 	if (has_ctl(tok, n)) {
-		err_line(R, NULL, "the token contains a control character (only its trailing newline may go)");
+		usage_fail(R, NULL, "the token contains a control character (only its trailing newline may go)");
 		return -1;
 	}
 	return (long)n;
@@ -336,7 +359,7 @@ static int build_auth(struct run *R, const char *tok, size_t tlen, char *auth, s
 	}
 	ulen = strlen(user);
 	if (ulen == 0 || ulen > USER_MAX || strchr(user, ':') || has_ctl(user, ulen)) {
-		err_line(R, NULL, "-u: the user name must be 1 to 512 characters, without ':' or control characters");
+		usage_fail(R, NULL, "-u: the user name must be 1 to 512 characters, without ':' or control characters");
 		return -1;
 	}
 	memcpy(pair, user, ulen);
@@ -380,7 +403,7 @@ static int pick_proxy(struct run *R, const struct url *u, struct px *px,
 	if (px_parse(px, purl, err, sizeof err) != PX_OK) {
 		char m[320];
 		fmt_snprintf(m, sizeof m, "%s: %.250s", from ? from : "proxy", err);
-		err_line(R, NULL, m);
+		usage_fail(R, NULL, m);
 		return -1;
 	}
 	fmt_snprintf(fp->host, sizeof fp->host, "%s", px->host);
@@ -388,7 +411,7 @@ static int pick_proxy(struct run *R, const struct url *u, struct px *px,
 	fp->auth = NULL;
 	if (px->has_auth) {
 		if (px_basic(px, auth, authcap, &olen) != PX_OK) {
-			err_line(R, "proxy: ", "proxy credentials too long");
+			usage_fail(R, "proxy: ", "proxy credentials too long");
 			return -1;
 		}
 		fp->auth = auth;
@@ -782,10 +805,8 @@ int main(int argc, char **argv)
 	}
 	if (o.from_file)
 		return from_file(&R);
-	if (url_parse(&base, o.base, err, sizeof err) != URL_OK) {
-		err_line(&R, "BASE_URL: ", err);
-		return EX_USAGE;
-	}
+	if (url_parse(&base, o.base, err, sizeof err) != URL_OK)
+		return usage_fail(&R, "BASE_URL: ", err);
 	tlen = read_token(&R, tok, sizeof tok);
 	if (tlen < 0) {
 		str_wipe(tok, sizeof tok);

@@ -551,7 +551,8 @@ def invariants(r, args, tokens, servers=(), proxy=None, routes=None, cwd=None):
             if odd:
                 fails.append("stdout lines that are not 'field: value': %r" % odd[:5])
     if jmode and ended and not quiet and not include and not rawbody and not (rc == 2 and r.out == ""):
-        # exactly one object on success and on failure; a usage error (2) may print none
+        # exactly one object on success and on failure; a usage error (2) prints none only
+        # when the command line itself did not parse (then -j may not have been read)
         try:
             obj = json.loads(raw(r.out))
             if not isinstance(obj, dict):
