@@ -138,12 +138,17 @@ static int proxy_connect(struct conn *c, const struct fetch_req *q, const struct
 	if (r.status < 200 || r.status > 299) {
 		fmt_snprintf(res->msg, sizeof res->msg, "proxy %s port %u refused the CONNECT tunnel: HTTP %d%s",
 		    q->proxy->host, q->proxy->port, r.status,
-		    r.status == 407 ? (q->proxy->auth ? " (proxy credentials rejected)" :
-		    " (proxy authentication required: put user:password in the proxy URL)") : "");
+		    r.status == 407 ? fetch_proxy_407(q->proxy) : "");
 		return FETCH_E_PROXY;
 	}
 	logf_(h, "proxy: tunnel established");
 	return FETCH_OK;
+}
+
+const char *fetch_proxy_407(const struct fetch_proxy *p)
+{
+	return p->auth ? " (proxy credentials rejected)" :
+	    " (proxy authentication required: put user:password in the proxy URL)";
 }
 
 /* -v: what was negotiated and who the server is, right after the handshake. */

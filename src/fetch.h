@@ -68,6 +68,10 @@ struct fetch_res {
 };
 
 /* Runs the exchange; the parser r (caller-owned) holds status and headers. */
+/* What a proxy's HTTP 407 means for this proxy, as a parenthesis: its
+ * credentials were refused, or it wants some. */
+const char *fetch_proxy_407(const struct fetch_proxy *p);
+
 int fetch(const struct fetch_req *q, const struct fetch_hooks *h,
     struct http_resp *r, struct fetch_res *res);
 

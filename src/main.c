@@ -56,6 +56,9 @@ struct run {
 	struct http_resp *resp;
 	int status_printed;
 	int body_nonzero, body_html, body_seen_nonspace;
+	/* The proxy a plain http request goes through (its 407 is the proxy's
+	 * answer, not the server's), or NULL. */
+	const struct fetch_proxy *plain_proxy;
 	char body_head[CL_BODY_HEAD];   /* what classify may read of an error page */
 	size_t body_head_len;
 	/* The check loop; decide() reads and sets these. */
@@ -630,6 +633,14 @@ static int conclude(struct run *R, const struct http_resp *resp)
 	size_t n = strlen(R->base->host), k = sizeof cloud - 1;
 
 	cl_headers_of(resp, h);
+	if (resp->status == 407 && R->plain_proxy) {
+		/* As for a refused CONNECT (fetch.c): the proxy's failure. */
+		const struct fetch_proxy *p = R->plain_proxy;
+		char m[CL_MSG_MAX];
+		fmt_snprintf(m, sizeof m, "proxy %s port %u refused the request: HTTP 407%s", p->host, p->port,
+		    fetch_proxy_407(p));
+		return report_failure(R, EX_NETWORK, m, NULL, NULL, NULL, 0);
+	}
 	memset(&in, 0, sizeof in);
 	in.status = resp->status;
 	in.h = h;
@@ -712,6 +723,7 @@ static int check(struct run *R, const char *auth, const struct url *base)
 		q.auth = auth;
 		q.version = ATLWHO_VERSION;
 		q.proxy = use_proxy ? &fp : NULL;
+		R->plain_proxy = R->cur.https ? NULL : q.proxy;
 		q.tls = &to;
 		q.family = o->family;
 		q.connect_ms = o->connect_ms;

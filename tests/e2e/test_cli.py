@@ -627,6 +627,14 @@ CASES = [
       proxy=Proxy(auth=("puser", "p@ss:w/rd")), check=proxy_log(1, "CONNECT", auth=("puser", "p@ss:w/rd"))),
     C("proxy: auth required, none given -> 5 (407)", ["-x", "{proxy}", "-p", "jira"] + J, 5, srv=S_JIRA,
       proxy=Proxy(auth=("puser", "p@ss:w/rd")), err=["proxy", "407"], check=nreq(0)),
+    # A plain http request through a proxy gets the proxy's 407 as its reply: the proxy's
+    # failure, exit 5 as for a refused CONNECT (it was exit 7, "unexpected HTTP status 407").
+    C("proxy: http:// base, auth required, none given -> 5 (407)", ["-x", "{proxy}", "-p", "jira", "{base}/jira"],
+      5, srv=Srv(JIRA, tls=None), proxy=Proxy(auth=("puser", "p@ss:w/rd")),
+      err=["proxy 127.0.0.1 port", "407", "put user:password in the proxy url"], check=nreq(0)),
+    C("proxy: http:// base, wrong proxy password -> 5 (407)",
+      ["-x", "http://puser:nope@127.0.0.1:{proxy_port}", "-p", "jira", "{base}/jira"], 5, srv=Srv(JIRA, tls=None),
+      proxy=Proxy(auth=("puser", "p@ss:w/rd")), err=["407", "proxy credentials rejected"], check=nreq(0)),
     C("proxy: wrong proxy password -> 5", ["-x", "http://puser:nope@127.0.0.1:{proxy_port}", "-p", "jira"] + J, 5,
       srv=S_JIRA, proxy=Proxy(auth=("puser", "p@ss:w/rd")), err=["proxy"], check=nreq(0)),
     C("proxy: CONNECT refused with 502 -> 5", ["-x", "{proxy}", "-p", "jira"] + J, 5, srv=S_JIRA,
