@@ -666,6 +666,14 @@ int tls_prepare(struct tls_conn *c, const struct tls_opts *o, char *err, size_t 
 		}
 		if ((r = chain_fits(&c->own_cert, o->cert, err, errcap)) != 0)
 			return r;
+		/* A key that is not the certificate's is found here, before
+		 * anything is sent, not as a refused handshake. */
+		r = mbedtls_pk_check_pair(&c->own_cert.pk, &c->own_key, mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE);
+		if (r != 0) {
+			fmt_snprintf(err, errcap, "--cert %s and --key %s do not belong together: the key is not the "
+			    "certificate's (-0x%04x)", o->cert, o->key, (unsigned)-r);
+			return TLS_E_CONFIG;
+		}
 		if (mbedtls_ssl_conf_own_cert(&c->conf, &c->own_cert, &c->own_key) != 0) {
 			fmt_snprintf(err, errcap, "--cert/--key: cannot use this certificate and key");
 			return TLS_E_CONFIG;

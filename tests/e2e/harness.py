@@ -701,7 +701,7 @@ def run_row(row, pk, root, tokens, run_timeout=RUN_TIMEOUT, show=False):
     Placeholders: {base} {base4} {base6} (the server as localhost, 127.0.0.1, [::1]), {port},
     {http_base}, {pin} (the served leaf's pin), {base2} {base2_4} {port2} (a second server),
     {proxy} {proxy_auth} {proxy_port}, {ca} {ca2} {ca3} {cas} {clientca} {client_cert}
-    {client_key} {capath} {pin_NAME}, {free} (a closed port), {blackhole} (a port whose
+    {client_key} {capath} {pin_NAME} {key_NAME}, {free} (a closed port), {blackhole} (a port whose
     backlog is full), {tmp} (the row's directory), {f_NAME} (a file from the row's files)."""
     tmp = tempfile.mkdtemp(prefix="row-", dir=root)
     started, fails = [], []
@@ -712,6 +712,7 @@ def run_row(row, pk, root, tokens, run_timeout=RUN_TIMEOUT, show=False):
                "tmp": tmp, "free": F.free_port(), "capath": os.path.join(root, "capath")}
         for n, leaf in pk.leaf.items():
             ctx["pin_" + n] = leaf.pin
+            ctx["key_" + n] = leaf.key
         if row.srv:
             srv = row.srv.start(pk)
             started.append(srv)

@@ -606,6 +606,12 @@ CASES = [
       srv=S_JIRA, err=[("insecure", "verif", "not checked")]),
     C("mTLS: --cert/--key -> 0", ["-p", "jira", "--cert", "{client_cert}", "--key", "{client_key}"] + J, 0,
       srv=Srv(JIRA, mtls=True), check=client_cert_seen),
+    # A --key that is not --cert's: exit 2 at start, naming the mismatch (it was found only
+    # after a full handshake, as "did not accept the client certificate").
+    C("mTLS: --key of another certificate (EC) -> 2", ["-p", "jira", "--cert", "{client_cert}", "--key",
+      "{key_ecdsa}"] + J, 2, srv=Srv(JIRA, mtls=True), err="do not belong together", check=nreq(0)),
+    C("mTLS: --key of another type (RSA for an EC certificate) -> 2", ["-p", "jira", "--cert", "{client_cert}",
+      "--key", "{key_rsa}"] + J, 2, srv=Srv(JIRA, mtls=True), err="do not belong together", check=nreq(0)),
     C("mTLS: no client certificate (TLS 1.3: the alert comes after the handshake) -> 6", ["-p", "jira"] + J, 6,
       srv=Srv(JIRA, mtls=True), check=nreq(0)),
     C("mTLS: no client certificate (TLS 1.2: the handshake fails) -> 6", ["-p", "jira"] + J, 6,
