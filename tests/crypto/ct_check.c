@@ -64,23 +64,7 @@ static void check(int ok, const char *what)
 	}
 }
 
-/* atlwho_config.h names atlwho's formatter and UTC calendar; the library
- * objects this program links may refer to them. */
-int fmt_snprintf(char *dst, size_t cap, const char *f, ...)
-{
-	va_list ap;
-	int n;
-	va_start(ap, f);
-	n = vsnprintf(dst, cap, f, ap);
-	va_end(ap);
-	return n;
-}
-
-struct tm *mbedtls_platform_gmtime_r(const mbedtls_time_t *tt, struct tm *tm_buf)
-{
-	time_t t = (time_t) *tt;
-	return gmtime_r(&t, tm_buf);
-}
+#include "platform_shims.h"
 
 /* A deterministic generator (xorshift64*): the same run every time, so that
  * a report is reproducible. Its output is marked secret. */

@@ -22,22 +22,7 @@
 #include "mbedtls/ecdsa.h"
 #include "psa/crypto.h"
 
-/* atlwho_config.h names atlwho's formatter and calendar */
-int fmt_snprintf(char *dst, size_t cap, const char *f, ...)
-{
-	va_list ap;
-	int n;
-	va_start(ap, f);
-	n = vsnprintf(dst, cap, f, ap);
-	va_end(ap);
-	return n;
-}
-
-struct tm *mbedtls_platform_gmtime_r(const mbedtls_time_t *tt, struct tm *tm_buf)
-{
-	time_t t = (time_t) *tt;
-	return gmtime_r(&t, tm_buf);
-}
+#include "platform_shims.h"
 
 static uint64_t state = 88172645463325252u;
 
