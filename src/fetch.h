@@ -67,11 +67,11 @@ struct fetch_res {
 	const char *trust_src;         /* first trust file or directory, or NULL */
 };
 
-/* Runs the exchange; the parser r (caller-owned) holds status and headers. */
 /* What a proxy's HTTP 407 means for this proxy, as a parenthesis: its
  * credentials were refused, or it wants some. */
 const char *fetch_proxy_407(const struct fetch_proxy *p);
 
+/* Runs the exchange; the parser r (caller-owned) holds status and headers. */
 int fetch(const struct fetch_req *q, const struct fetch_hooks *h,
     struct http_resp *r, struct fetch_res *res);
 

@@ -333,7 +333,6 @@ static int san_has_ip(const mbedtls_x509_crt *crt, const unsigned char *ip, size
 	return 0;
 }
 
-
 static int verify_cb(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
 {
 	struct tls_conn *c = ctx;
