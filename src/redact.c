@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "b64.h"
 
 #define RD_BASE 0x01000193u /* polynomial hash base (odd, FNV's prime) */
@@ -102,15 +103,58 @@ void rd_run_init(struct rd_run *r)
 	memset(r, 0, sizeof(*r));
 }
 
-unsigned rd_step(const struct rd_set *s, struct rd_run *r, unsigned char c)
+/* Appends one decoded byte (standing for raw raw bytes, after raw bytes
+ * back from the newest) and looks up the windows that end with it and hold
+ * an escape; the others are the raw bytes' own, found by rd_step. */
+static uint64_t dec_push(const struct rd_set *s, struct rd_run *r, unsigned char c, unsigned raw,
+    unsigned after)
+{
+	unsigned wmax = s->wt > s->wb ? s->wt : s->wb, m, span, i;
+	uint32_t h;
+
+	if (r->dlen == sizeof r->dec) { /* keep the newest RD_WIN_MAX */
+		memmove(r->dec, r->dec + RD_WIN_MAX, RD_WIN_MAX);
+		memmove(r->draw, r->draw + RD_WIN_MAX, RD_WIN_MAX);
+		r->dlen = RD_WIN_MAX;
+	}
+	r->dec[r->dlen] = c;
+	r->draw[r->dlen++] = (unsigned char)raw;
+	r->esc = raw > 1 ? 0 : r->esc < 255 ? (unsigned char)(r->esc + 1) : 255;
+	if (r->esc >= wmax || r->dlen < s->wh)
+		return 0;
+	h = hash(r->dec + r->dlen - s->wh, s->wh);
+	if (!s->slot[(uint32_t)(h * RD_MIX) >> (32 - s->bits)] ||
+	    (m = walk(s, h, r->dec + r->dlen, r->dlen, 0)) == 0)
+		return 0;
+	for (span = 0, i = 0; i < m; i++)
+		span += r->draw[r->dlen - 1 - i];
+	return (((uint64_t)1 << span) - 1) << after;
+}
+
+/* An escape begun ends as itself: "%", then its digit. */
+static uint64_t pct_flush(const struct rd_set *s, struct rd_run *r, unsigned after)
+{
+	uint64_t m = 0;
+
+	if (r->pct)
+		m = dec_push(s, r, '%', 1, after + r->pct - 1);
+	if (r->pct == 2)
+		m |= dec_push(s, r, r->hic, 1, after);
+	r->pct = 0;
+	return m;
+}
+
+uint64_t rd_step(const struct rd_set *s, struct rd_run *r, unsigned char c)
 {
 	unsigned m;
+	uint64_t cov;
+	int v;
 
 	if (!s || !s->tlen)
 		return 0;
-	if (r->len == sizeof r->last) { /* keep the newest RD_WIN_MAX */
-		memmove(r->last, r->last + RD_WIN_MAX, RD_WIN_MAX);
-		r->len = RD_WIN_MAX;
+	if (r->len == sizeof r->last) { /* keep the newest half */
+		memmove(r->last, r->last + sizeof r->last / 2, sizeof r->last / 2);
+		r->len = sizeof r->last / 2;
 	}
 	r->last[r->len++] = c;
 	if (r->n <= RD_WIN_MAX)
@@ -120,9 +164,37 @@ unsigned rd_step(const struct rd_set *s, struct rd_run *r, unsigned char c)
 	/* Most bytes end no window: an empty first slot says so at once. */
 	m = r->n < s->wh || !s->slot[(uint32_t)(r->h * RD_MIX) >> (32 - s->bits)] ? 0 :
 	    walk(s, r->h, r->last + r->len, r->n, 0);
-	if (m)
+	cov = m ? ((uint64_t)1 << m) - 1 : 0;
+	/* The percent decoding: c completes an escape, breaks one, or is itself. */
+	v = ascii_hexval(c);
+	if (r->pct == 1 && v >= 0) {
+		r->pct = 2;
+		r->hic = c;
+	} else if (r->pct == 2 && v >= 0) {
+		r->pct = 0;
+		cov |= dec_push(s, r, (unsigned char)(ascii_hexval(r->hic) << 4 | v), 3, 0);
+	} else {
+		cov |= pct_flush(s, r, 1);
+		if (c == '%')
+			r->pct = 1;
+		else
+			cov |= dec_push(s, r, c, 1, 0);
+	}
+	if (cov)
 		r->hit = 1;
-	return m;
+	return cov;
+}
+
+uint64_t rd_end(const struct rd_set *s, struct rd_run *r)
+{
+	uint64_t cov;
+
+	if (!s || !s->tlen)
+		return 0;
+	cov = pct_flush(s, r, 0);
+	if (cov)
+		r->hit = 1;
+	return cov;
 }
 
 int rd_feed(const struct rd_set *s, struct rd_run *r, const void *p, size_t n)
@@ -141,7 +213,9 @@ int rd_secret(const struct rd_set *s, const void *p, size_t n)
 	struct rd_run r;
 
 	rd_run_init(&r);
-	return rd_feed(s, &r, p, n);
+	if (!rd_feed(s, &r, p, n))
+		rd_end(s, &r);
+	return r.hit;
 }
 
 void rd_filter_init(struct rd_filter *f, const struct rd_set *s, rd_emit_fn emit, void *ctx)
@@ -156,7 +230,7 @@ void rd_filter_init(struct rd_filter *f, const struct rd_set *s, rd_emit_fn emit
  * bytes are the newest n the run keeps. */
 static void release(struct rd_filter *f)
 {
-	unsigned bit = 1u << (f->n - 1);
+	uint64_t bit = (uint64_t)1 << (f->n - 1);
 
 	if (f->cover & bit) {
 		if (!f->marked)
@@ -181,13 +255,14 @@ void rd_filter_put(struct rd_filter *f, const void *p, size_t n)
 			f->emit(f->ctx, p, n);
 		return;
 	}
-	/* A window ending at a later byte reaches at most keep bytes back. */
-	keep = (f->set->wt > f->set->wb ? f->set->wt : f->set->wb) - 1;
+	/* A run found at a later byte reaches at most keep bytes back: its
+	 * window all escapes, found at the byte that broke an escape after it. */
+	keep = 3 * (f->set->wt > f->set->wb ? f->set->wt : f->set->wb) + 1;
 	for (i = 0; i < n; i++) {
-		unsigned m = rd_step(f->set, &f->run, b[i]);
+		uint64_t m = rd_step(f->set, &f->run, b[i]);
 
 		f->n++;
-		f->cover = f->cover << 1 | ((1u << m) - 1);
+		f->cover = f->cover << 1 | m;
 		while (f->n > keep)
 			release(f);
 	}
@@ -195,6 +270,8 @@ void rd_filter_put(struct rd_filter *f, const void *p, size_t n)
 
 void rd_filter_end(struct rd_filter *f)
 {
+	if (f->set)
+		f->cover |= rd_end(f->set, &f->run);
 	while (f->n)
 		release(f);
 	rd_run_init(&f->run);

@@ -1,7 +1,8 @@
 /* test_redact.c: the secret rule of src/redact.c and the output writer of
- * report.c that applies it (issue 12, section 3). A run of 12 bytes of the
- * token, or of 16 base64 characters that encode token bytes only (at any
- * of the three alignments), is secret; anything shorter is not. Checked
+ * report.c that applies it. A run of 12 bytes of the token, or of 16 base64
+ * characters that encode token bytes only (at any of the three alignments),
+ * in the bytes or in their percent decoding, is secret; anything shorter
+ * is not. Checked
  * against a brute-force reference written here from the rule: echoes cut
  * at every length and every offset, the Basic credential at every
  * alignment and user-name length, quotes and backslashes in the token,
@@ -57,10 +58,19 @@ static int occurs(const char *hay, size_t hn, const char *p, size_t w)
 	return 0;
 }
 
-/* Marks in cov every byte of d that lies in a secret window. */
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* Marks in cov every byte of d that lies in a secret window of d, or whose
+ * escape lies in a secret window of d's percent decoding (RFC 3986 2.1,
+ * left to right: "%" and two hex digits are one byte, else "%" is itself). */
 static void ref_cover(const char *d, size_t n, unsigned char *cov)
 {
-	size_t wt = ref_n < RD_TOKEN_RUN ? ref_n : RD_TOKEN_RUN, wb = RD_B64_RUN, s, a;
+	static char dec[1 << 18];
+	static size_t at[1 << 18], rl[1 << 18];
+	size_t wt = ref_n < RD_TOKEN_RUN ? ref_n : RD_TOKEN_RUN, wb = RD_B64_RUN, s, a, i, k;
 
 	for (a = 0; a < 3; a++)
 		if (ref_blen[a] && ref_blen[a] < wb)
@@ -72,6 +82,24 @@ static void ref_cover(const char *d, size_t n, unsigned char *cov)
 		for (a = 0; a < 3; a++)
 			if (s + wb <= n && occurs(ref_b64[a], ref_blen[a], d + s, wb))
 				memset(cov + s, 1, wb);
+	}
+	for (i = 0, k = 0; i < n; k++) {
+		at[k] = i;
+		if (d[i] == '%' && i + 2 < n && hexval(d[i + 1]) >= 0 && hexval(d[i + 2]) >= 0) {
+			dec[k] = (char)(hexval(d[i + 1]) << 4 | hexval(d[i + 2]));
+			rl[k] = 3;
+		} else {
+			dec[k] = d[i];
+			rl[k] = 1;
+		}
+		i += rl[k];
+	}
+	for (s = 0; s < k; s++) {
+		if (s + wt <= k && occurs(ref_tok, ref_n, dec + s, wt))
+			memset(cov + at[s], 1, at[s + wt - 1] + rl[s + wt - 1] - at[s]);
+		for (a = 0; a < 3; a++)
+			if (s + wb <= k && occurs(ref_b64[a], ref_blen[a], dec + s, wb))
+				memset(cov + at[s], 1, at[s + wb - 1] + rl[s + wb - 1] - at[s]);
 	}
 }
 
@@ -125,7 +153,7 @@ static int cuts_agree(const char *s, size_t n, const char *label)
 	int bad = 0;
 
 	for (i = 0; i < n; i++)
-		for (len = 1; i + len <= n && len <= 40; len++) {
+		for (len = 1; i + len <= n && len <= 60; len++) {
 			struct rd_run r;
 			int want, got;
 
@@ -235,6 +263,8 @@ static void test_long_token(void)
 
 /* ---- the stream filter, through report.c's writer ---- */
 
+static size_t pct_enc(char *o, const char *s, size_t n, unsigned every, int lower);
+
 static char *through(const char *data, size_t n, size_t step, size_t *outlen)
 {
 	static struct rep_buf b;
@@ -310,13 +340,19 @@ static void test_filter(void)
 			size_t at, len, a;
 			const char *src;
 			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-			at = (size_t)(x >> 33) % (n - 64);
+			at = (size_t)(x >> 33) % (n - 80);
 			a = (x >> 20) % 4;
 			src = a == 3 ? tok : ref_b64[a];
 			len = 8 + (x >> 40) % 14;
 			if (len > (a == 3 ? strlen(tok) : ref_blen[a]))
 				len = a == 3 ? strlen(tok) : ref_blen[a];
-			memcpy(big + at, src + (x >> 50) % ((a == 3 ? strlen(tok) : ref_blen[a]) - len + 1), len);
+			src += (x >> 50) % ((a == 3 ? strlen(tok) : ref_blen[a]) - len + 1);
+			if (x >> 63) { /* escaped, one byte in 1, 2 or 3 */
+				char e[80];
+				size_t el = pct_enc(e, src, len, 1 + (unsigned)(x >> 16) % 3, (int)(x >> 14) & 1);
+				memcpy(big + at, e, el);
+			} else
+				memcpy(big + at, src, len);
 		}
 		for (i = REP_BUF - 7; i + 40 < n; i += REP_BUF)
 			memcpy(big + i, tok, strlen(tok));
@@ -340,10 +376,95 @@ static void test_filter(void)
 	}
 }
 
+/* ---- percent encoding ---- */
+
+/* s percent-encoded into o: the bytes at i % every == 0 (every 1: all),
+ * with lower- or upper-case digits; returns the length. */
+static size_t pct_enc(char *o, const char *s, size_t n, unsigned every, int lower)
+{
+	const char *hex = lower ? "0123456789abcdef" : "0123456789ABCDEF";
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (i % every == 0) {
+			o[k++] = '%';
+			o[k++] = hex[c >> 4];
+			o[k++] = hex[c & 15];
+		} else
+			o[k++] = (char)c;
+	}
+	o[k] = 0;
+	return k;
+}
+
+static void test_percent(void)
+{
+	static const char *const toks[] = {
+		"ATATT3xFfGF0rG5bVyGq1jCk-9e2pQ3x7ZrT_ab",
+		"tok\"with\\back'slash-0123456789/+=",
+		"p%41ss%zz-word-0123%4",                  /* escapes in the token itself */
+		"short-tok",
+	};
+	static const unsigned every[] = { 1, 2, 5 };
+	char enc[400], b64[200], label[160], d[600];
+	size_t k, e, n, o;
+
+	for (k = 0; k < sizeof toks / sizeof toks[0]; k++) {
+		const char *t = toks[k];
+
+		use(t);
+		for (e = 0; e < sizeof every / sizeof every[0]; e++) {
+			n = pct_enc(enc, t, strlen(t), every[e], (int)e & 1);
+			snprintf(label, sizeof label, "token %zu, escaped 1 in %u: secret whole", k, every[e]);
+			T_CHECK(rd_secret(&set, enc, n), label);
+			snprintf(label, sizeof label, "token %zu, escaped 1 in %u: cut at every length and offset", k,
+			    every[e]);
+			T_EQ_INT(cuts_agree(enc, n, label), 0, label);
+			snprintf(label, sizeof label, "token %zu, escaped 1 in %u, in a Location", k, every[e]);
+			o = (size_t)snprintf(d, sizeof d, "Location: https://evil.example/cb?t=%s&x=%%4G%%%%41%%", enc);
+			same(d, o, label);
+		}
+		/* the Basic credential with its "+", "/" and "=" escaped, as in a query */
+		o = b64_encode(b64, sizeof b64, t, strlen(t));
+		for (e = 0, n = 0; e < o; e++)
+			if (b64[e] == '+' || b64[e] == '/' || b64[e] == '=')
+				n += (size_t)snprintf(enc + n, sizeof enc - n, "%%%02X", (unsigned char)b64[e]);
+			else
+				enc[n++] = b64[e];
+		snprintf(label, sizeof label, "token %zu: base64 with +/= escaped, cut everywhere", k);
+		T_EQ_INT(cuts_agree(enc, n, label), 0, label);
+		o = pct_enc(enc, b64, o, 1, 0);
+		snprintf(label, sizeof label, "token %zu: base64 all escaped", k);
+		same(enc, o, label);
+	}
+	/* An escape begun when the value ends stands for itself. */
+	use("0123456789-%");
+	n = pct_enc(enc, "0123456789-", 11, 1, 0);
+	enc[n++] = '%';
+	T_CHECK(rd_secret(&set, enc, n), "a run ending in a bare '%' after escapes is found at the end");
+	T_CHECK(!rd_secret(&set, enc, n - 1), "without the '%' it is one byte short");
+	same(enc, n, "the bare '%' at the end, filtered");
+	use("0123456789-%4");
+	n = pct_enc(enc, "0123456789-", 11, 1, 1);
+	memcpy(enc + n, "%4", 3);
+	same(enc, n + 2, "a bare '%4' at the end, filtered");
+	/* Broken escapes are themselves; "%%41" is "%" then "A". */
+	use("AAAA%%41BBBB-cc");
+	same("x%41%41%41%41%%%41%41%34%31BBBB-cc|", 35, "broken and nested escapes");
+	/* Not secret: 11 bytes of the token escaped. */
+	use("ATATT3xFfGF0rG5bVyGq1jCk-9e2pQ3x7ZrT_ab");
+	n = pct_enc(enc, "ATATT3xFfGF0rG5bVyGq1jCk-9e2pQ3x7ZrT_ab" + 4, 11, 1, 0);
+	T_CHECK(!rd_secret(&set, enc, n), "11 escaped bytes are not secret");
+	n = pct_enc(enc, "ATATT3xFfGF0rG5bVyGq1jCk-9e2pQ3x7ZrT_ab" + 4, 12, 1, 0);
+	T_CHECK(rd_secret(&set, enc, n), "12 escaped bytes are");
+}
+
 int main(void)
 {
 	test_rule();
 	test_long_token();
 	test_filter();
+	test_percent();
 	return t_done();
 }

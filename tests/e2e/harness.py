@@ -41,7 +41,7 @@ import tempfile
 import threading
 import time
 import traceback
-from urllib.parse import urlsplit
+from urllib.parse import unquote_to_bytes, urlsplit
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.dont_write_bytecode = True   # no __pycache__ in the tree
@@ -376,8 +376,9 @@ def b64_forms(tok):
 
 
 def has_run(data, tok):
-    """data holds a run of 12 bytes of the token (all of it if shorter), or of 16 base64
-    characters that encode token bytes (as many as the shortest form has, if fewer)."""
+    """data, or its percent decoding (RFC 3986 section 2.1), holds a run of 12 bytes of the
+    token (all of it if shorter), or of 16 base64 characters that encode token bytes (as many
+    as the shortest form has, if fewer)."""
     if not tok:
         return False
     d = data if isinstance(data, bytes) else raw(data)
@@ -389,7 +390,8 @@ def has_run(data, tok):
     # asking of each window of d, at the speed of bytes.find on megabytes of output
     wins = {tb[i:i + wt] for i in range(len(tb) - wt + 1)}
     wins |= {f[i:i + wb] for f in forms for i in range(len(f) - wb + 1)}
-    return any(w in d for w in wins)
+    dd = unquote_to_bytes(d) if b"%" in d else d
+    return any(w in d or w in dd for w in wins)
 
 
 def carries_token(q, tokens):
@@ -510,7 +512,8 @@ def invariants(r, args, tokens, servers=(), proxy=None, routes=None, cwd=None):
         if any(s in text for s in sec):
             fails.append("the token (or its Basic encoding) is on %s" % name)
         elif any(has_run(text, t) for t in tokens):
-            fails.append("a run of the token (12 bytes, or 16 base64 characters) is on %s" % name)
+            fails.append("a run of the token (12 bytes, or 16 base64 characters, maybe "
+                         "percent-encoded) is on %s" % name)
     allowed = named_origins(args, routes)
     for label, s in servers:
         if s is None:

@@ -930,6 +930,90 @@ ROWS += [
 ]
 
 
+# A token the server percent-encodes (RFC 3986 section 2.1), whole or in part, upper- or
+# lower-case hex: the same runs are found in the decoding, in every output (--raw included).
+def pct(s, every=1, lower=False):
+    """s (str or bytes) with every `every`-th byte percent-encoded."""
+    b = s.encode() if isinstance(s, str) else s
+    return "".join(("%%%02x" if lower else "%%%02X") % c if i % every == 0 else chr(c)
+                   for i, c in enumerate(b))
+
+
+PCT_LOC = "/cb?next=%2Fhome&t=" + pct(TOKEN)          # the whole token, every byte escaped
+PCT_PART = pct(TOKEN[3:19], 3, lower=True)              # 16 bytes, every third escaped
+PCT_RAW = (b'{"name":"fred","u":"https://x/?t=' + pct(TOKEN[1:15], 2).encode() + b'","b":"' +
+           pct(b64_forms(TOKEN)[1][2:22]).encode() + b'","ok":"%41%4"}')
+
+
+def pct_pieces(q):
+    """PCT_RAW in 5-byte TLS records, 10 ms apart: every escape is split across records."""
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(PCT_RAW)
+    items = [head]
+    for i in range(0, len(PCT_RAW), 5):
+        items += [F.Delay(0.01), PCT_RAW[i:i + 5]]
+    return items
+
+
+def raw_ref_pct(data, tok):
+    """raw_ref's rule over data and over its percent decoding: an escape inside a secret
+    window of the decoding is covered too."""
+    tb, forms = tok.encode(), b64_forms(tok)
+    wt, wb = min(12, len(tb)), min([16] + [len(f) for f in forms if f])
+    dec, at, i = bytearray(), [], 0
+    hexd = b"0123456789abcdefABCDEF"
+    while i < len(data):
+        at.append(i)
+        if data[i:i + 1] == b"%" and i + 2 < len(data) and data[i + 1] in hexd and data[i + 2] in hexd:
+            dec.append(int(data[i + 1:i + 3], 16))
+            i += 3
+        else:
+            dec.append(data[i])
+            i += 1
+    at.append(len(data))
+    cov = [False] * len(data)
+    for view, pos in ((data, list(range(len(data) + 1))), (bytes(dec), at)):
+        for j in range(len(view)):
+            for w, hit in ((wt, j + wt <= len(view) and view[j:j + wt] in tb),
+                           (wb, j + wb <= len(view) and any(view[j:j + wb] in f for f in forms))):
+                if hit:
+                    cov[pos[j]:pos[j + w]] = [True] * (pos[j + w] - pos[j])
+    out = bytearray()
+    for j, c in enumerate(data):
+        if not cov[j]:
+            out.append(c)
+        elif j == 0 or not cov[j - 1]:
+            out += b"<redacted>"
+    return bytes(out)
+
+
+def pct_echo(q):
+    body = '{"name":"fred","displayName":"see https://x/?t=%s","active":true}' % PCT_PART
+    return F.http_response(200, body, [("Content-Type", "application/json"), ("X-Echo", "t=" + PCT_PART)])
+
+
+ROWS += [
+    H("percent-encoded token in a Location, no -L (text)", Srv(redirect_to(302, PCT_LOC)), T, 7,
+      "carries the token", where="err", check=[no_run]),
+    H("percent-encoded token in a Location, no -L (json)", Srv(redirect_to(302, PCT_LOC)), ["-j"] + T, 7, None,
+      check=[no_run, json_out(location="<redacted>")]),
+    H("percent-encoded token in a Location, no -L (env)", Srv(redirect_to(302, PCT_LOC)),
+      ["--format", "env"] + T, 7, None, check=[no_run, env_vars(location="<redacted>")]),
+    H("percent-encoded token in a Location, -L: not followed", Srv(redirect_to(302, PCT_LOC)),
+      ["-L", "-j"] + T, 7, "carries the token", where="err", check=[no_run, nreq(1), json_out(location="<redacted>")]),
+    H("percent-encoded token in a Location, -i and -v", Srv(redirect_to(302, PCT_LOC)), ["-i", "-v"] + T, 7, None,
+      check=[no_run, out_has("Location: <redacted>\n"), err_lines("< Location: <redacted>")]),
+    H("partly percent-encoded (lower-case) token in a header and a field (-i)", Srv(pct_echo), ["-i"] + T, 0,
+      None, check=[no_run, out_has("X-Echo: <redacted>\n"), field_is("text", "displayName", "<redacted>")]),
+    H("partly percent-encoded token in a field (json)", Srv(pct_echo), ["-j"] + T, 0, None,
+      check=[no_run, field_is("json", "displayName", "<redacted>")]),
+    H("percent-encoded token in the reason phrase (-i)",
+      Srv(reply(resp(b"HTTP/1.1 401 " + pct(TOKEN[:14]).encode(), (JSON_CT,), b"{}"))), ["-i"] + T, 3, None,
+      check=[no_run, out_has("HTTP/1.1 401 <redacted>\n")]),
+    H("--raw: percent-encoded token and base64 split across 5-byte TLS records",
+      Srv(pct_pieces), ["--raw"] + T, 0, None, check=[no_run, out_exact(raw_ref_pct(PCT_RAW, TOKEN))]),
+]
+
+
 
 
 def tls_version_unavailable(v):
