@@ -293,7 +293,8 @@ static int find_short(char c)
 int cli_parse(struct cli_opts *o, int argc, char **argv, char *err, size_t errcap)
 {
 	const char *first = NULL;
-	int i, nops = 0, only_operands = 0;
+	char spare[200];
+	int i, nops = 0, only_operands = 0, bad = 0;
 
 	memset(o, 0, sizeof *o);
 	o->max_redirs = 5;
@@ -324,11 +325,11 @@ int cli_parse(struct cli_opts *o, int argc, char **argv, char *err, size_t errca
 				else
 					fmt_snprintf(err, errcap, "unknown option '--%.*s' (try 'atlwho --help')",
 					    (int)(n > 40 ? 40 : n), name);
-				return CLI_E_USAGE;
+				goto fail;
 			}
 			if (!cli_args[id] && eq) {
 				fmt_snprintf(err, errcap, "option '--%s' takes no value (try 'atlwho --help')", text_of(id, 0));
-				return CLI_E_USAGE;
+				goto fail;
 			}
 			if (cli_args[id]) {
 				if (eq)
@@ -337,12 +338,12 @@ int cli_parse(struct cli_opts *o, int argc, char **argv, char *err, size_t errca
 					val = argv[++i];
 				else {
 					fmt_snprintf(err, errcap, "option '--%s' needs a value (try 'atlwho --help')", text_of(id, 0));
-					return CLI_E_USAGE;
+					goto fail;
 				}
 			}
 			if (apply(o, id, val, err, errcap) != CLI_OK)
-				return CLI_E_USAGE;
-			if (o->help || o->version)
+				goto fail;
+			if ((o->help || o->version) && !bad)
 				return CLI_OK;
 			continue;
 		}
@@ -352,7 +353,10 @@ int cli_parse(struct cli_opts *o, int argc, char **argv, char *err, size_t errca
 			if (id < 0) {
 				fmt_snprintf(err, errcap, "unknown option '-%c' (try 'atlwho --help')",
 				    (*a >= 0x21 && *a < 0x7f) ? *a : '?');
-				return CLI_E_USAGE;
+				bad = 1; /* as at fail, but the cluster's next letters are read */
+				err = spare;
+				errcap = sizeof spare;
+				continue;
 			}
 			if (cli_args[id]) {
 				if (a[1])
@@ -361,17 +365,26 @@ int cli_parse(struct cli_opts *o, int argc, char **argv, char *err, size_t errca
 					val = argv[++i];
 				else {
 					fmt_snprintf(err, errcap, "option '-%c' needs a value (try 'atlwho --help')", *a);
-					return CLI_E_USAGE;
+					goto fail;
 				}
 			}
 			if (apply(o, id, val, err, errcap) != CLI_OK)
-				return CLI_E_USAGE;
-			if (o->help || o->version)
+				goto fail;
+			if ((o->help || o->version) && !bad)
 				return CLI_OK;
 			if (val)
 				break;
 		}
+		continue;
+	fail:
+		/* The first error is the one reported; the rest of the line is
+		 * still read, for -j, --format and -q (cli.h). */
+		bad = 1;
+		err = spare;
+		errcap = sizeof spare;
 	}
+	if (bad)
+		return CLI_E_USAGE;
 	if (o->tls_min > o->tls_max) {
 		fmt_snprintf(err, errcap, "--tls-min 1.3 and --tls-max 1.2 leave no TLS version");
 		return CLI_E_USAGE;

@@ -32,7 +32,10 @@ struct cli_opts {
 #define CLI_OK 0
 #define CLI_E_USAGE (-71)  /* a usage error; err holds one line for main (exit 2) */
 
-/* CLI_OK, or CLI_E_USAGE with the message in err. */
+/* CLI_OK, or CLI_E_USAGE with the message in err (the first error found).
+ * After an error the rest of the line is still read, so that o->format and
+ * o->quiet say what the whole line asked for: a usage error is reported in
+ * the format asked for (exactly one JSON object with -j), wherever -j is. */
 int cli_parse(struct cli_opts *o, int argc, char **argv, char *err, size_t errcap);
 
 /* Parses seconds with up to 3 decimals ("10", "2.5") into ms in 1..max:

@@ -220,23 +220,26 @@ static int on_header(void *ctx, const char *name, size_t nlen, const char *value
 	return 0;
 }
 
-/* -i: the held head of the reply that ends the check. */
+/* -i: the held head of the reply that ends the check, on stdout where
+ * stdout holds text; with --format json or env (one object, or shell
+ * assignments) and with -q (nothing) on stderr, as -v's lines are. */
 static void show_head(struct run *R)
 {
 	const char *p = R->hold, *end = R->hold + R->hold_len;
+	struct rep_buf *b = R->o->format == CLI_TEXT && !R->o->quiet ? &R->out : &R->err;
 
-	put_status(R, &R->out, "");
+	put_status(R, b, "");
 	while (p < end) {
 		const char *colon = memchr(p, ':', (size_t)(end - p)); /* names have none */
 		const char *nl = memchr(colon, '\n', (size_t)(end - colon));
 		int mark = nl - colon == 2 && colon[1] == HOLD_MARK;
 
-		put_header(&R->out, "", p, (size_t)(colon - p), mark ? RD_MARK : colon + 1,
+		put_header(b, "", p, (size_t)(colon - p), mark ? RD_MARK : colon + 1,
 		    mark ? sizeof RD_MARK - 1 : (size_t)(nl - colon - 1));
 		p = nl + 1;
 	}
-	rep_str(&R->out, "\n");
-	rep_flush(&R->out);
+	rep_str(b, "\n");
+	rep_flush(b);
 }
 
 static int decide(struct run *R, const struct http_resp *r);
@@ -802,10 +805,10 @@ int main(int argc, char **argv)
 	R.o = &o;
 	rep_init(&R.out, 1);
 	rep_init(&R.err, 2);
-	if (cli_parse(&o, argc, argv, err, sizeof err) != 0) {
-		err_line(&R, NULL, err);
-		return EX_USAGE;
-	}
+	/* A command line that does not parse is read to its end all the
+	 * same (cli.h), so -j or --format env anywhere in it is obeyed. */
+	if (cli_parse(&o, argc, argv, err, sizeof err) != 0)
+		return usage_fail(&R, NULL, err);
 	if (o.help) {
 		cli_help(help_put, &R.out);
 		rep_flush(&R.out);

@@ -10,7 +10,7 @@ set -eu
 # "command-or-file package" pairs per group. A path is checked with -e.
 build="cc:gcc make:make bzip2:bzip2 patch:patch /usr/include/stdio.h:libc6-dev"
 static="musl-gcc:musl-tools file:file"
-test="python3:python3 openssl:openssl nginx:nginx-light sh:dash curl:curl /etc/ssl/certs/ca-certificates.crt:ca-certificates /usr/lib/python3/dist-packages/cryptography/__init__.py:python3-cryptography valgrind:valgrind /usr/include/valgrind/memcheck.h:valgrind"
+test="python3:python3 openssl:openssl nginx:nginx-light sh:dash /bin/busybox:busybox-static curl:curl /etc/ssl/certs/ca-certificates.crt:ca-certificates /usr/lib/python3/dist-packages/cryptography/__init__.py:python3-cryptography valgrind:valgrind /usr/include/valgrind/memcheck.h:valgrind"
 fuzz="clang:clang /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev"
 lint="cppcheck:cppcheck clang-tidy:clang-tidy valgrind:valgrind"
 bench="curl:curl go:golang-go"

@@ -70,7 +70,10 @@ OUTPUT_CAP = 8 * 1024 * 1024           # bytes kept of stdout and of stderr (a r
 
 FIELDS = ("name", "displayName", "active", "accountId", "type", "emailAddress", "username")
 USERS = (F.GOOD_USER, F.CLOUD_EMAIL, "mallory")   # the -u names the suites use (Basic encodings)
-SHELLS = [s for s in ("sh", "dash", "bash") if shutil.which(s)]
+# The shells --format env is evaluated by: POSIX sh, dash, bash and busybox sh (the shell of
+# the small systems atlwho is for; Debian's busybox-static, vendor/deps.sh test).
+SHELLS = [s for s in ("sh", "dash", "bash") if shutil.which(s)] + \
+    (["busybox"] if os.path.exists("/bin/busybox") else [])
 
 
 def base_env(extra=None):
@@ -474,7 +477,9 @@ def sh_eval(text, var, shell="sh", cwd=None):
     try:
         with open(os.path.join(d, "env.out"), "wb") as fh:
             fh.write(raw(text))
-        p = subprocess.run([shell, "-c", 'eval "$(cat env.out)"; printf %s "$' + var + '"'],
+        argv = ["/bin/busybox", "sh"] if shell == "busybox" else [shell]
+        # the eval's own status is the result (printf's would hide a failed command)
+        p = subprocess.run(argv + ["-c", 'eval "$(cat env.out)" || exit 97; printf %s "$' + var + '"'],
                            cwd=d, capture_output=True, timeout=SH_TIMEOUT,
                            env={"PATH": "/usr/bin:/bin", "HOME": d})
         return p.stdout, p.returncode, p.stderr
@@ -535,10 +540,15 @@ def invariants(r, args, tokens, servers=(), proxy=None, routes=None, cwd=None):
     quiet = has_opt(args, "-q", "--quiet")
     jmode, emode = is_json_mode(args), is_env_mode(args)
     include = has_opt(args, "-i", "--include")
+    helpv = has_opt(args, "-h", "--help", "-V", "--version")
     rawbody = has_opt(args, "--raw")
     ended = rc is not None and 0 <= rc <= 7
-    if quiet and rc is not None and (r.out or r.err):
-        fails.append("-q: expected no output, got stdout %r stderr %r" % (r.out[:200], r.err[:200]))
+    verbose = has_opt(args, "-v", "--verbose")
+    if quiet and r.out:
+        fails.append("-q: expected nothing on stdout, got %r" % r.out[:200])
+    # -q also keeps stderr quiet, but for a usage error and what -v or -i ask for
+    if quiet and rc is not None and rc != 2 and r.err and not (verbose or include):
+        fails.append("-q: expected nothing on stderr, got %r" % r.err[:200])
     if ended and rc >= 2 and not quiet and not jmode and not r.err.strip():
         fails.append("failure (exit %d) with nothing on stderr" % rc)
     bad = unsafe_chars(r.err, allow="\n\t")
@@ -553,9 +563,9 @@ def invariants(r, args, tokens, servers=(), proxy=None, routes=None, cwd=None):
                    if x != "" and not re.match(r"^(%s): " % "|".join(FIELDS), x + " ")]
             if odd:
                 fails.append("stdout lines that are not 'field: value': %r" % odd[:5])
-    if jmode and ended and not quiet and not include and not rawbody and not (rc == 2 and r.out == ""):
-        # exactly one object on success and on failure; a usage error (2) prints none only
-        # when the command line itself did not parse (then -j may not have been read)
+    if jmode and ended and not quiet and not helpv:
+        # exactly one object on every path: success, failure, a usage error (with -i, --raw
+        # or a command line that did not parse too)
         try:
             obj = json.loads(raw(r.out))
             if not isinstance(obj, dict):
@@ -570,11 +580,13 @@ def invariants(r, args, tokens, servers=(), proxy=None, routes=None, cwd=None):
                 fails.append("json: a failure without an \"error\" string: %r" % obj)
         except ValueError as e:
             fails.append("json: stdout is not one JSON object (%s): %r" % (e, r.out[:300]))
-    if emode and ended and not quiet:
+    if emode and ended and not quiet and not helpv:
         for sh in SHELLS:
-            _, erc, eerr = sh_eval(r.out, "ATLWHO_NAME", sh, cwd)
-            if erc != 0:
-                fails.append("env: %s could not evaluate the output (%d): %r" % (sh, erc, eerr[:200]))
+            _, erc, eerr = sh_eval(r.out, "ATLWHO_EXIT", sh, cwd)
+            if erc != 0 or eerr:
+                fails.append("env: %s could not evaluate the output cleanly (%d): %r" % (sh, erc, eerr[:200]))
+            elif _ != str(rc).encode():
+                fails.append("env: %s gives ATLWHO_EXIT=%r, the exit code is %d" % (sh, _, rc))
     pw = pwned(cwd)
     if pw:
         fails.append("a command from the server's data ran: %r exist" % pw)
@@ -1061,7 +1073,7 @@ def env_vars(**want):
             for k, v in want.items():
                 wantb = v if isinstance(v, bytes) else v.encode()
                 got, rc, err = sh_eval(r.out, "ATLWHO_" + k.upper(), sh, r.tmp)
-                assert rc == 0, "%s: eval failed (%d): %r" % (sh, rc, err)
+                assert rc == 0 and not err, "%s: eval failed (%d): %r" % (sh, rc, err)
                 assert got == wantb, "%s: $ATLWHO_%s expected %r, got %r" % (sh, k.upper(), wantb, got)
         pw = pwned(r.tmp)
         assert not pw, "evaluating the env output ran a command: %r exist" % pw

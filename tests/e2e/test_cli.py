@@ -43,6 +43,12 @@ JIRA_BODY = F.jdump(F.jira_server_user())
 CONF_BODY = F.jdump(F.confluence_user(context="/confluence"))
 
 
+# A 200 whose reason phrase and a header carry shell syntax (-i must not hand them to a shell).
+HOSTILE_HEAD = (b"HTTP/1.1 200 OK $(touch PWNED3)\r\nContent-Type: application/json\r\n"
+                b"X-Note: $(touch PWNED1) `touch PWNED2`; touch PWNED4 'q' \"d\"\r\n"
+                b"Content-Length: %d\r\n\r\n" % len(JIRA_BODY) + JIRA_BODY)
+
+
 class C(Row):
     """One case: Row with the token as tok (default GOOD)."""
 
@@ -427,6 +433,18 @@ CASES = [
       out=["HTTP/1.1 200", "X-AUSERNAME: fred", "name: fred"]),
     C("--include on a failure shows the 401 headers", ["--include", "-u", "fred", "-p", "jira"] + J, 3, tok=BAD,
       srv=S_JIRA, out=["401", "X-Seraph-LoginReason: AUTHENTICATED_FAILED"]),
+    # -i where stdout has a contract of its own (one JSON object, shell assignments, nothing
+    # with -q): the head goes to stderr, as -v's does; a server's $(...) and backticks in a
+    # header or the reason phrase then never reach the shell that evaluates the env output.
+    C("-i --format env: head on stderr, stdout evaluates, nothing runs", ["-i", "--format", "env"] + J, 0,
+      srv=Srv(F.static(HOSTILE_HEAD)), err=["X-Note: $(touch PWNED1)"], out_not=["HTTP/1.1", "X-Note"],
+      check=env_vars(name="fred", status="200")),
+    C("-i -j: head on stderr, stdout is one JSON object", ["-i", "-j"] + J, 0, srv=Srv(F.static(HOSTILE_HEAD)),
+      err=["HTTP/1.1 200 OK $(touch PWNED3)"], check=json_out(ok=True, name="fred")),
+    C("-i -q: nothing on stdout, the head on stderr", ["-i", "-q"] + J, 0, srv=Srv(F.static(HOSTILE_HEAD)),
+      err=["X-Note:"], check=out_exact(b"")),
+    C("-i text: head on stdout before the fields", ["-i"] + J, 0, srv=Srv(F.static(HOSTILE_HEAD)),
+      out=["HTTP/1.1 200 OK $(touch PWNED3)", "X-Note: $(touch PWNED1)", "name: fred"]),
     C("--raw: the body exactly, chunked framing removed", ["--raw", "-p", "jira"] + J, 0, srv=S_JIRA,
       check=out_exact(JIRA_BODY)),
     C("--raw: body with Content-Length", ["--raw", "-p", "confluence"] + TLSARGS + ["{base}/confluence"], 0,
@@ -522,6 +540,18 @@ CASES = [
       check=[json_out(ok=False, exit=2), nreq(0)]),
     C("-j: bad https_proxy -> 2, one JSON object", ["-j"] + J, 2, srv=S_JIRA, env={"https_proxy": "ftp://x:1"},
       check=[json_out(ok=False, exit=2), nreq(0)], err="https_proxy"),
+    # ... and usage errors in the command line itself, wherever -j stands in it
+    C("-j: unknown option before -j -> 2, one JSON object", ["-Z", "-j"] + J, 2, srv=S_JIRA,
+      check=[json_out(ok=False, exit=2), nreq(0)], err="unknown option '-Z'"),
+    C("-j: unknown option in a cluster (-Zj) -> 2, one JSON object", ["-Zj"] + J, 2, srv=S_JIRA,
+      check=[json_out(ok=False, exit=2), nreq(0)]),
+    C("-j --raw -> 2, one JSON object", ["-j", "--raw"] + J, 2, srv=S_JIRA,
+      check=[json_out(ok=False, exit=2), nreq(0)], err="exclude each other"),
+    C("--format env --raw -> 2, env evaluates", ["--format", "env", "--raw"] + J, 2, srv=S_JIRA,
+      check=[env_vars(ok="false", exit="2"), nreq(0)]),
+    C("-j missing BASE_URL -> 2, one JSON object", ["-j"] + TLSARGS, 2, srv=S_JIRA,
+      check=[json_out(ok=False, exit=2), nreq(0)]),
+    C("-j -q -> 2: -q wins, nothing on stdout", ["-j", "-q"] + J, 2, srv=S_JIRA, check=[out_exact(b""), nreq(0)]),
     C("--format env: no token -> 2, ATLWHO_OK=false", ["--format", "env"] + J, 2, tok=None, srv=S_JIRA,
       out="ATLWHO_OK=false", check=nreq(0)),
     C("-- ends options", TLSARGS + ["--", "{base}/jira"], 0, srv=S_JIRA),
