@@ -64,6 +64,7 @@ import warnings
 
 sys.dont_write_bytecode = True   # no __pycache__ in the tree (before the harness)
 import harness  # noqa: E402
+import tls12  # noqa: E402
 from harness import (F, Proxy, Row, Srv, b64_forms, display_reply, elapsed_under, env_vars, err_any,
                      err_lacks, err_lines, field_is, json_out, lines, n_lines, no_line, no_plain_token, no_run,
                      nreq, out_exact, out_has, token_never_at)
@@ -203,6 +204,31 @@ def tls_version_confusion(version, suite):
         hold(server, 30)
     fn.__name__ = "tls_version_confusion_%04x_%04x" % (version, suite)
     return fn
+
+
+class Reneg:
+    """A row's server that renegotiates (TLS 1.2, tests/e2e/tls12.py) as mode says, then
+    sends a Jira reply; "newcert" presents the emptysubject leaf (valid for localhost, same
+    CA) in the renegotiation."""
+    tls, scheme = "ecdsa", "https"
+
+    def __init__(self, mode):
+        self.mode = mode
+
+    def start(self, pk):
+        return tls12.Server(pk.leaf["ecdsa"].cert, pk.leaf["ecdsa"].key, self.mode, resp(),
+                            cert2=pk.leaf["emptysubject"].cert)
+
+
+def reneg_events(*want):
+    """The renegotiating server saw these events (the row's condition really happened)."""
+    def f(r):
+        end = time.monotonic() + 5   # the server's thread notes the end after the client has gone
+        while not set(want) <= set(r.srv.events) and time.monotonic() < end:
+            time.sleep(0.02)
+        assert set(want) <= set(r.srv.events), "server events %r, expected %r among them" % (
+            r.srv.events, want)
+    return f
 
 
 TLS_ALERTS = {"illegal_parameter": 47, "protocol_version": 70, "handshake_failure": 40}
@@ -659,6 +685,24 @@ ROWS = [
       6, "{pin}", check=nreq(0)),
     H("TLS: client certificate demanded, none given", Srv(JIRA_TOK, mtls=True), T, 6,
       ("client certificate", "--cert", "refused", "handshake"), check=nreq(0)),
+    # A TLS 1.2 renegotiation the server starts after the request (Apache's per-location
+    # SSLVerifyClient), named by what happened in it: a client certificate only when the
+    # renegotiation asked for one; mbedTLS refusing the server's new certificate is that.
+    H("TLS 1.2 renegotiation, nothing asked: the reply after it is read", Reneg("plain"), T, 0,
+      "name: fred", check=reneg_events("renegotiated"), skip=lambda: tls12.MISSING),
+    H("TLS 1.2 renegotiation asks for a client certificate, none given", Reneg("certreq"), T, 6,
+      ["requires a client certificate", "--cert", "--key"],
+      check=reneg_events("empty client certificate"), skip=lambda: tls12.MISSING),
+    H("TLS 1.2 renegotiation asks for a client certificate, given", Reneg("certreq"),
+      ["--cert", "{client_cert}", "--key", "{client_key}"] + T, 0, "name: fred",
+      check=reneg_events("client certificate", "renegotiated"), skip=lambda: tls12.MISSING),
+    H("TLS 1.2 renegotiation presents another server certificate: refused, not blamed on --cert",
+      Reneg("newcert"), T, 6, ["changed its certificate", "renegotiation", "refused"],
+      err_not=["--cert", "client certificate"], check=reneg_events("client hello (renegotiation)"),
+      skip=lambda: tls12.MISSING),
+    H("TLS 1.2 renegotiation refused by the server, nothing asked: a neutral message", Reneg("refuse"),
+      T, 6, ["renegotiation", "failed", "handshake_failure"], err_not=["--cert", "client certificate"],
+      check=reneg_events("client hello (renegotiation)"), skip=lambda: tls12.MISSING),
     H("TLS: plain http server behind an https URL", plain(JIRA_TOK),
       ["-p", "jira", "--cacert", "{ca}", "https://localhost:{port}"], 6, ("tls", "handshake"), check=nreq(0)),
 
