@@ -406,6 +406,8 @@ static int bio_recv(void *ctx, unsigned char *buf, size_t len)
 		return MBEDTLS_ERR_SSL_WANT_READ;
 	}
 	r = sys_recv(c->fd, buf, len, c->deadline);
+	if (r == 0)
+		c->eof = 1;
 	if (r < 0) {
 		net_failed(c, (int)r);
 		return MBEDTLS_ERR_SSL_INTERNAL_ERROR;
@@ -1125,9 +1127,13 @@ long tls_read(struct tls_conn *c, void *buf, size_t n)
 		r = mbedtls_ssl_read(&c->ssl, buf, n);
 		if (r > 0)
 			return r;
-		if (r == 0 || r == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY || r == MBEDTLS_ERR_SSL_CONN_EOF)
+		if (r == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY)
+			c->close_notify = 1;
+		/* mbedtls_ssl_read also returns 0 for a second empty record in
+		 * a row (it skips one): not the end. */
+		if (r == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY || (r == 0 && c->eof) || r == MBEDTLS_ERR_SSL_CONN_EOF)
 			return 0;
-		if (r != MBEDTLS_ERR_SSL_WANT_READ && r != MBEDTLS_ERR_SSL_WANT_WRITE &&
+		if (r != 0 && r != MBEDTLS_ERR_SSL_WANT_READ && r != MBEDTLS_ERR_SSL_WANT_WRITE &&
 		    r != MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
 			break;
 	}

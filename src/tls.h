@@ -89,6 +89,8 @@ struct tls_conn {
 	int stepping;                   /* run_handshake is driving the handshake */
 	int alert;                      /* the fatal alert the server sent, or -1 */
 	int tls13;                      /* TLS 1.3 was negotiated */
+	int eof;                        /* the transport read a TCP close */
+	int close_notify;               /* the server ended with close_notify */
 };
 
 /* Validates options and finds the trust source; err gets one line. */
@@ -97,7 +99,9 @@ int tls_prepare(struct tls_conn *c, const struct tls_opts *o, char *err, size_t 
  * pointer until tls_free). */
 int tls_handshake(struct tls_conn *c, int fd, const struct tls_peer *peer, int64_t deadline,
     char *err, size_t errcap);
-/* > 0 bytes, 0 end of stream (close_notify or TCP close), or an error. */
+/* > 0 bytes, 0 end of stream (close_notify, which sets c->close_notify, or
+ * a TCP close, which an attacker on the path can forge: RFC 8446 section
+ * 6.1), or an error. */
 long tls_read(struct tls_conn *c, void *buf, size_t n);
 int tls_write_all(struct tls_conn *c, const void *buf, size_t n);
 /* After tls_read or tls_write_all failed (after the handshake; wrote: it

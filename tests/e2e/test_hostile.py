@@ -497,6 +497,17 @@ ROWS = [
     H("bytes after a complete Content-Length body are ignored", Srv(reply(resp() + b"GARBAGE{}")), T, 0,
       "name: fred"),
 
+    # A body without Content-Length or chunked framing ends where the connection closes. Over
+    # TLS only close_notify vouches for that end: a bare TCP close may be an attacker's cut
+    # (RFC 8446 section 6.1, RFC 9112 section 9.8). Plain http has nothing better than the close.
+    H("close-delimited body, then TLS close_notify: accepted", Srv(F.static([resp(cl=False), F.CloseNotify()])),
+      T, 0, "name: fred"),
+    H("close-delimited body, then a TCP close without close_notify: cut short", Srv(reply(resp(cl=False))),
+      T, 7, ["cut short", "without tls close_notify"], check=[no_line("name:")]),
+    H("close-delimited body cut in the middle, then a TCP close without close_notify: cut short",
+      Srv(reply(resp(cl=False)[:-40])), T, 7, ["cut short", "without tls close_notify"]),
+    H("close-delimited body over plain http, then FIN: accepted", plain(reply(resp(cl=False))), TP, 0,
+      "name: fred"),
     # ================================================================ HTTP: Transfer-Encoding / chunks
     H("Transfer-Encoding: gzip, chunked", Srv(reply(chunked(headers=(JSON_CT,)).replace(
         b"Transfer-Encoding: chunked", b"Transfer-Encoding: gzip, chunked"))), T, 7, "transfer-encoding"),
