@@ -1035,13 +1035,16 @@ int tls_explain_late(struct tls_conn *c, int wrote, int replied, char *err, size
 
 	if (wrote && c->alert < 0 && c->net_err != SYS_E_TIMEOUT) {
 		/* The alert may wait behind the failed write: read it through
-		 * the record layer (it is encrypted). */
+		 * the record layer (it is encrypted). Often there is none: the
+		 * reset that failed the write was the read's error, which is
+		 * then an EOF (a refusing server's close with our bytes unread
+		 * resets the connection, RFC 9293 section 3.6). */
 		unsigned char b[64];
 		c->net_err = 0;
 		c->deadline = sys_now_ms() + TLS_SALVAGE_MS;
 		r = mbedtls_ssl_read(&c->ssl, b, sizeof b);
-		if (r >= 0)
-			return 0;
+		if (r > 0)
+			return 0; /* the server answered */
 	}
 	note_alert(c, r);
 	if (renegotiating(c)) {
@@ -1057,8 +1060,10 @@ int tls_explain_late(struct tls_conn *c, int wrote, int replied, char *err, size
 		say_late_message(c, err, errcap);
 		return 1;
 	}
+	/* It asked for a client certificate, got ours or none, and hung
+	 * up before replying, however the hang-up showed: it refused it. */
 	if (!replied && cert_asked(c)) {
-		say_cert_required(c, "it closed the connection", err, errcap);
+		say_cert_required(c, c->net_err ? c->net_why : "it closed the connection", err, errcap);
 		return 1;
 	}
 	return 0;

@@ -51,8 +51,10 @@ N skipped]"; the exit status is 1 when anything failed.
 import concurrent.futures
 import gzip
 import json
+import os
 import random
 import re
+import signal
 import socket
 import ssl
 import struct
@@ -228,6 +230,160 @@ def reneg_events(*want):
             time.sleep(0.02)
         assert set(want) <= set(r.srv.events), "server events %r, expected %r among them" % (
             r.srv.events, want)
+    return f
+
+
+def cert_refused(after, how):
+    """TLS 1.3 with a CertificateRequest, played through ssl.MemoryBIO so that nothing reaches
+    the client unless sent here; then the connection ends without any alert (how: "fin", a
+    close; "rst", SO_LINGER 0) after: "flight", the server's flight (the client's empty
+    Certificate is never read: its write succeeds, the server's kernel answers it with a
+    reset, and the request's write fails with nothing left to read); "certificate", the
+    client's empty Certificate (OpenSSL refuses it; its alert is dropped); "request", the
+    request's record too. server.state["seen"] says how far it got."""
+    def fn(conn, server):
+        leaf = _PK.leaf["ecdsa"]
+        ctx = F.TLS(leaf.cert, leaf.key, versions="1.3", client_ca=_PK.clientca).context()
+        inc, out = ssl.MemoryBIO(), ssl.MemoryBIO()
+        obj = ctx.wrap_bio(inc, out, server_side=True)
+        seen = server.state.setdefault("seen", [])
+        conn.settimeout(10)
+        tail = b""      # the client's bytes after the server's flight, for counting its records
+        while True:
+            try:
+                obj.do_handshake()
+                seen.append("handshake completed")    # never: the certificate is required
+                break
+            except ssl.SSLWantReadError:
+                flight = out.read()
+                if flight:
+                    conn.sendall(flight)
+                    seen.append("flight")
+                    if after == "flight":
+                        break
+                d = conn.recv(65536)
+                if not d:
+                    return
+                if "flight" in seen:
+                    tail += d
+                inc.write(d)
+            except ssl.SSLError as e:
+                out.read()                              # OpenSSL's alert: never sent
+                seen.append("certificate refused: %s" % e.reason)
+                break
+        if after == "request":
+            # the client's records after the flight: [ChangeCipherSpec (compatibility mode),]
+            # Certificate, Finished, then the request: the third application_data record
+            while sum(1 for t in tls_record_types(tail) if t == 23) < 3:
+                d = conn.recv(65536)
+                if not d:
+                    return
+                tail += d
+            seen.append("request")
+        if how == "rst":
+            rst_close(conn)
+        else:
+            conn.close()
+    fn.__name__ = "cert_refused_%s_%s" % (after, how)
+    return fn
+
+
+def peer_pid(conn):
+    """The pid of the local process holding conn's other end (atlwho, or valgrind or qemu
+    running it), from /proc/net/tcp* and /proc/PID/fd; None if not found."""
+    port, mine = conn.getpeername()[1], conn.getsockname()[1]
+    inode = None
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(table) as f:
+                next(f)
+                for line in f:
+                    x = line.split()
+                    if int(x[1].rsplit(":", 1)[1], 16) == port and int(x[2].rsplit(":", 1)[1], 16) == mine:
+                        inode = x[9]
+        except OSError:
+            pass
+    if not inode:
+        return None
+    want = "socket:[%s]" % inode
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if any(os.readlink("/proc/%s/fd/%s" % (pid, fd)) == want for fd in os.listdir("/proc/%s/fd" % pid)):
+                return int(pid)
+        except OSError:
+            continue
+    return None
+
+
+def stopped(pid, seconds=5.0):
+    """Wait until pid is stopped (state T in /proc/PID/stat)."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        try:
+            with open("/proc/%d/stat" % pid) as f:
+                if f.read().rsplit(")", 1)[1].split()[0] in ("T", "t"):
+                    return True
+        except OSError:
+            return False
+        time.sleep(0.002)
+    return False
+
+
+def tls12_reset_after_finished(conn, server):
+    """TLS 1.2 with a CertificateRequest; the empty Certificate is accepted (verify_mode
+    CERT_OPTIONAL) and the handshake completes, but the server resets the connection right
+    after its Finished, before reading the request, without an alert. The client is stopped
+    (SIGSTOP) while the Finished and the reset reach it, so that the reset is always there
+    before its request's write: that write fails, and nothing is left to read (an EOF)."""
+    leaf = _PK.leaf["ecdsa"]
+    ctx = F.TLS(leaf.cert, leaf.key, versions="1.2", client_ca=_PK.clientca, require_client=False).context()
+    inc, out = ssl.MemoryBIO(), ssl.MemoryBIO()
+    obj = ctx.wrap_bio(inc, out, server_side=True)
+    seen = server.state.setdefault("seen", [])
+    conn.settimeout(10)
+    while True:
+        try:
+            obj.do_handshake()
+            break
+        except ssl.SSLWantReadError:
+            d = out.read()
+            if d:
+                conn.sendall(d)
+            d = conn.recv(65536)
+            if not d:
+                return
+            inc.write(d)
+    seen.append("handshake completed" + (" without a client certificate" if not obj.getpeercert() else ""))
+    pid = peer_pid(conn)
+    if pid and pid != os.getpid():
+        os.kill(pid, signal.SIGSTOP)
+        if stopped(pid):
+            seen.append("client stopped")
+    try:
+        conn.sendall(out.read())
+        rst_close(conn)
+    finally:
+        if pid and pid != os.getpid():
+            os.kill(pid, signal.SIGCONT)
+
+
+def tls_record_types(data):
+    """The content types of the whole TLS records in data."""
+    out, o = [], 0
+    while o + 5 <= len(data) and o + 5 + int.from_bytes(data[o + 3:o + 5], "big") <= len(data):
+        out.append(data[o])
+        o += 5 + int.from_bytes(data[o + 3:o + 5], "big")
+    return out
+
+
+def cert_seen(what):
+    """The cert_refused server got as far as what."""
+    def f(r):
+        end = time.monotonic() + 5
+        seen = r.srv.state.get("seen", [])
+        while not any(x.startswith(what) for x in seen) and time.monotonic() < end:
+            time.sleep(0.02)
+        assert any(x.startswith(what) for x in seen), "server saw %r, expected %r" % (seen, what)
     return f
 
 
@@ -714,6 +870,20 @@ ROWS = [
     H("TLS 1.2 renegotiation refused by the server, nothing asked: a neutral message", Reneg("refuse"),
       T, 6, ["renegotiation", "failed", "handshake_failure"], err_not=["--cert", "client certificate"],
       check=reneg_events("client hello (renegotiation)"), skip=lambda: tls12.MISSING),
+    # TLS 1.3: after a CertificateRequest and our empty Certificate, a connection that fails
+    # before any reply is the server refusing the missing certificate, however it fails
+    # (Java's JSSE: its alert does not always arrive). The first row is the shape where the
+    # request's write fails (the reset of our unread Certificate) and nothing is left to read.
+    *[H("TLS 1.3: asks for a client certificate, none given, then %s without an alert after %s" % (
+        {"fin": "closes", "rst": "resets"}[how], {"flight": "its flight", "certificate": "our Certificate",
+                                                  "request": "the request"}[after]),
+        hook(cert_refused(after, how)), T, 6, ["requires a client certificate", "--cert", "--key"],
+        check=[cert_seen({"flight": "flight", "certificate": "certificate refused", "request": "request"}[after])])
+      for after, how in (("flight", "fin"), ("flight", "rst"), ("certificate", "fin"), ("certificate", "rst"),
+                         ("request", "fin"), ("request", "rst"))],
+    H("TLS 1.2: asks for a client certificate, accepts none, resets before the request: its write fails",
+      hook(tls12_reset_after_finished), T, 6, ["requires a client certificate", "--cert", "--key"],
+      check=[cert_seen("handshake completed without a client certificate"), cert_seen("client stopped")]),
     H("TLS: plain http server behind an https URL", plain(JIRA_TOK),
       ["-p", "jira", "--cacert", "{ca}", "https://localhost:{port}"], 6, ("tls", "handshake"), check=nreq(0)),
 
