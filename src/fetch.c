@@ -71,6 +71,12 @@ static int read_response(struct conn *c, struct http_resp *r, struct fetch_res *
 			if (pr == HTTP_MORE)
 				continue;
 		} else if (n == 0) {
+			if (c->tls && !c->tls->close_notify && http_resp_until_close(r)) {
+				fmt_snprintf(res->msg, sizeof res->msg, "the reply from %s was cut short: the connection "
+				    "closed without TLS close_notify, which must end a body without Content-Length "
+				    "or chunked framing (RFC 8446 section 6.1)", what);
+				return FETCH_E_HTTP;
+			}
 			pr = http_resp_eof(r);
 			if (pr == HTTP_DONE)
 				return FETCH_OK;

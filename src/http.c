@@ -926,6 +926,11 @@ int http_resp_eof(struct http_resp *r)
 	return fail(r, HTTP_E_TRUNCATED_BODY, NULL, -1);
 }
 
+int http_resp_until_close(const struct http_resp *r)
+{
+	return !r->err && r->state == S_BODY_CLOSE;
+}
+
 const char *http_resp_header(const struct http_resp *r, enum http_hdr h, size_t *len,
     unsigned *flags)
 {

@@ -238,10 +238,16 @@ int http_resp_feed(struct http_resp *r, const void *buf, size_t len, size_t *use
 
 /* The connection ended cleanly. Returns HTTP_DONE if the message is
  * complete (a body read until close ends here), else HTTP_E_NO_RESPONSE,
- * HTTP_E_TRUNCATED_HEAD or HTTP_E_TRUNCATED_BODY (sticky). Over TLS, call
- * this only after a close_notify: a bare TCP close of a read-until-close
- * body is a truncation the server did not vouch for. */
+ * HTTP_E_TRUNCATED_HEAD or HTTP_E_TRUNCATED_BODY (sticky). Over TLS, when
+ * http_resp_until_close(r), call this only after a close_notify: a bare
+ * TCP close of a read-until-close body is a truncation the server did not
+ * vouch for (RFC 8446 section 6.1, RFC 9112 section 9.8); the caller
+ * reports that itself. */
 int http_resp_eof(struct http_resp *r);
+
+/* 1 when r is in a body that only the connection's close ends (no
+ * Content-Length, not chunked: RFC 9112 section 6.3, item 8), else 0. */
+int http_resp_until_close(const struct http_resp *r);
 
 /* A kept header's value (NUL-terminated; *len its length), or NULL if the
  * final response did not have it. flags (may be NULL) gets

@@ -395,8 +395,19 @@ static int bio_send(void *ctx, const unsigned char *buf, size_t len)
 static int bio_recv(void *ctx, unsigned char *buf, size_t len)
 {
 	struct tls_conn *c = ctx;
-	long r = sys_recv(c->fd, buf, len, c->deadline);
+	long r;
 
+	/* A TLS 1.2 server's HelloRequest makes mbedtls_ssl_read run the
+	 * whole renegotiation at once (mbedtls_ssl_start_renegotiation); its
+	 * first read (for the ServerHello) is paused here, the non-blocking
+	 * way, and tls_read steps the rest, noting what the server asks. */
+	if (c->hs_done && !c->stepping && !mbedtls_ssl_is_handshake_over(&c->ssl)) {
+		c->cr_seen = 0; /* what the server asks now: the handshake's request was answered */
+		return MBEDTLS_ERR_SSL_WANT_READ;
+	}
+	r = sys_recv(c->fd, buf, len, c->deadline);
+	if (r == 0)
+		c->eof = 1;
 	if (r < 0) {
 		net_failed(c, (int)r);
 		return MBEDTLS_ERR_SSL_INTERNAL_ERROR;
@@ -752,13 +763,12 @@ static int cert_alert(int a)
 }
 
 /* Did the server ask for a client certificate? Seen directly (a
- * CertificateRequest during the handshake), implied by certificate_required,
- * or by a TLS 1.2 renegotiation that failed (Apache asks for per-location
- * client certificates that way). */
+ * CertificateRequest during the handshake, or during a TLS 1.2
+ * renegotiation: Apache asks for per-location client certificates that
+ * way), or implied by certificate_required. */
 static int cert_asked(const struct tls_conn *c)
 {
-	return c->cr_seen || c->alert == MBEDTLS_SSL_ALERT_MSG_CERT_REQUIRED ||
-	    (c->hs_done && !c->tls13 && !mbedtls_ssl_is_handshake_over((mbedtls_ssl_context *)&c->ssl));
+	return c->cr_seen || c->alert == MBEDTLS_SSL_ALERT_MSG_CERT_REQUIRED;
 }
 
 static void say_cert_required(const struct tls_conn *c, const char *how, char *err, size_t errcap)
@@ -805,6 +815,59 @@ static void note_alert(struct tls_conn *c, int r)
 
 	if (r == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE && m && c->alert < 0)
 		c->alert = m[1];
+}
+
+/* A TLS 1.2 renegotiation the server asked for is under way, or failed
+ * (mbedTLS keeps the state it stopped in). */
+static int renegotiating(const struct tls_conn *c)
+{
+	return c->hs_done && !mbedtls_ssl_is_handshake_over((mbedtls_ssl_context *)&c->ssl);
+}
+
+/* mbedTLS refused the renegotiation's Certificate message because its
+ * first certificate is not the one of the handshake (ssl_parse_certificate,
+ * against the triple handshake attack): the message is still in in_msg,
+ * the handshake's certificate still the session's. */
+static int server_cert_changed(const struct tls_conn *c, int r)
+{
+	const mbedtls_ssl_context *s = &c->ssl;
+	const unsigned char *m = s->MBEDTLS_PRIVATE(in_msg);
+	const mbedtls_x509_crt *was = mbedtls_ssl_get_peer_cert(s);
+	size_t hslen = s->MBEDTLS_PRIVATE(in_hslen), n;
+
+	/* type 1, length 3, list length 3, first certificate's length 3 */
+	if (r != MBEDTLS_ERR_SSL_BAD_CERTIFICATE || !was || !m || hslen < 10 ||
+	    s->MBEDTLS_PRIVATE(in_msgtype) != MBEDTLS_SSL_MSG_HANDSHAKE || m[0] != MBEDTLS_SSL_HS_CERTIFICATE)
+		return 0;
+	n = (size_t)m[7] << 16 | (size_t)m[8] << 8 | m[9];
+	return n <= hslen - 10 && (n != was->raw.len || memcmp(m + 10, was->raw.p, n) != 0);
+}
+
+/* A failed TLS 1.2 renegotiation, named by what happened in it: the
+ * server's certificate changed (refused here), the client certificate it
+ * asked for, or neither. */
+static void say_reneg(const struct tls_conn *c, int r, char *err, size_t errcap)
+{
+	const char *h = c->peer->shown;
+	char how[96];
+
+	if (server_cert_changed(c, r)) {
+		fmt_snprintf(err, errcap, "%s changed its certificate in a TLS 1.2 renegotiation: refused "
+		    "(a server must keep it, against the triple handshake attack)", h);
+		return;
+	}
+	if (c->alert >= 0)
+		fmt_snprintf(how, sizeof how, "TLS alert %s (%d)", tls_alert_name((unsigned)c->alert), c->alert);
+	else if (c->net_err)
+		fmt_snprintf(how, sizeof how, "%s", c->net_why);
+	else if (r == MBEDTLS_ERR_SSL_CONN_EOF)
+		fmt_snprintf(how, sizeof how, "it closed the connection");
+	else
+		fmt_snprintf(how, sizeof how, "mbedTLS error -0x%04x", (unsigned)-r);
+	if (cert_asked(c))
+		say_cert_required(c, how, err, errcap);
+	else
+		fmt_snprintf(err, errcap, "TLS 1.2 renegotiation with %s failed (%s)", h, how);
 }
 
 /* After the transport failed (EPIPE, ECONNRESET): a server that refuses
@@ -972,15 +1035,22 @@ int tls_explain_late(struct tls_conn *c, int wrote, int replied, char *err, size
 
 	if (wrote && c->alert < 0 && c->net_err != SYS_E_TIMEOUT) {
 		/* The alert may wait behind the failed write: read it through
-		 * the record layer (it is encrypted). */
+		 * the record layer (it is encrypted). Often there is none: the
+		 * reset that failed the write was the read's error, which is
+		 * then an EOF (a refusing server's close with our bytes unread
+		 * resets the connection, RFC 9293 section 3.6). */
 		unsigned char b[64];
 		c->net_err = 0;
 		c->deadline = sys_now_ms() + TLS_SALVAGE_MS;
 		r = mbedtls_ssl_read(&c->ssl, b, sizeof b);
-		if (r >= 0)
-			return 0;
+		if (r > 0)
+			return 0; /* the server answered */
 	}
 	note_alert(c, r);
+	if (renegotiating(c)) {
+		say_reneg(c, r, err, errcap);
+		return 1;
+	}
 	if (c->alert >= 0) {
 		say_alert(c, err, errcap);
 		return 1;
@@ -990,8 +1060,10 @@ int tls_explain_late(struct tls_conn *c, int wrote, int replied, char *err, size
 		say_late_message(c, err, errcap);
 		return 1;
 	}
+	/* It asked for a client certificate, got ours or none, and hung
+	 * up before replying, however the hang-up showed: it refused it. */
 	if (!replied && cert_asked(c)) {
-		say_cert_required(c, "it closed the connection", err, errcap);
+		say_cert_required(c, c->net_err ? c->net_why : "it closed the connection", err, errcap);
 		return 1;
 	}
 	return 0;
@@ -1005,6 +1077,7 @@ static int run_handshake(struct tls_conn *c)
 	mbedtls_ssl_context *s = &c->ssl;
 	int r = 0;
 
+	c->stepping = 1;
 	while (!mbedtls_ssl_is_handshake_over(s)) {
 		r = mbedtls_ssl_handshake_step(s);
 		if (s->MBEDTLS_PRIVATE(in_msgtype) == MBEDTLS_SSL_MSG_HANDSHAKE && s->MBEDTLS_PRIVATE(in_msg) &&
@@ -1013,6 +1086,7 @@ static int run_handshake(struct tls_conn *c)
 		if (r != 0)
 			break;
 	}
+	c->stepping = 0;
 	return r;
 }
 
@@ -1046,20 +1120,33 @@ long tls_read(struct tls_conn *c, void *buf, size_t n)
 	int r;
 
 	for (;;) {
+		/* A renegotiation bio_recv paused is stepped here. Application
+		 * data sent before its ServerHello is still returned: mbedTLS
+		 * keeps it for mbedtls_ssl_read. A close inside the handshake
+		 * is a failure, not the end of a reply. */
+		if (renegotiating(c)) {
+			r = run_handshake(c);
+			if (r != 0 && r != MBEDTLS_ERR_SSL_WAITING_SERVER_HELLO_RENEGO)
+				break;
+		}
 		r = mbedtls_ssl_read(&c->ssl, buf, n);
 		if (r > 0)
 			return r;
-		if (r == 0 || r == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY || r == MBEDTLS_ERR_SSL_CONN_EOF)
+		if (r == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY)
+			c->close_notify = 1;
+		/* mbedtls_ssl_read also returns 0 for a second empty record in
+		 * a row (it skips one): not the end. */
+		if (r == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY || (r == 0 && c->eof) || r == MBEDTLS_ERR_SSL_CONN_EOF)
 			return 0;
-		if (r == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR_SSL_WANT_WRITE ||
-		    r == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
-			continue;
-		c->last_err = r;
-		note_alert(c, r);
-		if (c->net_err && c->alert < 0)
-			return TLS_E_NET;
-		return TLS_E_PROTO;
+		if (r != 0 && r != MBEDTLS_ERR_SSL_WANT_READ && r != MBEDTLS_ERR_SSL_WANT_WRITE &&
+		    r != MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
+			break;
 	}
+	c->last_err = r;
+	note_alert(c, r);
+	if (c->net_err && c->alert < 0)
+		return TLS_E_NET;
+	return TLS_E_PROTO;
 }
 
 int tls_write_all(struct tls_conn *c, const void *buf, size_t n)

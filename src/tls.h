@@ -83,10 +83,14 @@ struct tls_conn {
 	int ready;
 	const struct tls_peer *peer;
 	/* What the handshake showed, to name a failure by its cause. */
-	int cr_seen;                    /* the server asked for a client certificate */
+	int cr_seen;                    /* the server asked for a client certificate (in the
+	                                   handshake, or in the renegotiation under way) */
 	int hs_done;                    /* the initial handshake completed */
+	int stepping;                   /* run_handshake is driving the handshake */
 	int alert;                      /* the fatal alert the server sent, or -1 */
 	int tls13;                      /* TLS 1.3 was negotiated */
+	int eof;                        /* the transport read a TCP close */
+	int close_notify;               /* the server ended with close_notify */
 };
 
 /* Validates options and finds the trust source; err gets one line. */
@@ -95,14 +99,17 @@ int tls_prepare(struct tls_conn *c, const struct tls_opts *o, char *err, size_t 
  * pointer until tls_free). */
 int tls_handshake(struct tls_conn *c, int fd, const struct tls_peer *peer, int64_t deadline,
     char *err, size_t errcap);
-/* > 0 bytes, 0 end of stream (close_notify or TCP close), or an error. */
+/* > 0 bytes, 0 end of stream (close_notify, which sets c->close_notify, or
+ * a TCP close, which an attacker on the path can forge: RFC 8446 section
+ * 6.1), or an error. */
 long tls_read(struct tls_conn *c, void *buf, size_t n);
 int tls_write_all(struct tls_conn *c, const void *buf, size_t n);
 /* After tls_read or tls_write_all failed (after the handshake; wrote: it
  * was the request's write; replied: reply bytes had arrived): 1 and a
  * message when the failure has a TLS cause (a fatal alert, a client
  * certificate the server asked for and, before any reply, hung up over,
- * a message the library cannot process), else 0. A failed write first reads what the server had already sent: a
+ * a message the library cannot process, a failed TLS 1.2 renegotiation,
+ * named by what went wrong in it), else 0. A failed write first reads what the server had already sent: a
  * server that refuses a missing client certificate sends its alert and
  * closes, and the write then fails with EPIPE or ECONNRESET while the
  * alert waits unread (TLS 1.3 servers refuse only after the client's

@@ -1016,9 +1016,38 @@ static void test_requests(void)
 	T_EQ_INT(http_req_build(&q, 0, buf, sizeof(buf), &olen), HTTP_E_REQ_VALUE, "relative hand-made path");
 }
 
+/* http_resp_until_close: true only inside a body that the close ends (the
+ * caller then needs a vouched-for close, http.h). */
+static void test_until_close(void)
+{
+	static struct http_resp r;
+	static const struct { const char *in; int want; const char *label; } rows[] = {
+		{ "", 0, "nothing yet" },
+		{ H200 "Content-Type: a/b\r\n", 0, "inside the head" },
+		{ H200 "\r\n", 1, "no framing: until close" },
+		{ H200 "\r\n{\"name\"", 1, "no framing, body begun" },
+		{ "HTTP/1.0 200 OK\r\n\r\nx", 1, "HTTP/1.0, no framing" },
+		{ H200 "Content-Length: 5\r\n\r\nab", 0, "Content-Length" },
+		{ H200 "Transfer-Encoding: chunked\r\n\r\n2\r\nab", 0, "chunked" },
+		{ "HTTP/1.1 204 No Content\r\n\r\n", 0, "204: done, no body" },
+		{ H200 "Foo : x\r\n\r\n", 0, "an error" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		http_resp_init(&r, 0);
+		(void)http_resp_feed(&r, rows[i].in, strlen(rows[i].in), NULL);
+		T_EQ_INT(http_resp_until_close(&r), rows[i].want, rows[i].label);
+	}
+	http_resp_init(&r, HTTP_F_HEAD);
+	(void)http_resp_feed(&r, H200 "\r\n", sizeof(H200 "\r\n") - 1, NULL);
+	T_EQ_INT(http_resp_until_close(&r), 0, "HEAD: no body");
+}
+
 int main(void)
 {
 	test_rows();
+	test_until_close();
 	test_captcha();
 	test_kept();
 	test_redact();

@@ -13,8 +13,10 @@ Library:
 A scenario (handler) is a function of the Request that returns what to send:
     bytes                       sent as they are, then the connection is closed
     None                        close without sending anything
-    an iterable of items:       bytes (sent), Delay(s), Close(), Reset(), Hang(s=None),
-                                KeepOpen(s=None): see the classes below.
+    an iterable of items:       bytes (sent), Delay(s), Close(), CloseNotify(), Reset(),
+                                Hang(s=None), KeepOpen(s=None): see the classes below.
+Over TLS, bytes then the end (or Close()) close the TCP connection without a TLS
+close_notify (Python's ssl sends none on close); CloseNotify() sends one first.
 Canned replies in the shapes Jira and Confluence Server/DC and Cloud send (their REST
 API documentation's /myself and /user/current examples, Seraph's X-Seraph-LoginReason and
 X-Authentication-Denied-Reason headers, Cloud's 429 with Retry-After) are the reply_*
@@ -67,6 +69,11 @@ class Delay:
 
 class Close:
     """Close the connection now (a clean FIN), whatever the framing promised."""
+
+
+class CloseNotify:
+    """Over TLS, send close_notify (RFC 8446 section 6.1), then close (FIN); over plain
+    http, the same as Close()."""
 
 
 class Reset:
@@ -871,6 +878,14 @@ class FakeServer:
             elif isinstance(item, Delay):
                 self._wait(item.seconds)
             elif isinstance(item, Close) or item is Close:
+                return False
+            elif isinstance(item, CloseNotify) or item is CloseNotify:
+                if isinstance(sock, ssl.SSLSocket):
+                    sock.settimeout(2)
+                    try:
+                        sock.unwrap()   # close_notify; then waits (2 s at most) for the client's
+                    except (OSError, ssl.SSLError, ValueError):
+                        pass
                 return False
             elif isinstance(item, Reset) or item is Reset:
                 # SO_LINGER 0 then close: the kernel sends RST (no TLS close_notify either)

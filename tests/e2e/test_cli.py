@@ -367,10 +367,16 @@ CASES = [
       srv=Srv(F.static(F.http_response(200, b"\x1f\x8b\x08\x00garbage", [("Content-Type", "application/json"),
                                                                          ("Content-Encoding", "gzip")]))),
       err=["gzip"]),
-    C("HTTP/1.0 reply, body until close -> 0", ["-p", "jira"] + J, 0,
+    C("HTTP/1.0 reply, body until close, TLS close_notify -> 0", ["-p", "jira"] + J, 0,
+      srv=Srv(F.static([F.http_response(200, JIRA_BODY, [("content-type", "application/json")],
+                                        version="HTTP/1.0", content_length=False), F.CloseNotify()])),
+      check=lines("name: fred")),
+    # RFC 8446 section 6.1: without close_notify, the TCP close that ends such a body may be
+    # an attacker's cut.
+    C("HTTP/1.0 reply, body until close, TCP close without close_notify -> 7", ["-p", "jira"] + J, 7,
       srv=Srv(F.static([F.http_response(200, JIRA_BODY, [("content-type", "application/json")],
                                         version="HTTP/1.0", content_length=False), F.Close()])),
-      check=lines("name: fred")),
+      err=["cut short", "close_notify"], check=no_line("name: fred")),
     C("keep-alive server that keeps the connection open: Content-Length is enough -> 0", ["-p", "jira"] + J, 0,
       srv=Srv(F.static([F.http_response(200, JIRA_BODY, [("content-type", "application/json"),
                                                         ("connection", "keep-alive")]), F.KeepOpen(15)])),

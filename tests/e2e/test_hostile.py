@@ -51,8 +51,10 @@ N skipped]"; the exit status is 1 when anything failed.
 import concurrent.futures
 import gzip
 import json
+import os
 import random
 import re
+import signal
 import socket
 import ssl
 import struct
@@ -64,6 +66,7 @@ import warnings
 
 sys.dont_write_bytecode = True   # no __pycache__ in the tree (before the harness)
 import harness  # noqa: E402
+import tls12  # noqa: E402
 from harness import (F, Proxy, Row, Srv, b64_forms, display_reply, elapsed_under, env_vars, err_any,
                      err_lacks, err_lines, field_is, json_out, lines, n_lines, no_line, no_plain_token, no_run,
                      nreq, out_exact, out_has, token_never_at)
@@ -203,6 +206,185 @@ def tls_version_confusion(version, suite):
         hold(server, 30)
     fn.__name__ = "tls_version_confusion_%04x_%04x" % (version, suite)
     return fn
+
+
+class Reneg:
+    """A row's server that renegotiates (TLS 1.2, tests/e2e/tls12.py) as mode says, then
+    sends a Jira reply; "newcert" presents the emptysubject leaf (valid for localhost, same
+    CA) in the renegotiation."""
+    tls, scheme = "ecdsa", "https"
+
+    def __init__(self, mode):
+        self.mode = mode
+
+    def start(self, pk):
+        return tls12.Server(pk.leaf["ecdsa"].cert, pk.leaf["ecdsa"].key, self.mode, resp(),
+                            cert2=pk.leaf["emptysubject"].cert)
+
+
+def reneg_events(*want):
+    """The renegotiating server saw these events (the row's condition really happened)."""
+    def f(r):
+        end = time.monotonic() + 5   # the server's thread notes the end after the client has gone
+        while not set(want) <= set(r.srv.events) and time.monotonic() < end:
+            time.sleep(0.02)
+        assert set(want) <= set(r.srv.events), "server events %r, expected %r among them" % (
+            r.srv.events, want)
+    return f
+
+
+def cert_refused(after, how):
+    """TLS 1.3 with a CertificateRequest, played through ssl.MemoryBIO so that nothing reaches
+    the client unless sent here; then the connection ends without any alert (how: "fin", a
+    close; "rst", SO_LINGER 0) after: "flight", the server's flight (the client's empty
+    Certificate is never read: its write succeeds, the server's kernel answers it with a
+    reset, and the request's write fails with nothing left to read); "certificate", the
+    client's empty Certificate (OpenSSL refuses it; its alert is dropped); "request", the
+    request's record too. server.state["seen"] says how far it got."""
+    def fn(conn, server):
+        leaf = _PK.leaf["ecdsa"]
+        ctx = F.TLS(leaf.cert, leaf.key, versions="1.3", client_ca=_PK.clientca).context()
+        inc, out = ssl.MemoryBIO(), ssl.MemoryBIO()
+        obj = ctx.wrap_bio(inc, out, server_side=True)
+        seen = server.state.setdefault("seen", [])
+        conn.settimeout(10)
+        tail = b""      # the client's bytes after the server's flight, for counting its records
+        while True:
+            try:
+                obj.do_handshake()
+                seen.append("handshake completed")    # never: the certificate is required
+                break
+            except ssl.SSLWantReadError:
+                flight = out.read()
+                if flight:
+                    conn.sendall(flight)
+                    seen.append("flight")
+                    if after == "flight":
+                        break
+                d = conn.recv(65536)
+                if not d:
+                    return
+                if "flight" in seen:
+                    tail += d
+                inc.write(d)
+            except ssl.SSLError as e:
+                out.read()                              # OpenSSL's alert: never sent
+                seen.append("certificate refused: %s" % e.reason)
+                break
+        if after == "request":
+            # the client's records after the flight: [ChangeCipherSpec (compatibility mode),]
+            # Certificate, Finished, then the request: the third application_data record
+            while sum(1 for t in tls_record_types(tail) if t == 23) < 3:
+                d = conn.recv(65536)
+                if not d:
+                    return
+                tail += d
+            seen.append("request")
+        if how == "rst":
+            rst_close(conn)
+        else:
+            conn.close()
+    fn.__name__ = "cert_refused_%s_%s" % (after, how)
+    return fn
+
+
+def peer_pid(conn):
+    """The pid of the local process holding conn's other end (atlwho, or valgrind or qemu
+    running it), from /proc/net/tcp* and /proc/PID/fd; None if not found."""
+    port, mine = conn.getpeername()[1], conn.getsockname()[1]
+    inode = None
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(table) as f:
+                next(f)
+                for line in f:
+                    x = line.split()
+                    if int(x[1].rsplit(":", 1)[1], 16) == port and int(x[2].rsplit(":", 1)[1], 16) == mine:
+                        inode = x[9]
+        except OSError:
+            pass
+    if not inode:
+        return None
+    want = "socket:[%s]" % inode
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if any(os.readlink("/proc/%s/fd/%s" % (pid, fd)) == want for fd in os.listdir("/proc/%s/fd" % pid)):
+                return int(pid)
+        except OSError:
+            continue
+    return None
+
+
+def stopped(pid, seconds=5.0):
+    """Wait until pid is stopped (state T in /proc/PID/stat)."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        try:
+            with open("/proc/%d/stat" % pid) as f:
+                if f.read().rsplit(")", 1)[1].split()[0] in ("T", "t"):
+                    return True
+        except OSError:
+            return False
+        time.sleep(0.002)
+    return False
+
+
+def tls12_reset_after_finished(conn, server):
+    """TLS 1.2 with a CertificateRequest; the empty Certificate is accepted (verify_mode
+    CERT_OPTIONAL) and the handshake completes, but the server resets the connection right
+    after its Finished, before reading the request, without an alert. The client is stopped
+    (SIGSTOP) while the Finished and the reset reach it, so that the reset is always there
+    before its request's write: that write fails, and nothing is left to read (an EOF)."""
+    leaf = _PK.leaf["ecdsa"]
+    ctx = F.TLS(leaf.cert, leaf.key, versions="1.2", client_ca=_PK.clientca, require_client=False).context()
+    inc, out = ssl.MemoryBIO(), ssl.MemoryBIO()
+    obj = ctx.wrap_bio(inc, out, server_side=True)
+    seen = server.state.setdefault("seen", [])
+    conn.settimeout(10)
+    while True:
+        try:
+            obj.do_handshake()
+            break
+        except ssl.SSLWantReadError:
+            d = out.read()
+            if d:
+                conn.sendall(d)
+            d = conn.recv(65536)
+            if not d:
+                return
+            inc.write(d)
+    seen.append("handshake completed" + (" without a client certificate" if not obj.getpeercert() else ""))
+    pid = peer_pid(conn)
+    if pid and pid != os.getpid():
+        os.kill(pid, signal.SIGSTOP)
+        if stopped(pid):
+            seen.append("client stopped")
+    try:
+        conn.sendall(out.read())
+        rst_close(conn)
+    finally:
+        if pid and pid != os.getpid():
+            os.kill(pid, signal.SIGCONT)
+
+
+def tls_record_types(data):
+    """The content types of the whole TLS records in data."""
+    out, o = [], 0
+    while o + 5 <= len(data) and o + 5 + int.from_bytes(data[o + 3:o + 5], "big") <= len(data):
+        out.append(data[o])
+        o += 5 + int.from_bytes(data[o + 3:o + 5], "big")
+    return out
+
+
+def cert_seen(what):
+    """The cert_refused server got as far as what."""
+    def f(r):
+        end = time.monotonic() + 5
+        seen = r.srv.state.get("seen", [])
+        while not any(x.startswith(what) for x in seen) and time.monotonic() < end:
+            time.sleep(0.02)
+        assert any(x.startswith(what) for x in seen), "server saw %r, expected %r" % (seen, what)
+    return f
 
 
 TLS_ALERTS = {"illegal_parameter": 47, "protocol_version": 70, "handshake_failure": 40}
@@ -471,6 +653,17 @@ ROWS = [
     H("bytes after a complete Content-Length body are ignored", Srv(reply(resp() + b"GARBAGE{}")), T, 0,
       "name: fred"),
 
+    # A body without Content-Length or chunked framing ends where the connection closes. Over
+    # TLS only close_notify vouches for that end: a bare TCP close may be an attacker's cut
+    # (RFC 8446 section 6.1, RFC 9112 section 9.8). Plain http has nothing better than the close.
+    H("close-delimited body, then TLS close_notify: accepted", Srv(F.static([resp(cl=False), F.CloseNotify()])),
+      T, 0, "name: fred"),
+    H("close-delimited body, then a TCP close without close_notify: cut short", Srv(reply(resp(cl=False))),
+      T, 7, ["cut short", "without tls close_notify"], check=[no_line("name:")]),
+    H("close-delimited body cut in the middle, then a TCP close without close_notify: cut short",
+      Srv(reply(resp(cl=False)[:-40])), T, 7, ["cut short", "without tls close_notify"]),
+    H("close-delimited body over plain http, then FIN: accepted", plain(reply(resp(cl=False))), TP, 0,
+      "name: fred"),
     # ================================================================ HTTP: Transfer-Encoding / chunks
     H("Transfer-Encoding: gzip, chunked", Srv(reply(chunked(headers=(JSON_CT,)).replace(
         b"Transfer-Encoding: chunked", b"Transfer-Encoding: gzip, chunked"))), T, 7, "transfer-encoding"),
@@ -659,6 +852,38 @@ ROWS = [
       6, "{pin}", check=nreq(0)),
     H("TLS: client certificate demanded, none given", Srv(JIRA_TOK, mtls=True), T, 6,
       ("client certificate", "--cert", "refused", "handshake"), check=nreq(0)),
+    # A TLS 1.2 renegotiation the server starts after the request (Apache's per-location
+    # SSLVerifyClient), named by what happened in it: a client certificate only when the
+    # renegotiation asked for one; mbedTLS refusing the server's new certificate is that.
+    H("TLS 1.2 renegotiation, nothing asked: the reply after it is read", Reneg("plain"), T, 0,
+      "name: fred", check=reneg_events("renegotiated"), skip=lambda: tls12.MISSING),
+    H("TLS 1.2 renegotiation asks for a client certificate, none given", Reneg("certreq"), T, 6,
+      ["requires a client certificate", "--cert", "--key"],
+      check=reneg_events("empty client certificate"), skip=lambda: tls12.MISSING),
+    H("TLS 1.2 renegotiation asks for a client certificate, given", Reneg("certreq"),
+      ["--cert", "{client_cert}", "--key", "{client_key}"] + T, 0, "name: fred",
+      check=reneg_events("client certificate", "renegotiated"), skip=lambda: tls12.MISSING),
+    H("TLS 1.2 renegotiation presents another server certificate: refused, not blamed on --cert",
+      Reneg("newcert"), T, 6, ["changed its certificate", "renegotiation", "refused"],
+      err_not=["--cert", "client certificate"], check=reneg_events("client hello (renegotiation)"),
+      skip=lambda: tls12.MISSING),
+    H("TLS 1.2 renegotiation refused by the server, nothing asked: a neutral message", Reneg("refuse"),
+      T, 6, ["renegotiation", "failed", "handshake_failure"], err_not=["--cert", "client certificate"],
+      check=reneg_events("client hello (renegotiation)"), skip=lambda: tls12.MISSING),
+    # TLS 1.3: after a CertificateRequest and our empty Certificate, a connection that fails
+    # before any reply is the server refusing the missing certificate, however it fails
+    # (Java's JSSE: its alert does not always arrive). The first row is the shape where the
+    # request's write fails (the reset of our unread Certificate) and nothing is left to read.
+    *[H("TLS 1.3: asks for a client certificate, none given, then %s without an alert after %s" % (
+        {"fin": "closes", "rst": "resets"}[how], {"flight": "its flight", "certificate": "our Certificate",
+                                                  "request": "the request"}[after]),
+        hook(cert_refused(after, how)), T, 6, ["requires a client certificate", "--cert", "--key"],
+        check=[cert_seen({"flight": "flight", "certificate": "certificate refused", "request": "request"}[after])])
+      for after, how in (("flight", "fin"), ("flight", "rst"), ("certificate", "fin"), ("certificate", "rst"),
+                         ("request", "fin"), ("request", "rst"))],
+    H("TLS 1.2: asks for a client certificate, accepts none, resets before the request: its write fails",
+      hook(tls12_reset_after_finished), T, 6, ["requires a client certificate", "--cert", "--key"],
+      check=[cert_seen("handshake completed without a client certificate"), cert_seen("client stopped")]),
     H("TLS: plain http server behind an https URL", plain(JIRA_TOK),
       ["-p", "jira", "--cacert", "{ca}", "https://localhost:{port}"], 6, ("tls", "handshake"), check=nreq(0)),
 

@@ -173,6 +173,10 @@ EXPECT = [
     # No common cipher suite (atlwho offers AEAD suites only): say so; no client-certificate hint.
     ("cbc-only", "*", "*", Expect(6, [r"in common", r"handshake_failure"], NO_CERT_HINT,
                                   limit="atlwho offers no CBC suite")),
+    # A close-delimited body needs close_notify to end it (RFC 8446 section 6.1): a bare TCP
+    # close may be an attacker's cut, refused as one (exit 7). curl takes the body.
+    ("noclose-eof", "*", "*", Expect(7, [r"cut short", r"close_notify"],
+                                     limit="a close-delimited body ended without close_notify is refused")),
     # A demanded client certificate not given: exit 6 and point to --cert, on every run (racy).
     ("clientcert-missing", "*", "*", Expect(6, [CERT_HINT], curl="fail")),
     # Per-location client certificates (Apache): never "credentials rejected" (exit 3).
