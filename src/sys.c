@@ -30,7 +30,8 @@
  * CONNECT_NEXT_MS after the previous one if that is still pending (curl
  * waits 200 ms, the RFC recommends 250), so a black-holed IPv6 address
  * costs that, not the whole --connect-timeout. CONNECT_ADDR_MAX: more
- * addresses than one DNS answer of 512 bytes can hold (musl keeps 48). */
+ * addresses, of either family or both, than one DNS answer of 512 bytes
+ * can hold (musl keeps 48); README and atlwho.1 name it. */
 #define CONNECT_NEXT_MS 200
 #define CONNECT_ADDR_MAX 48
 
@@ -177,35 +178,36 @@ struct net_addr {
 	struct sockaddr_storage sa;
 };
 
-/* getaddrinfo -> addresses in the order RFC 8305 section 4 asks: the
- * resolver's (RFC 6724) order within each family, the families
- * alternating, starting with the family of the first. */
+/* The first result from a on that can be taken (fits a net_addr) and is of
+ * family fam (same) or of another (!same); NULL when there is none. */
+static const struct addrinfo *next_of(const struct addrinfo *a, int fam, int same)
+{
+	for (; a; a = a->ai_next)
+		if ((a->ai_family == fam) == same && a->ai_addrlen <= sizeof (struct sockaddr_storage))
+			return a;
+	return NULL;
+}
+
+/* getaddrinfo -> at most max addresses in the order RFC 8305 section 4
+ * asks: the resolver's (RFC 6724) order within each family, the families
+ * alternating while both last, starting with the family of the first;
+ * then the rest of the longer family, so every slot can be used. */
 static size_t take_addrs(const struct addrinfo *res, struct net_addr *out, size_t max)
 {
-	const struct addrinfo *a;
-	size_t n = 0, k;
-	int pass, first = res ? res->ai_family : 0;
+	int first = res ? res->ai_family : 0;
+	const struct addrinfo *a = next_of(res, first, 1), *b = next_of(res, first, 0);
+	size_t n = 0;
 
-	for (pass = 0; pass < 2; pass++) {
-		size_t slot = (size_t)pass;
-		for (a = res; a; a = a->ai_next) {
-			if ((a->ai_family != first) != pass || a->ai_addrlen > sizeof out->sa)
-				continue;
-			/* first family in slots 0, 2, 4...; the other in 1, 3, 5...;
-			 * a family with more addresses continues after the other ends */
-			while (slot < max && out[slot].len)
-				slot++;
-			if (slot >= max)
-				break;
-			out[slot].family = a->ai_family;
-			out[slot].len = a->ai_addrlen;
-			memcpy(&out[slot].sa, a->ai_addr, a->ai_addrlen);
-			slot += 2;
-		}
+	while (n < max && (a || b)) {
+		/* while both last, the first family at even n, the other at odd */
+		const struct addrinfo **take = a && (!b || n % 2 == 0) ? &a : &b;
+		const struct addrinfo *t = *take;
+		out[n].family = t->ai_family;
+		out[n].len = t->ai_addrlen;
+		memcpy(&out[n].sa, t->ai_addr, t->ai_addrlen);
+		n++;
+		*take = next_of(t->ai_next, first, take == &a);
 	}
-	for (k = 0; k < max; k++)
-		if (out[k].len)
-			out[n++] = out[k];
 	return n;
 }
 

@@ -291,6 +291,39 @@ def test_connect_timeout_per_address(pk, d):
             ls.close()
 
 
+def test_many_addresses(pk, d):
+    """More addresses than the first RFC 8305 interleaving round: 30 IPv4
+    addresses that refuse (nothing listens on 127.0.0.2..31), then the live
+    one (127.0.0.40: glibc's RFC 6724 rule 9 ranks it after 127.0.0.2..31 by
+    the prefix it shares with the source 127.0.0.1; musl sorts no IPv4-only
+    answer). Every address is tried up to CONNECT_ADDR_MAX (48), not only 24 of
+    one family; the mixed run puts ::1 (refusing too) in the other family."""
+    ecdsa = pk.leaf["ecdsa"]
+    for mixed in (False, True):
+        label = "31 IPv4 addresses%s, only the last one live: every one tried, exit 0" % (
+            " and ::1" if mixed else "")
+        if not want_as_root(label, "unshare -m, for a private /etc/hosts"):
+            continue
+        srv = F.FakeServer(jira, tls=F.TLS(ecdsa.cert, ecdsa.key), host="127.0.0.40").start()
+        try:
+            lines = ["127.0.0.%d many.test" % i for i in range(2, 32)] + ["127.0.0.40 many.test"]
+            if mixed:
+                lines.insert(0, "::1 many.test")
+            rc, out, err, el = S.run(label, ["-v", "--connect-timeout", "5", "-m", "10", "--pin", ecdsa.pin,
+                                             "-p", "jira", "https://many.test:%d" % srv.port], [("srv", srv)],
+                                     prefix=hosts_prefix(d, lines))
+            tried = [l.split()[2] for l in err.splitlines() if l.startswith("* trying ")]
+            if mixed and "::1" not in tried and rc == 0 and len(tried) == 31:
+                skip(label, "the resolver here gives no ::1 for a name (AI_ADDRCONFIG)")
+                continue
+            check(rc == 0, label, "exit %r after %d addresses: %s" % (rc, len(tried), err.strip()[-300:]))
+            check(tried[-1:] == ["127.0.0.40"] and len(tried) == len(lines),
+                  label + ": the live address last, after all the others",
+                  "tried %d of %d: %r" % (len(tried), len(lines), tried))
+        finally:
+            srv.stop()
+
+
 def test_resolver_deadline(d):
     label = "name resolution is bounded by --max-time, with its own message"
     if not want_as_root(label, "a name server on port 53 and a private /etc/resolv.conf"):
@@ -616,6 +649,7 @@ def main():
         test_ip_san_only(pk, d)
         test_happy_eyeballs(pk, d)
         test_connect_timeout_per_address(pk, d)
+        test_many_addresses(pk, d)
         test_resolver_deadline(d)
         test_client_cert_demanded(pk)
         test_no_common_suite(pk)
