@@ -223,9 +223,12 @@ static int gai(const char *host, const char *port, struct addrinfo *hints, struc
 	return r;
 }
 
-/* resolved.rc when the lookup process died before answering (every EAI_*
- * code is nonzero and, in glibc and musl, negative). */
+/* resolved.rc when the lookup process died before answering, or could not
+ * be started for want of a pipe or of a process (err_no says why); every
+ * EAI_* code is nonzero and, in glibc and musl, negative. */
 #define RESOLVER_DIED 1000
+#define RESOLVER_NO_PIPE 1001
+#define RESOLVER_NO_FORK 1002
 
 /* What the resolver process writes: its result, then n addresses. */
 struct resolved {
@@ -251,7 +254,10 @@ static void resolve_here(const char *host, const char *port, struct addrinfo *hi
  * timeout x attempts, 10 s by default), so a child process resolves and
  * the parent waits for its answer no longer than the deadline. (A thread
  * would do, at 3 KB more of static binary.) A literal address needs no
- * lookup. 0 with out filled (out->rc the EAI_* result), or SYS_E_TIMEOUT. */
+ * lookup. Without a pipe or a process for the lookup (descriptors or a
+ * pids limit exhausted) it fails at once: a lookup here could not be held
+ * to the deadline, which must hold in every case. 0 with out filled
+ * (out->rc the EAI_* result or a RESOLVER_* code), or SYS_E_TIMEOUT. */
 static int resolve(const char *host, const char *port, const struct addrinfo *hints,
     int64_t deadline, struct resolved *out)
 {
@@ -266,8 +272,8 @@ static int resolve(const char *host, const char *port, const struct addrinfo *hi
 		return 0;
 	h = *hints;
 	if (pipe(p) != 0) {
-		/* No descriptors left: resolve here, without the deadline. */
-		resolve_here(host, port, &h, out);
+		out->rc = RESOLVER_NO_PIPE;
+		out->err_no = errno;
 		return 0;
 	}
 	/* pipe, not pipe2 (a GNU extension); close-on-exec only for form's
@@ -275,9 +281,10 @@ static int resolve(const char *host, const char *port, const struct addrinfo *hi
 	(void)fcntl(p[0], F_SETFD, FD_CLOEXEC);
 	(void)fcntl(p[1], F_SETFD, FD_CLOEXEC);
 	if ((pid = fork()) < 0) {
+		out->rc = RESOLVER_NO_FORK;
+		out->err_no = errno;
 		close(p[0]);
 		close(p[1]);
-		resolve_here(host, port, &h, out); /* no process left: likewise */
 		return 0;
 	}
 	if (pid == 0) {
@@ -467,6 +474,12 @@ int sys_connect(const char *host, unsigned port, int family, int connect_ms,
 	if (rs.rc == RESOLVER_DIED) {
 		fmt_snprintf(err, errcap, "cannot resolve host '%s': the lookup process ended without an answer "
 		    "(signal %d)", host, rs.err_no);
+		return SYS_E_RESOLVE;
+	}
+	if (rs.rc == RESOLVER_NO_PIPE || rs.rc == RESOLVER_NO_FORK) {
+		fmt_snprintf(err, errcap, "cannot resolve host '%s': cannot start the lookup process (%s: %s), "
+		    "and a lookup without one could outlast --max-time", host,
+		    rs.rc == RESOLVER_NO_PIPE ? "pipe" : "fork", err_text(rs.err_no, num));
 		return SYS_E_RESOLVE;
 	}
 	if (rs.rc != 0 || rs.n == 0) {

@@ -344,6 +344,54 @@ def test_resolver_deadline(d):
         u.close()
 
 
+def test_resolver_unstartable(pk, d):
+    """The lookup process cannot be started (no descriptor left for its pipe;
+    no process left for fork: a container at its pids limit): the deadline
+    must hold all the same, so atlwho fails at once (exit 5, saying why)
+    instead of resolving in-process, where getaddrinfo waits resolv.conf's
+    timeout x attempts (10 s here) whatever -m says. A literal address needs
+    no lookup and still works."""
+    # pipe: descriptors 0-2 and one more (the loader, the CA files and the
+    # resolver's socket need one at a time; a pipe needs two).
+    # fork: RLIMIT_NPROC binds an unprivileged user only, so run as nobody.
+    nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    cases = [("pipe() fails (RLIMIT_NOFILE 4)", ["prlimit", "--nofile=4", "--"], "pipe"),
+             ("fork() fails (RLIMIT_NPROC 1, as nobody)", nobody + ["prlimit", "--nproc=1", "--"], "fork")]
+    for what, limit, call in cases:
+        label = "name lookup that cannot start, %s: exit 5 within -m 1" % what
+        if not want_as_root(label, "a name server on port 53 and a private /etc/resolv.conf"):
+            continue
+        if H.VALGRIND or H.EMU:
+            skip(label, "valgrind and qemu need descriptors and threads of their own")
+            continue
+        if not shutil.which("prlimit") or not shutil.which("setpriv"):
+            skip(label, "needs prlimit and setpriv (util-linux)")
+            continue
+        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        try:
+            u.bind(("127.0.0.53", 53))
+        except OSError as e:
+            skip(label, "cannot bind 127.0.0.53:53 (%s)" % e)
+            continue
+        try:
+            pre = hosts_prefix(d, ["127.0.0.1 localhost"], resolv="nameserver 127.0.0.53\n"
+                               "options timeout:5 attempts:2\n") + limit
+            rc, out, err, el = S.run(label, ["-m", "1", "-p", "jira", "https://jira.unanswered.test"], prefix=pre)
+            check(rc == 5 and "jira.unanswered.test" in err and "lookup" in err and call in err,
+                  label, "exit %r after %.2f s: %s" % (rc, el, err.strip()))
+            check(el < 2.0 + SLACK, label + ": %.2f s with -m 1 (the resolver alone waits 10 s)" % el)
+        finally:
+            u.close()
+        label = "a literal address needs no lookup process: %s, exit 0" % what
+        srv = server(F.TLS(pk.leaf["ecdsa"].cert, pk.leaf["ecdsa"].key))
+        try:
+            rc, out, err, el = S.run(label, ["--pin", pk.leaf["ecdsa"].pin, "-p", "jira",
+                                             "https://127.0.0.1:%d" % srv.port], [("srv", srv)], prefix=limit)
+            check(rc == 0, label, "exit %r: %s" % (rc, err.strip()))
+        finally:
+            srv.stop()
+
+
 # ============================================================================ TLS failures by cause
 
 def test_client_cert_demanded(pk):
@@ -651,6 +699,7 @@ def main():
         test_connect_timeout_per_address(pk, d)
         test_many_addresses(pk, d)
         test_resolver_deadline(d)
+        test_resolver_unstartable(pk, d)
         test_client_cert_demanded(pk)
         test_no_common_suite(pk)
         test_alert_by_name(pk)
