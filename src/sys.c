@@ -44,7 +44,7 @@ static const short sys_errnos[] = {
 	ECONNREFUSED, ETIMEDOUT, ECONNRESET, EPIPE, EHOSTUNREACH, ENETUNREACH, ENETDOWN,
 	EHOSTDOWN, EADDRNOTAVAIL, EAFNOSUPPORT, ECONNABORTED, ENOENT, EACCES, EPERM, EISDIR,
 	ENOTDIR, EMFILE, ENFILE, ENOMEM, EIO, EINVAL, ENAMETOOLONG, ELOOP, EAGAIN, ENOBUFS,
-	EPROTO, ENXIO, ENODEV,
+	EPROTO, ENXIO, ENODEV, ENOSPC,
 };
 static const char sys_errtexts[] =
 	"Connection refused\0Connection timed out\0Connection reset by peer\0Broken pipe\0"
@@ -55,7 +55,7 @@ static const char sys_errtexts[] =
 	"Too many open files in system\0Cannot allocate memory\0Input/output error\0"
 	"Invalid argument\0File name too long\0Too many levels of symbolic links\0"
 	"Resource temporarily unavailable\0No buffer space available\0Protocol error\0"
-	"No such device or address\0No such device\0";
+	"No such device or address\0No such device\0No space left on device\0";
 
 /* Room for "errno -2147483648". */
 #define SYS_ERRNUM_MAX 24
@@ -290,7 +290,7 @@ static int resolve(const char *host, const char *port, const struct addrinfo *hi
 	if (pid == 0) {
 		close(p[0]);
 		resolve_here(host, port, &h, out);
-		sys_write_fd(p[1], out, offsetof(struct resolved, a) + out->n * sizeof out->a[0]);
+		(void)sys_write_fd(p[1], out, offsetof(struct resolved, a) + out->n * sizeof out->a[0], deadline);
 		_exit(0);
 	}
 	close(p[1]);
@@ -578,19 +578,33 @@ void sys_close(int fd)
 		close(fd);
 }
 
-void sys_write_fd(int fd, const void *buf, size_t n)
+/* A descriptor someone else made non-blocking (a shell, a supervisor's
+ * pipe) says EAGAIN when full: poll until it drains, as for a socket,
+ * never past the deadline. Every other failure (EPIPE: SIGPIPE is ignored,
+ * sys_harden; ENOSPC, EIO) is the caller's to report: the output is lost. */
+int sys_write_fd(int fd, const void *buf, size_t n, int64_t deadline)
 {
 	const char *p = buf;
 
 	while (n > 0) {
 		ssize_t r = write(fd, p, n);
+		if (r > 0) {
+			p += r;
+			n -= (size_t)r;
+			continue;
+		}
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r <= 0)
-			return; /* stdout closed: nothing useful left to do */
-		p += r;
-		n -= (size_t)r;
+		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			r = wait_fd(fd, POLLOUT, deadline);
+			if (r < 0)
+				return (int)r;
+			continue;
+		}
+		sys_last_errno = r < 0 ? errno : EIO; /* 0 bytes of n > 0: no progress */
+		return SYS_E_IO;
 	}
+	return 0;
 }
 
 int sys_open_read(const char *path)
