@@ -17,7 +17,8 @@ enum {
 	EX_CAPTCHA = 4,       /* CAPTCHA lockout */
 	EX_NETWORK = 5,       /* resolve, connect, proxy, timeout */
 	EX_TLS = 6,           /* handshake, verification, pin */
-	EX_UNEXPECTED = 7     /* 404, redirect, 429/5xx, HTML, malformed, no user */
+	EX_UNEXPECTED = 7,    /* 404, redirect, 429/5xx, HTML, malformed, no user */
+	EX_OUTPUT = 8         /* stdout closed, full, or not writable in time (main.c) */
 };
 
 #define CL_HDR_MAX 256        /* a kept header value; longer ones are cut */

@@ -68,7 +68,7 @@ static const char cli_tail[] =
 "\n"
 "exit codes: 0 authenticated, active   1 authenticated, inactive   2 usage/config\n"
 "            3 rejected or anonymous    4 CAPTCHA lockout           5 network\n"
-"            6 TLS                      7 unexpected reply\n";
+"            6 TLS                      7 unexpected reply          8 output lost\n";
 
 /* The k-th string of option id's three (0 name, 1 argument, 2 help). */
 static const char *text_of(int id, int k)

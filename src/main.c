@@ -697,6 +697,8 @@ static int check(struct run *R, const char *auth, const struct url *base)
 	R->base = base;
 	R->product = o->product == CLI_CONFLUENCE ? "confluence" : "jira";
 	R->deadline = sys_now_ms() + o->max_ms;
+	rep_deadline(&R->out, R->deadline); /* a full stdout waits no longer */
+	rep_deadline(&R->err, R->deadline);
 	R->backoff = STEP_RETRY_FIRST_MS;
 	R->resp = &resp;
 	tls_opts_of(o, &to);
@@ -788,6 +790,33 @@ static void help_put(void *ctx, const char *s, size_t n)
 	rep_write(ctx, s, n);
 }
 
+/* The exit code once stdout is written. Output lost (stdout closed, full,
+ * or not writable within --max-time: rep_buf) turns an answer of 0 or 1,
+ * which stdout was to carry, into EX_OUTPUT, as curl's 23; a failed check
+ * keeps its code, its answer about the token being true all the same.
+ * Either way stderr says so; a failure to write stderr is ignored, there
+ * being nowhere left to say it. */
+static int finish(struct run *R, int code)
+{
+	const char *why;
+	int lost;
+
+	rep_flush(&R->out);
+	lost = rep_lost(&R->out, &why);
+	if (lost) {
+		char m[120];
+		if (lost == SYS_E_TIMEOUT)
+			fmt_snprintf(m, sizeof m, "standard output was not writable within --max-time: output lost");
+		else
+			fmt_snprintf(m, sizeof m, "cannot write standard output (%s): output lost", why);
+		err_line(R, NULL, m);
+		if (code == EX_AUTH_OK || code == EX_INACTIVE)
+			code = EX_OUTPUT;
+	}
+	rep_flush(&R->err);
+	return code;
+}
+
 int main(int argc, char **argv)
 {
 	/* The big ones off the stack (STACK_BUDGET): the deepest path is
@@ -798,38 +827,43 @@ int main(int argc, char **argv)
 	static char tok[TOKEN_MAX + 1], auth[AUTH_MAX];
 	struct cli_opts o;
 	char err[512];
+	int64_t start = sys_now_ms();
 	long tlen;
-	int code;
+	int code, bad;
 
 	sys_harden();
 	R.o = &o;
 	rep_init(&R.out, 1);
 	rep_init(&R.err, 2);
-	/* A command line that does not parse is read to its end all the
-	 * same (cli.h), so -j or --format env anywhere in it is obeyed. */
-	if (cli_parse(&o, argc, argv, err, sizeof err) != 0)
-		return usage_fail(&R, NULL, err);
+	/* Output waits no longer than --max-time (as parsed; check() sets
+	 * its own deadline later). A command line that does not parse is
+	 * read to its end all the same (cli.h), so -j or --format env
+	 * anywhere in it is obeyed. */
+	bad = cli_parse(&o, argc, argv, err, sizeof err);
+	rep_deadline(&R.out, start + o.max_ms);
+	rep_deadline(&R.err, start + o.max_ms);
+	if (bad)
+		return finish(&R, usage_fail(&R, NULL, err));
 	if (o.help) {
 		cli_help(help_put, &R.out);
-		rep_flush(&R.out);
-		return 0;
+		return finish(&R, 0);
 	}
 	if (o.version) {
 		version(&R);
-		return 0;
+		return finish(&R, 0);
 	}
 	if (o.from_file)
-		return from_file(&R);
+		return finish(&R, from_file(&R));
 	if (url_parse(&base, o.base, err, sizeof err) != URL_OK)
-		return usage_fail(&R, "BASE_URL: ", err);
+		return finish(&R, usage_fail(&R, "BASE_URL: ", err));
 	tlen = read_token(&R, tok, sizeof tok);
 	if (tlen < 0) {
 		str_wipe(tok, sizeof tok);
-		return EX_USAGE;
+		return finish(&R, EX_USAGE);
 	}
 	if (build_auth(&R, tok, (size_t)tlen, auth, sizeof auth) != 0) {
 		str_wipe(tok, sizeof tok);
-		return EX_USAGE;
+		return finish(&R, EX_USAGE);
 	}
 	/* A hostile server may echo the token back, whole, cut, escaped or in
 	 * its Basic form: no output repeats a run of it (redact.h). */
@@ -839,9 +873,7 @@ int main(int argc, char **argv)
 	rep_redact(&R.err, &secrets);
 	if (o.insecure && base.https)
 		err_line(&R, "warning: ", "-k/--insecure: TLS certificate verification is OFF");
-	code = check(&R, auth, &base);
-	rep_flush(&R.out);
-	rep_flush(&R.err);
+	code = finish(&R, check(&R, auth, &base)); /* before the wipes: it may write */
 	str_wipe(tok, (size_t)tlen);
 	str_wipe(auth, strlen(auth));
 	str_wipe(secrets.pat, secrets.plen);

@@ -8,6 +8,17 @@
 #include "fmt.h"
 #include "sys.h"
 
+/* The gathered bytes go out, or nowhere once a write has failed (sticky). */
+static void rep_drain(struct rep_buf *b)
+{
+	if (b->len && !b->lost) {
+		b->lost = sys_write_fd(b->fd, b->buf, b->len, b->deadline);
+		if (b->lost == SYS_E_IO)
+			fmt_snprintf(b->why, sizeof b->why, "%s", sys_errstr());
+	}
+	b->len = 0;
+}
+
 /* The filter's output: gathered, written when the buffer is full. */
 static void rep_out(void *ctx, const void *p, size_t n)
 {
@@ -21,18 +32,30 @@ static void rep_out(void *ctx, const void *p, size_t n)
 		b->len += take;
 		s += take;
 		n -= take;
-		if (b->len == REP_BUF) {
-			sys_write_fd(b->fd, b->buf, b->len);
-			b->len = 0;
-		}
+		if (b->len == REP_BUF)
+			rep_drain(b);
 	}
 }
 
 void rep_init(struct rep_buf *b, int fd)
 {
 	b->fd = fd;
+	b->lost = 0;
+	b->deadline = 0;
 	b->len = 0;
+	b->why[0] = '\0';
 	rd_filter_init(&b->f, NULL, rep_out, b);
+}
+
+void rep_deadline(struct rep_buf *b, int64_t deadline)
+{
+	b->deadline = deadline;
+}
+
+int rep_lost(const struct rep_buf *b, const char **why)
+{
+	*why = b->why;
+	return b->lost;
 }
 
 void rep_redact(struct rep_buf *b, const struct rd_set *s)
@@ -43,9 +66,7 @@ void rep_redact(struct rep_buf *b, const struct rd_set *s)
 void rep_flush(struct rep_buf *b)
 {
 	rd_filter_end(&b->f);
-	if (b->len)
-		sys_write_fd(b->fd, b->buf, b->len);
-	b->len = 0;
+	rep_drain(b);
 }
 
 void rep_write(void *ctx, const void *p, size_t n)

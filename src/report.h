@@ -4,6 +4,7 @@
 #define ATLWHO_REPORT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "classify.h"
 #include "json.h"
@@ -20,14 +21,25 @@
  * values are redacted whole before they are cut or escaped (json.c,
  * http.c, report.c), since escaping changes the bytes the filter sees. */
 #define REP_BUF 4096     /* bytes gathered before one write(2) */
+#define REP_WHY_MAX 48   /* sys_errstr()'s longest text (40) and its NUL */
+/* A write that fails (sys_write_fd: the descriptor closed or full, or not
+ * writable before the deadline) is sticky: the rest of the output is
+ * dropped, not tried, and rep_lost says why; main decides the exit code. */
 struct rep_buf {
 	int fd;
+	int lost;                /* 0, or the first write's SYS_E_IO or SYS_E_TIMEOUT */
+	int64_t deadline;        /* monotonic ms a write may wait until; 0: none */
 	size_t len;
 	struct rd_filter f;
+	char why[REP_WHY_MAX];   /* sys_errstr() of a SYS_E_IO */
 	char buf[REP_BUF];
 };
-/* No secrets until rep_redact. */
+/* No secrets until rep_redact; no waiting until rep_deadline. */
 void rep_init(struct rep_buf *b, int fd);
+/* From now on a write to a full non-blocking descriptor waits until deadline. */
+void rep_deadline(struct rep_buf *b, int64_t deadline);
+/* 0, or why output was lost: SYS_E_TIMEOUT, or SYS_E_IO with *why its errno text. */
+int rep_lost(const struct rep_buf *b, const char **why);
 /* From now on, filter out the secrets of s (not copied: it must live until
  * the last flush). */
 void rep_redact(struct rep_buf *b, const struct rd_set *s);

@@ -30,7 +30,8 @@
  * CONNECT_NEXT_MS after the previous one if that is still pending (curl
  * waits 200 ms, the RFC recommends 250), so a black-holed IPv6 address
  * costs that, not the whole --connect-timeout. CONNECT_ADDR_MAX: more
- * addresses than one DNS answer of 512 bytes can hold (musl keeps 48). */
+ * addresses, of either family or both, than one DNS answer of 512 bytes
+ * can hold (musl keeps 48); README and atlwho.1 name it. */
 #define CONNECT_NEXT_MS 200
 #define CONNECT_ADDR_MAX 48
 
@@ -43,7 +44,7 @@ static const short sys_errnos[] = {
 	ECONNREFUSED, ETIMEDOUT, ECONNRESET, EPIPE, EHOSTUNREACH, ENETUNREACH, ENETDOWN,
 	EHOSTDOWN, EADDRNOTAVAIL, EAFNOSUPPORT, ECONNABORTED, ENOENT, EACCES, EPERM, EISDIR,
 	ENOTDIR, EMFILE, ENFILE, ENOMEM, EIO, EINVAL, ENAMETOOLONG, ELOOP, EAGAIN, ENOBUFS,
-	EPROTO, ENXIO, ENODEV,
+	EPROTO, ENXIO, ENODEV, ENOSPC,
 };
 static const char sys_errtexts[] =
 	"Connection refused\0Connection timed out\0Connection reset by peer\0Broken pipe\0"
@@ -54,7 +55,7 @@ static const char sys_errtexts[] =
 	"Too many open files in system\0Cannot allocate memory\0Input/output error\0"
 	"Invalid argument\0File name too long\0Too many levels of symbolic links\0"
 	"Resource temporarily unavailable\0No buffer space available\0Protocol error\0"
-	"No such device or address\0No such device\0";
+	"No such device or address\0No such device\0No space left on device\0";
 
 /* Room for "errno -2147483648". */
 #define SYS_ERRNUM_MAX 24
@@ -177,35 +178,36 @@ struct net_addr {
 	struct sockaddr_storage sa;
 };
 
-/* getaddrinfo -> addresses in the order RFC 8305 section 4 asks: the
- * resolver's (RFC 6724) order within each family, the families
- * alternating, starting with the family of the first. */
+/* The first result from a on that can be taken (fits a net_addr) and is of
+ * family fam (same) or of another (!same); NULL when there is none. */
+static const struct addrinfo *next_of(const struct addrinfo *a, int fam, int same)
+{
+	for (; a; a = a->ai_next)
+		if ((a->ai_family == fam) == same && a->ai_addrlen <= sizeof (struct sockaddr_storage))
+			return a;
+	return NULL;
+}
+
+/* getaddrinfo -> at most max addresses in the order RFC 8305 section 4
+ * asks: the resolver's (RFC 6724) order within each family, the families
+ * alternating while both last, starting with the family of the first;
+ * then the rest of the longer family, so every slot can be used. */
 static size_t take_addrs(const struct addrinfo *res, struct net_addr *out, size_t max)
 {
-	const struct addrinfo *a;
-	size_t n = 0, k;
-	int pass, first = res ? res->ai_family : 0;
+	int first = res ? res->ai_family : 0;
+	const struct addrinfo *a = next_of(res, first, 1), *b = next_of(res, first, 0);
+	size_t n = 0;
 
-	for (pass = 0; pass < 2; pass++) {
-		size_t slot = (size_t)pass;
-		for (a = res; a; a = a->ai_next) {
-			if ((a->ai_family != first) != pass || a->ai_addrlen > sizeof out->sa)
-				continue;
-			/* first family in slots 0, 2, 4...; the other in 1, 3, 5...;
-			 * a family with more addresses continues after the other ends */
-			while (slot < max && out[slot].len)
-				slot++;
-			if (slot >= max)
-				break;
-			out[slot].family = a->ai_family;
-			out[slot].len = a->ai_addrlen;
-			memcpy(&out[slot].sa, a->ai_addr, a->ai_addrlen);
-			slot += 2;
-		}
+	while (n < max && (a || b)) {
+		/* while both last, the first family at even n, the other at odd */
+		const struct addrinfo **take = a && (!b || n % 2 == 0) ? &a : &b;
+		const struct addrinfo *t = *take;
+		out[n].family = t->ai_family;
+		out[n].len = t->ai_addrlen;
+		memcpy(&out[n].sa, t->ai_addr, t->ai_addrlen);
+		n++;
+		*take = next_of(t->ai_next, first, take == &a);
 	}
-	for (k = 0; k < max; k++)
-		if (out[k].len)
-			out[n++] = out[k];
 	return n;
 }
 
@@ -221,9 +223,12 @@ static int gai(const char *host, const char *port, struct addrinfo *hints, struc
 	return r;
 }
 
-/* resolved.rc when the lookup process died before answering (every EAI_*
- * code is nonzero and, in glibc and musl, negative). */
+/* resolved.rc when the lookup process died before answering, or could not
+ * be started for want of a pipe or of a process (err_no says why); every
+ * EAI_* code is nonzero and, in glibc and musl, negative. */
 #define RESOLVER_DIED 1000
+#define RESOLVER_NO_PIPE 1001
+#define RESOLVER_NO_FORK 1002
 
 /* What the resolver process writes: its result, then n addresses. */
 struct resolved {
@@ -249,7 +254,10 @@ static void resolve_here(const char *host, const char *port, struct addrinfo *hi
  * timeout x attempts, 10 s by default), so a child process resolves and
  * the parent waits for its answer no longer than the deadline. (A thread
  * would do, at 3 KB more of static binary.) A literal address needs no
- * lookup. 0 with out filled (out->rc the EAI_* result), or SYS_E_TIMEOUT. */
+ * lookup. Without a pipe or a process for the lookup (descriptors or a
+ * pids limit exhausted) it fails at once: a lookup here could not be held
+ * to the deadline, which must hold in every case. 0 with out filled
+ * (out->rc the EAI_* result or a RESOLVER_* code), or SYS_E_TIMEOUT. */
 static int resolve(const char *host, const char *port, const struct addrinfo *hints,
     int64_t deadline, struct resolved *out)
 {
@@ -264,8 +272,8 @@ static int resolve(const char *host, const char *port, const struct addrinfo *hi
 		return 0;
 	h = *hints;
 	if (pipe(p) != 0) {
-		/* No descriptors left: resolve here, without the deadline. */
-		resolve_here(host, port, &h, out);
+		out->rc = RESOLVER_NO_PIPE;
+		out->err_no = errno;
 		return 0;
 	}
 	/* pipe, not pipe2 (a GNU extension); close-on-exec only for form's
@@ -273,15 +281,16 @@ static int resolve(const char *host, const char *port, const struct addrinfo *hi
 	(void)fcntl(p[0], F_SETFD, FD_CLOEXEC);
 	(void)fcntl(p[1], F_SETFD, FD_CLOEXEC);
 	if ((pid = fork()) < 0) {
+		out->rc = RESOLVER_NO_FORK;
+		out->err_no = errno;
 		close(p[0]);
 		close(p[1]);
-		resolve_here(host, port, &h, out); /* no process left: likewise */
 		return 0;
 	}
 	if (pid == 0) {
 		close(p[0]);
 		resolve_here(host, port, &h, out);
-		sys_write_fd(p[1], out, offsetof(struct resolved, a) + out->n * sizeof out->a[0]);
+		(void)sys_write_fd(p[1], out, offsetof(struct resolved, a) + out->n * sizeof out->a[0], deadline);
 		_exit(0);
 	}
 	close(p[1]);
@@ -467,6 +476,12 @@ int sys_connect(const char *host, unsigned port, int family, int connect_ms,
 		    "(signal %d)", host, rs.err_no);
 		return SYS_E_RESOLVE;
 	}
+	if (rs.rc == RESOLVER_NO_PIPE || rs.rc == RESOLVER_NO_FORK) {
+		fmt_snprintf(err, errcap, "cannot resolve host '%s': cannot start the lookup process (%s: %s), "
+		    "and a lookup without one could outlast --max-time", host,
+		    rs.rc == RESOLVER_NO_PIPE ? "pipe" : "fork", err_text(rs.err_no, num));
+		return SYS_E_RESOLVE;
+	}
 	if (rs.rc != 0 || rs.n == 0) {
 		fmt_snprintf(err, errcap, "cannot resolve host '%s': %s", host,
 		    rs.rc == EAI_SYSTEM ? err_text(rs.err_no, num) : rs.rc ? gai_strerror(rs.rc) : "no address");
@@ -563,19 +578,33 @@ void sys_close(int fd)
 		close(fd);
 }
 
-void sys_write_fd(int fd, const void *buf, size_t n)
+/* A descriptor someone else made non-blocking (a shell, a supervisor's
+ * pipe) says EAGAIN when full: poll until it drains, as for a socket,
+ * never past the deadline. Every other failure (EPIPE: SIGPIPE is ignored,
+ * sys_harden; ENOSPC, EIO) is the caller's to report: the output is lost. */
+int sys_write_fd(int fd, const void *buf, size_t n, int64_t deadline)
 {
 	const char *p = buf;
 
 	while (n > 0) {
 		ssize_t r = write(fd, p, n);
+		if (r > 0) {
+			p += r;
+			n -= (size_t)r;
+			continue;
+		}
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r <= 0)
-			return; /* stdout closed: nothing useful left to do */
-		p += r;
-		n -= (size_t)r;
+		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			r = wait_fd(fd, POLLOUT, deadline);
+			if (r < 0)
+				return (int)r;
+			continue;
+		}
+		sys_last_errno = r < 0 ? errno : EIO; /* 0 bytes of n > 0: no progress */
+		return SYS_E_IO;
 	}
+	return 0;
 }
 
 int sys_open_read(const char *path)

@@ -40,8 +40,11 @@ long sys_recv(int fd, void *buf, size_t n, int64_t deadline);
 int sys_send_all(int fd, const void *buf, size_t n, int64_t deadline);
 void sys_close(int fd);
 
-/* Writes all of buf to a blocking descriptor (stdout, stderr). */
-void sys_write_fd(int fd, const void *buf, size_t n);
+/* Writes all n bytes to fd (stdout, stderr, a pipe); when fd is non-blocking
+ * and full, waits for it to take more until deadline (monotonic ms; 0: no
+ * waiting). 0, SYS_E_IO (closed, full, failing: sys_errstr()), or
+ * SYS_E_TIMEOUT; how much was written before an error is not told. */
+int sys_write_fd(int fd, const void *buf, size_t n, int64_t deadline);
 
 /* Files. sys_open_read returns a descriptor or SYS_E_IO. */
 int sys_open_read(const char *path);

@@ -4,6 +4,8 @@
 # in the README's options table and in the man page's OPTIONS, and those
 # document no option it lacks. Every error code a header in src/ defines
 # (NAME_E_X) is in tests/test_codes.c's table, which checks they are distinct.
+# The exit codes in src/classify.h are those of the README's table, the man
+# page's EXIT STATUS and --help.
 # Ends with "N passed, N failed".
 cd "$(dirname "$0")/.." || exit 1
 exec python3 - <<'EOF'
@@ -61,7 +63,23 @@ for c in sorted(listed - defined):
     print("FAIL tests/test_codes.c lists %s, which src/ does not define" % c)
 if defined and defined == listed:
     passed += 1
-print("%d options in src/cli.c's table, %d error codes in src/" % (len(opts), len(defined)))
+# The exit codes (src/classify.h's EX_*) are the README's table, the man page's EXIT
+# STATUS and --help's list, no more and no fewer.
+exits = set(int(v) for v in re.findall(r"^\s*EX_[A-Z_]+ = (\d+)", open("src/classify.h").read(), re.M))
+tab = readme[readme.index("## Exit codes"):]
+tab = tab[:tab.index("\n#", 1)]
+ctail = src[src.index("exit codes:"):]
+ctail = ctail[:ctail.index(";")]
+for what, doc in (("README.md exit codes", set(int(v) for v in re.findall(r"^\| (\d+) \|", tab, re.M))),
+                  ("src/atlwho.1 EXIT STATUS", set(int(v) for v in re.findall(
+                      r"^\.TP\n\.B (\d+)$", man[man.index(".SH EXIT STATUS"):], re.M))),
+                  ("--help (src/cli.c)", set(int(v) for v in re.findall(r"(?<![\w-])(\d) [a-zA-Z]", ctail)))):
+    if doc == exits:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL %s lists exit codes %s, src/classify.h defines %s" % (what, sorted(doc), sorted(exits)))
+print("%d options in src/cli.c's table, %d error codes in src/, exit codes %s" % (len(opts), len(defined), sorted(exits)))
 print("%d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)
 EOF

@@ -3,8 +3,12 @@
  * parsed back by Python and the env output evaluated by sh, hostile server
  * values included (quotes, $(), backticks, newlines, escape sequences). */
 #include "report.h"
+#include "sys.h"
 #include "t.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -575,6 +579,65 @@ static void test_secret(void)
 	}
 }
 
+/* A write that fails is sticky (report.h): the first error is kept, with
+ * its errno text, and nothing more is tried. */
+static void test_lost(void)
+{
+	static struct rep_buf b;
+	const char *why;
+	char c;
+	int p[2], fd;
+
+	signal(SIGPIPE, SIG_IGN); /* as sys_harden */
+	fd = open(path_out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	rep_init(&b, fd);
+	rep_str(&b, "fine\n");
+	rep_flush(&b);
+	T_EQ_INT(rep_lost(&b, &why), 0, "a file takes it: nothing lost");
+	close(fd);
+
+	if (pipe(p) != 0)
+		return;
+	close(p[0]);
+	rep_init(&b, p[1]);
+	rep_str(&b, "x");
+	rep_flush(&b);
+	T_EQ_INT(rep_lost(&b, &why), SYS_E_IO, "a pipe without its reader: SYS_E_IO");
+	T_EQ_STR(why, "Broken pipe", "its errno text");
+	close(p[1]);
+
+	fd = open("/dev/full", O_WRONLY);
+	if (fd >= 0) {
+		rep_init(&b, fd);
+		rep_str(&b, "x");
+		rep_flush(&b);
+		T_EQ_INT(rep_lost(&b, &why), SYS_E_IO, "/dev/full: SYS_E_IO");
+		T_EQ_STR(why, "No space left on device", "its errno text");
+		close(fd);
+	}
+
+	/* A full non-blocking pipe and no deadline (rep_init's): lost at once;
+	 * once drained, a later write is still not tried. */
+	if (pipe(p) != 0)
+		return;
+	fcntl(p[1], F_SETFL, O_NONBLOCK);
+	fcntl(p[0], F_SETFL, O_NONBLOCK);
+	while (write(p[1], "#", 1) == 1)
+		;
+	rep_init(&b, p[1]);
+	rep_str(&b, "x");
+	rep_flush(&b);
+	T_EQ_INT(rep_lost(&b, &why), SYS_E_TIMEOUT, "a full non-blocking pipe, no deadline: SYS_E_TIMEOUT");
+	while (read(p[0], &c, 1) == 1)
+		;
+	rep_str(&b, "y");
+	rep_flush(&b);
+	T_EQ_INT(rep_lost(&b, &why), SYS_E_TIMEOUT, "sticky: the first error is kept");
+	T_CHECK(read(p[0], &c, 1) < 0 && errno == EAGAIN, "sticky: nothing more was written");
+	close(p[0]);
+	close(p[1]);
+}
+
 int main(void)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -598,6 +661,7 @@ int main(void)
 	test_big();
 	test_writer();
 	test_secret();
+	test_lost();
 
 	remove(path_out);
 	rmdir(dir);

@@ -9,9 +9,11 @@ Python 3 standard library (and the openssl command for SPKI pins).
 
 import base64
 import hashlib
+import io
 import json
 import os
 import re
+import select
 import socket
 import ssl
 import stat
@@ -508,7 +510,7 @@ def user_of(body, st=200, h=None, rid=""):
 def main(argv):
     o, pos = parse_args(argv[1:])
     if o.get("help"):
-        print("usage: atlwho [options] BASE_URL  (model)\n  --token-file --cacert --pin ...\nexit codes: 0..7")
+        print("usage: atlwho [options] BASE_URL  (model)\n  --token-file --cacert --pin ...\nexit codes: 0..8")
         return 0
     if o.get("version"):
         print("atlwho 0.0-model (Python %s, no mbedTLS; TLS 1.2, 1.3)" % sys.version.split()[0])
@@ -663,8 +665,34 @@ def emit(o, fmt, obj):
     sys.stdout.write(out_fmt(fmt, obj))
 
 
+def put_out(data, rc, deadline):
+    """stdout as atlwho writes it: a non-blocking descriptor is waited for until
+    --max-time; output that cannot be written turns an answer of 0 or 1 into exit 8
+    (a failed check keeps its code), stderr saying so. (The model writes it all at
+    the end, atlwho as it goes.)"""
+    why = None
+    while data and why is None:
+        try:
+            data = data[os.write(1, data):]
+        except InterruptedError:
+            continue
+        except BlockingIOError:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([], [1], [], left)[1]:
+                why = "standard output was not writable within --max-time: output lost"
+        except OSError as e:
+            why = "cannot write standard output (%s): output lost" % e.strerror
+    if why:
+        print("atlwho: " + why, file=sys.stderr)
+        if rc in (0, 1):
+            rc = 8
+    return rc
+
+
 if __name__ == "__main__":
     o = {}
+    t0 = time.monotonic()
+    sys.stdout = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="surrogateescape")
     try:
         o, _ = parse_args(sys.argv[1:])
     except Fail:
@@ -684,4 +712,10 @@ if __name__ == "__main__":
                 sys.stdout.write(out_fmt("env", {"ok": "false", "status": e.status or 0}))
             print("atlwho: " + fail_line(e.msg), file=sys.stderr)
         rc = e.code
+    try:
+        limit = num(o, "max-time", 30, 0.001, 1e6)
+    except Fail:
+        limit = 30
+    sys.stdout.flush()
+    rc = put_out(sys.stdout.buffer.getvalue(), rc, t0 + limit)
     sys.exit(rc)

@@ -291,6 +291,39 @@ def test_connect_timeout_per_address(pk, d):
             ls.close()
 
 
+def test_many_addresses(pk, d):
+    """More addresses than the first RFC 8305 interleaving round: 30 IPv4
+    addresses that refuse (nothing listens on 127.0.0.2..31), then the live
+    one (127.0.0.40: glibc's RFC 6724 rule 9 ranks it after 127.0.0.2..31 by
+    the prefix it shares with the source 127.0.0.1; musl sorts no IPv4-only
+    answer). Every address is tried up to CONNECT_ADDR_MAX (48), not only 24 of
+    one family; the mixed run puts ::1 (refusing too) in the other family."""
+    ecdsa = pk.leaf["ecdsa"]
+    for mixed in (False, True):
+        label = "31 IPv4 addresses%s, only the last one live: every one tried, exit 0" % (
+            " and ::1" if mixed else "")
+        if not want_as_root(label, "unshare -m, for a private /etc/hosts"):
+            continue
+        srv = F.FakeServer(jira, tls=F.TLS(ecdsa.cert, ecdsa.key), host="127.0.0.40").start()
+        try:
+            lines = ["127.0.0.%d many.test" % i for i in range(2, 32)] + ["127.0.0.40 many.test"]
+            if mixed:
+                lines.insert(0, "::1 many.test")
+            rc, out, err, el = S.run(label, ["-v", "--connect-timeout", "5", "-m", "10", "--pin", ecdsa.pin,
+                                             "-p", "jira", "https://many.test:%d" % srv.port], [("srv", srv)],
+                                     prefix=hosts_prefix(d, lines))
+            tried = [l.split()[2] for l in err.splitlines() if l.startswith("* trying ")]
+            if mixed and "::1" not in tried and rc == 0 and len(tried) == 31:
+                skip(label, "the resolver here gives no ::1 for a name (AI_ADDRCONFIG)")
+                continue
+            check(rc == 0, label, "exit %r after %d addresses: %s" % (rc, len(tried), err.strip()[-300:]))
+            check(tried[-1:] == ["127.0.0.40"] and len(tried) == len(lines),
+                  label + ": the live address last, after all the others",
+                  "tried %d of %d: %r" % (len(tried), len(lines), tried))
+        finally:
+            srv.stop()
+
+
 def test_resolver_deadline(d):
     label = "name resolution is bounded by --max-time, with its own message"
     if not want_as_root(label, "a name server on port 53 and a private /etc/resolv.conf"):
@@ -309,6 +342,59 @@ def test_resolver_deadline(d):
         check(el < 2.0 + SLACK, label + ": %.2f s with -m 1 (the resolver alone waits 10 s)" % el)
     finally:
         u.close()
+
+
+def test_resolver_unstartable(pk, d):
+    """The lookup process cannot be started (no descriptor left for its pipe;
+    no process left for fork: a container at its pids limit): the deadline
+    must hold all the same, so atlwho fails at once (exit 5, saying why)
+    instead of resolving in-process, where getaddrinfo waits resolv.conf's
+    timeout x attempts (10 s here) whatever -m says. A literal address needs
+    no lookup and still works."""
+    # pipe: descriptors 0-2 and one more (the loader, the CA files and the
+    # resolver's socket need one at a time; a pipe needs two).
+    # fork: RLIMIT_NPROC binds an unprivileged user only, so run as nobody.
+    # LeakSanitizer (make test SAN=1) checks at exit from a thread of its own,
+    # which RLIMIT_NPROC 1 forbids too: no leak check in those runs.
+    nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    nolsan = {"ASAN_OPTIONS": ":".join(filter(None, [os.environ.get("ASAN_OPTIONS"), "detect_leaks=0"]))}
+    cases = [("pipe() fails (RLIMIT_NOFILE 4)", ["prlimit", "--nofile=4", "--"], "pipe", None),
+             ("fork() fails (RLIMIT_NPROC 1, as nobody)", nobody + ["prlimit", "--nproc=1", "--"], "fork", nolsan)]
+    for what, limit, call, env in cases:
+        label = "name lookup that cannot start, %s: exit 5 within -m 1" % what
+        if not want_as_root(label, "a name server on port 53 and a private /etc/resolv.conf"):
+            continue
+        if H.VALGRIND or H.EMU:
+            skip(label, "valgrind and qemu need descriptors and threads of their own")
+            continue
+        if not shutil.which("prlimit") or not shutil.which("setpriv"):
+            skip(label, "needs prlimit and setpriv (util-linux)")
+            continue
+        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        try:
+            u.bind(("127.0.0.53", 53))
+        except OSError as e:
+            skip(label, "cannot bind 127.0.0.53:53 (%s)" % e)
+            continue
+        try:
+            pre = hosts_prefix(d, ["127.0.0.1 localhost"], resolv="nameserver 127.0.0.53\n"
+                               "options timeout:5 attempts:2\n") + limit
+            rc, out, err, el = S.run(label, ["-m", "1", "-p", "jira", "https://jira.unanswered.test"], prefix=pre,
+                                     env=env)
+            check(rc == 5 and "jira.unanswered.test" in err and "lookup" in err and call in err,
+                  label, "exit %r after %.2f s: %s" % (rc, el, err.strip()))
+            check(el < 2.0 + SLACK, label + ": %.2f s with -m 1 (the resolver alone waits 10 s)" % el)
+        finally:
+            u.close()
+        label = "a literal address needs no lookup process: %s, exit 0" % what
+        srv = server(F.TLS(pk.leaf["ecdsa"].cert, pk.leaf["ecdsa"].key))
+        try:
+            rc, out, err, el = S.run(label, ["--pin", pk.leaf["ecdsa"].pin, "-p", "jira",
+                                             "https://127.0.0.1:%d" % srv.port], [("srv", srv)], prefix=limit,
+                                     env=env)
+            check(rc == 0, label, "exit %r: %s" % (rc, err.strip()))
+        finally:
+            srv.stop()
 
 
 # ============================================================================ TLS failures by cause
@@ -616,7 +702,9 @@ def main():
         test_ip_san_only(pk, d)
         test_happy_eyeballs(pk, d)
         test_connect_timeout_per_address(pk, d)
+        test_many_addresses(pk, d)
         test_resolver_deadline(d)
+        test_resolver_unstartable(pk, d)
         test_client_cert_demanded(pk)
         test_no_common_suite(pk)
         test_alert_by_name(pk)

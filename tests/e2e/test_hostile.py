@@ -23,7 +23,7 @@ time-outs (each must end within one second of its deadline), TLS failures, crede
 
 Checks made on every row, whatever it says (tests/e2e/harness.py's invariants, shared
 with test_cli.py; the rows, the sweep and the resource limits all get them):
-  - the run ends (no hang), by exiting (a signal is a crash), with a documented code 0..7
+  - the run ends (no hang), by exiting (a signal is a crash), with a documented code 0..8
     (under valgrind, 99 means memcheck found errors or definite/indirect leaks);
   - the token, its Basic encoding, and any run of 12 of its bytes or 16 base64 characters
     of it are never on stdout or stderr;
