@@ -44,7 +44,7 @@ static const short sys_errnos[] = {
 	ECONNREFUSED, ETIMEDOUT, ECONNRESET, EPIPE, EHOSTUNREACH, ENETUNREACH, ENETDOWN,
 	EHOSTDOWN, EADDRNOTAVAIL, EAFNOSUPPORT, ECONNABORTED, ENOENT, EACCES, EPERM, EISDIR,
 	ENOTDIR, EMFILE, ENFILE, ENOMEM, EIO, EINVAL, ENAMETOOLONG, ELOOP, EAGAIN, ENOBUFS,
-	EPROTO, ENXIO, ENODEV, ENOSPC,
+	EPROTO, ENXIO, ENODEV, ENOSPC, EBADF,
 };
 static const char sys_errtexts[] =
 	"Connection refused\0Connection timed out\0Connection reset by peer\0Broken pipe\0"
@@ -55,7 +55,8 @@ static const char sys_errtexts[] =
 	"Too many open files in system\0Cannot allocate memory\0Input/output error\0"
 	"Invalid argument\0File name too long\0Too many levels of symbolic links\0"
 	"Resource temporarily unavailable\0No buffer space available\0Protocol error\0"
-	"No such device or address\0No such device\0No space left on device\0";
+	"No such device or address\0No such device\0No space left on device\0"
+	"Bad file descriptor\0"; /* stdout closed at start (sys_harden) */
 
 /* Room for "errno -2147483648". */
 #define SYS_ERRNUM_MAX 24
@@ -95,6 +96,16 @@ int64_t sys_wall_time(void)
 
 void sys_harden(void)
 {
+	int fd, p[2];
+
+	/* A standard descriptor closed at start (">&-") is held by the read
+	 * end of a pipe whose write end is closed: the first socket or file
+	 * opened would take its number else, and stdout or stderr would be
+	 * written into the server's connection or a CA file. Reading gives
+	 * end of file; writing fails with EBADF (lost output: exit 8). */
+	for (fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && pipe(p) == 0) /* p[0] == fd: the lowest free */
+			close(p[1]);
 	signal(SIGPIPE, SIG_IGN);
 	/* No core dump of a process that holds a token; also blocks ptrace
 	 * attach by other processes of the same user. */

@@ -13,8 +13,10 @@ Run: ATLWHO=./atlwho python3 tests/e2e/test_stdout.py [-k NAME] [-v]
 Ends with "N passed, N failed[, N skipped]"."""
 import fcntl
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -179,12 +181,72 @@ def test_lost_failed_check():
             srv.stop()
 
 
+def run_closed(label, args, close, servers=(), stdin_data=None):
+    """Runs atlwho with the descriptors in close (of 0, 1, 2) closed, as `>&-` does; the
+    others are pipes read here. Returns (rc, out, err, elapsed)."""
+    env = H.base_env({"ATLWHO_TOKEN": TOKEN})
+    cmd = H.atlwho_cmd(args)
+
+    def closer():
+        for fd in close:
+            os.close(fd)
+    t = time.monotonic()
+    p = subprocess.Popen(cmd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, preexec_fn=closer)
+    try:
+        out, err = p.communicate(stdin_data, timeout=RUN_TIMEOUT)
+        rc = p.returncode
+    except subprocess.TimeoutExpired:
+        p.kill()
+        out, err = p.communicate()
+        rc = None
+    return rc, out, err.decode("utf-8", "replace"), time.monotonic() - t
+
+
+def test_closed_descriptors(pk):
+    """A descriptor 0, 1 or 2 closed at start (`>&-`) is held by sys_harden, so that the
+    first file or socket atlwho opens never becomes "standard output": the report is never
+    written into the server's connection or a CA file, and lost output is exit 8."""
+    u = F.jira_server_user()
+    u["padding"] = "x" * 200000   # --raw writes it while the connection is open
+    ok = F.http_response(200, F.jdump(u), [F.JSON_CT, ("X-AUSERNAME", F.GOOD_USER)])
+    srv = F.FakeServer(lambda req: ok, tls=F.TLS(pk.leaf["ecdsa"].cert, pk.leaf["ecdsa"].key)).start()
+    base = ["-p", "jira", "--cacert", pk.ca, "https://localhost:%d" % srv.port]
+    try:
+        for args, close, rc_want, what in (
+                (["-j"] + base, (1,), 8, "Bad file descriptor"),
+                (base, (1,), 8, "Bad file descriptor"),
+                (["-v"] + base, (1, 2), 8, None),
+                (["-v"] + base, (2,), 0, None),   # -v's lines must not go into the connection
+                (["--raw"] + base, (1,), 8, "Bad file descriptor"),  # nor the body, streamed while it is open
+                (["--token-file", "-"] + base, (0,), 2, "empty")):
+            label = "descriptors %s closed at start, %s: exit %d, nothing written to the connection" % (
+                "+".join(map(str, close)), " ".join(args[:2]), rc_want)
+            if not want(label):
+                continue
+            n = len(srv.requests)
+            rc, out, err, el = run_closed(label, args, close)
+            reqs = srv.requests[n:]
+            check(rc == rc_want and (what is None or what in err), label, "exit %r: %r" % (rc, err[-300:]))
+            if rc_want != 2:
+                check(len(reqs) == 1 and reqs[0].path.endswith("/myself") and not srv.tls_errors, label +
+                      ": one clean request", "requests: %r, TLS errors %r" % (reqs, srv.tls_errors[-2:]))
+            check(not any(TOKEN.encode() in x for x in (out, err.encode())), label + ": no token in output")
+    finally:
+        srv.stop()
+
+
 def main():
     if not S.need():
         return S.finish()
     test_slow_reader()
     test_lost()
     test_lost_failed_check()
+    root = tempfile.mkdtemp(prefix="atlwho-test_stdout-")
+    try:
+        test_closed_descriptors(H.PKI.cached_pki(os.path.join(root, "pki")))
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
     return S.finish()
 
 
