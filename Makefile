@@ -120,8 +120,13 @@ MBED_OBJS = $(patsubst $(MSRC)/library/%.c,$(B)/mbedtls/%.o,$(MBED_SRCS))
 MLIB := $(B)/libmbed.a
 
 SRCS := $(wildcard src/*.c)
-LIB_OBJS := $(patsubst src/%.c,$(B)/obj/%.o,$(filter-out src/main.c,$(SRCS)))
+LIB_OBJS := $(patsubst src/%.c,$(B)/obj/%.o,$(filter-out src/main.c src/malloc.c,$(SRCS)))
 MAIN_OBJ := $(B)/obj/main.o
+# Static builds replace musl's malloc (mallocng, 6.8 KB of code) with
+# src/malloc.c: heap.c over one arena (-7 KB). Only the binary links it:
+# other builds keep the C library's malloc, which ASan and valgrind watch,
+# and test programs keep musl's (they allocate inputs of any size).
+MALLOC_OBJ := $(if $(filter 1,$(STATIC)),$(B)/obj/malloc.o)
 HDRS := $(wildcard src/*.h)
 
 TEST_SRCS := $(wildcard tests/test_*.c)
@@ -179,8 +184,8 @@ $(B)/obj/%.o: src/%.c $(HDRS) vendor/mbedtls/atlwho_config.h $(FLAGS_STAMP) $(MS
 
 # The link does not repeat -Werror: with LTO it would judge mbedTLS's code,
 # which our compile rules deliberately build with -w.
-$(B)/atlwho: $(MAIN_OBJ) $(LIB_OBJS) $(MLIB)
-	$(CC) $(filter-out -Werror,$(CFLAGS_AUTO)) -w $(CFLAGS) $(LDFLAGS_AUTO) $(LDFLAGS) -o $@ $(MAIN_OBJ) $(LIB_OBJS) $(MLIB)
+$(B)/atlwho: $(MAIN_OBJ) $(LIB_OBJS) $(MALLOC_OBJ) $(MLIB)
+	$(CC) $(filter-out -Werror,$(CFLAGS_AUTO)) -w $(CFLAGS) $(LDFLAGS_AUTO) $(LDFLAGS) -o $@ $(MAIN_OBJ) $(LIB_OBJS) $(MALLOC_OBJ) $(MLIB)
 
 # --- static musl build, stripped: make static [ARCH=x86_64|aarch64|armv7|mipsel|s390x] ---
 # The size budget (256 KiB, stripped) holds for these targets; a build over
@@ -353,7 +358,7 @@ FUZZ_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -g -O1 -fsanitize=fuzzer,address,undef
 
 build/fuzz/%: tests/fuzz/%.c $(SRCS) $(HDRS)
 	@mkdir -p $(@D)
-	clang $(FUZZ_CFLAGS) -o $@ $< $(filter-out src/main.c,$(SRCS)) build/host/libmbed.a
+	clang $(FUZZ_CFLAGS) -o $@ $< $(filter-out src/main.c src/malloc.c,$(SRCS)) build/host/libmbed.a
 
 fuzz:
 	@$(DEPS) build fuzz
