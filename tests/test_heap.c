@@ -7,6 +7,7 @@
  * between live blocks could hold the request. */
 #include <signal.h>
 #include <stdint.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -245,9 +246,11 @@ static void test_bad_free(void)
 			return;
 		}
 		if (pid == 0) {
+			struct rlimit no_core = { 0, 0 };
 			struct heap h;
 			unsigned char *p, *q;
 
+			(void)setrlimit(RLIMIT_CORE, &no_core); /* the trap is expected */
 			fresh(&h, ARENA);
 			p = heap_alloc(&h, 100);
 			q = heap_alloc(&h, 100);
