@@ -14,6 +14,7 @@ DESTDIR ?=
 
 SAN ?= 0
 VALGRIND ?= 0
+INJECT ?= 0
 # Debian's packages for a target: installed once per top-level target; every
 # sub-make gets DEPS=: (a command-line variable reaches all deeper makes).
 DEPS := vendor/deps.sh
@@ -80,6 +81,12 @@ ifeq ($(STATIC),1)
   # GOT cost mipsel 13.5 KB, s390x 8.3 KB, armv7 4.1 KB, x86-64 3 KB.)
   PIE_C := -fno-pie
   PIE_L := -static -Wl,-z,noseparate-code -Wl,-z,norelro -Wl,-z,common-page-size=16
+else ifeq ($(INJECT),1)
+  # The fault-injection test build (tests/inject/inject.h): never shipped.
+  V ?= inject
+  OPT_AUTO := -Os -g
+  PIE_C := -fPIE
+  PIE_L := -pie
 else ifeq ($(SAN),1)
   V ?= san
   OPT_AUTO := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
@@ -95,6 +102,9 @@ B := build/$(V)
 
 WARN := -std=c11 -Wall -Wextra -Wpedantic -Werror
 CPPFLAGS_AUTO := -D_DEFAULT_SOURCE -D_FORTIFY_SOURCE=2 -DATLWHO_VERSION='"$(VERSION)"' -Isrc $(MCONF)
+ifeq ($(INJECT),1)
+  CPPFLAGS_AUTO += -DATLWHO_INJECT -Itests/inject
+endif
 CFLAGS_AUTO := $(WARN) $(OPT_AUTO) $(PIE_C) -fstack-protector-strong -ffunction-sections -fdata-sections
 LDFLAGS_AUTO := $(PIE_L) -Wl,--gc-sections
 
@@ -121,6 +131,9 @@ MLIB := $(B)/libmbed.a
 
 SRCS := $(wildcard src/*.c)
 LIB_OBJS := $(patsubst src/%.c,$(B)/obj/%.o,$(filter-out src/main.c,$(SRCS)))
+ifeq ($(INJECT),1)
+  LIB_OBJS += $(B)/obj/inject.o
+endif
 MAIN_OBJ := $(B)/obj/main.o
 HDRS := $(wildcard src/*.h)
 
@@ -174,6 +187,10 @@ mbedtls-archive: $(MBED_OBJS)
 
 # --- our code ---
 $(B)/obj/%.o: src/%.c $(HDRS) vendor/mbedtls/atlwho_config.h $(FLAGS_STAMP) $(MSTAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_AUTO) $(CPPFLAGS) $(CFLAGS_AUTO) $(CFLAGS) -c $< -o $@
+
+$(B)/obj/inject.o: tests/inject/inject.c tests/inject/inject.h vendor/mbedtls/atlwho_config.h $(FLAGS_STAMP) $(MSTAMP)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS_AUTO) $(CPPFLAGS) $(CFLAGS_AUTO) $(CFLAGS) -c $< -o $@
 

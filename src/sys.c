@@ -26,6 +26,10 @@
 
 #include <psa/crypto.h>
 
+#ifdef ATLWHO_INJECT
+#include "inject.h" /* test build only: every call below counted, one failed (tests/inject/) */
+#endif
+
 /* Connecting (RFC 8305, Happy Eyeballs): the next address is tried
  * CONNECT_NEXT_MS after the previous one if that is still pending (curl
  * waits 200 ms, the RFC recommends 250), so a black-holed IPv6 address
