@@ -60,6 +60,7 @@ struct shared {
 	long count[K_N];
 	int fired, fired_kind, fired_what;
 	long fired_n;
+	int fired_fd, fired_fdcall;     /* its descriptor (or -1), its call on it (1: the first) */
 	long at_fire[K_N];
 	char fired_in[48];
 	long live, live_bytes, bytes_peak, allocs;
@@ -70,6 +71,16 @@ static struct rule rules[RULES_MAX];
 static int nrules;
 static pid_t main_pid;
 static const char *report_path;
+/* Calls on each descriptor since it was made (this process's). */
+#define FD_TRACKED 1024
+static unsigned fdcalls[FD_TRACKED];
+
+static int made_fd(int fd)
+{
+	if (fd >= 0 && fd < FD_TRACKED)
+		fdcalls[fd] = 0;
+	return fd;
+}
 
 static const char *what_name(int w)
 {
@@ -151,11 +162,12 @@ __attribute__((constructor)) static void inj_init(void)
 	atexit(report);
 }
 
-/* Counts a call of kind made in function fn: 0 to make it, else the errno
- * to fail it with, or INJ_SHORT. */
-static int hit(int kind, const char *fn)
+/* Counts a call of kind made in function fn on descriptor fd (or -1): 0 to
+ * make it, else the errno to fail it with, or INJ_SHORT. */
+static int hit_fd(int kind, const char *fn, int fd)
 {
 	long c = __atomic_add_fetch(&sh->count[kind], 1, __ATOMIC_SEQ_CST);
+	unsigned fc = fd >= 0 && fd < FD_TRACKED ? ++fdcalls[fd] : 0;
 	int i;
 
 	for (i = 0; i < nrules; i++) {
@@ -167,6 +179,8 @@ static int hit(int kind, const char *fn)
 			sh->fired_kind = kind;
 			sh->fired_n = c;
 			sh->fired_what = r->what;
+			sh->fired_fd = fd;
+			sh->fired_fdcall = (int)fc;
 			snprintf(sh->fired_in, sizeof sh->fired_in, "%s", fn);
 			for (k = 0; k < K_N; k++)
 				sh->at_fire[k] = __atomic_load_n(&sh->count[k], __ATOMIC_SEQ_CST);
@@ -174,6 +188,11 @@ static int hit(int kind, const char *fn)
 		return r->what;
 	}
 	return 0;
+}
+
+static int hit(int kind, const char *fn)
+{
+	return hit_fd(kind, fn, -1);
 }
 
 /* The descriptors above 2 still open, listed into buf; their number. */
@@ -227,8 +246,8 @@ static void report(void)
 		if (sh->count[k])
 			fprintf(f, "count %s %ld\n", kind_name[k], sh->count[k]);
 	if (sh->fired) {
-		fprintf(f, "fired %s %ld %s %s\n", kind_name[sh->fired_kind], sh->fired_n,
-		    what_name(sh->fired_what), sh->fired_in);
+		fprintf(f, "fired %s %ld %s %s %d %d\n", kind_name[sh->fired_kind], sh->fired_n,
+		    what_name(sh->fired_what), sh->fired_in, sh->fired_fd, sh->fired_fdcall);
 		for (k = 0; k < K_N; k++)
 			if (sh->at_fire[k])
 				fprintf(f, "at-fire %s %ld\n", kind_name[k], sh->at_fire[k]);
@@ -331,8 +350,15 @@ int inj_getaddrinfo(const char *fn, const char *host, const char *port, const st
 
 int inj_pipe(const char *fn, int p[2])
 {
+	int r;
+
 	FAIL(pipe, -1);
-	return pipe(p);
+	r = pipe(p);
+	if (r == 0) {
+		made_fd(p[0]);
+		made_fd(p[1]);
+	}
+	return r;
 }
 
 int inj_fcntl(const char *fn, int fd, int cmd, int arg)
@@ -351,8 +377,9 @@ pid_t inj_fork(const char *fn)
  * does a failed close here. */
 int inj_close(const char *fn, int fd)
 {
-	int w = hit(K_close, fn), r = close(fd);
+	int w = hit_fd(K_close, fn, fd), r = close(fd);
 
+	made_fd(fd);
 	if (w > 0) {
 		errno = w;
 		return -1;
@@ -375,7 +402,7 @@ int inj_kill(const char *fn, pid_t pid, int sig)
 int inj_socket(const char *fn, int domain, int type, int proto)
 {
 	FAIL(socket, -1);
-	return socket(domain, type, proto);
+	return made_fd(socket(domain, type, proto));
 }
 
 int inj_connect(const char *fn, int fd, const struct sockaddr *sa, socklen_t len)
@@ -397,7 +424,7 @@ int inj_setsockopt(const char *fn, int fd, int level, int name, const void *v, s
 }
 
 /* read, write, recv, send: an errno, or 1 byte moved (short). */
-#define IO(kind) int w_ = hit(K_##kind, fn); \
+#define IO(kind) int w_ = hit_fd(K_##kind, fn, fd); \
 	if (w_ > 0) { errno = w_; return -1; } \
 	if (w_ == INJ_SHORT && n > 1) n = 1
 
@@ -428,7 +455,7 @@ ssize_t inj_read(const char *fn, int fd, void *buf, size_t n)
 int inj_open(const char *fn, const char *path, int flags)
 {
 	FAIL(open, -1);
-	return open(path, flags);
+	return made_fd(open(path, flags));
 }
 
 int inj_stat(const char *fn, const char *path, struct stat *st)

@@ -15,8 +15,9 @@
  *       KIND alloc fails mbedTLS's Nth allocation (mbedtls_calloc: NULL).
  *   ATLWHO_INJECT_REPORT=FILE
  *       at exit, writes to FILE: "count KIND N" per kind called, "fired
- *       KIND N WHAT FUNCTION" or "fired none", "at-fire KIND N" (the counts
- *       when it fired), "fds N [list]" (descriptors above 2 still open),
+ *       KIND N WHAT FUNCTION FD FDCALL" (the sys.c function, the descriptor
+ *       or -1, the call's number on that descriptor) or "fired none",
+ *       "at-fire KIND N" (the counts when it fired), "fds N [list]" (descriptors above 2 still open),
  *       "children N" (child processes not reaped), "heap LIVE BYTES PEAK
  *       TOTAL" (mbedTLS allocations still live, their bytes, the peak
  *       bytes, the number made). */
