@@ -885,9 +885,11 @@ static void salvage_alert(struct tls_conn *c)
 	while (have < sizeof buf &&
 	    (n = sys_recv(c->fd, buf + have, sizeof buf - have, sys_now_ms() + TLS_SALVAGE_MS)) > 0)
 		have += (size_t)n;
-	while (have - o >= 5) {
+	/* o passes have when the last record is cut: compared by adding, as
+	 * have - o would wrap. */
+	while (o + 5 <= have) {
 		size_t len = (size_t)buf[o + 3] << 8 | buf[o + 4];
-		if (buf[o] == MBEDTLS_SSL_MSG_ALERT && len == 2 && have - o >= 7) {
+		if (buf[o] == MBEDTLS_SSL_MSG_ALERT && len == 2 && o + 7 <= have) {
 			if (buf[o + 5] == MBEDTLS_SSL_ALERT_LEVEL_FATAL && c->alert < 0)
 				c->alert = buf[o + 6];
 			return;
