@@ -86,7 +86,7 @@ else ifeq ($(INJECT),1)
   V ?= inject
   OPT_AUTO := -Os -g
   PIE_C := -fPIE
-  PIE_L := -pie
+  PIE_L := -pie -Wl,--wrap=calloc,--wrap=free
 else ifeq ($(SAN),1)
   V ?= san
   OPT_AUTO := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all

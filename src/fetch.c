@@ -230,10 +230,10 @@ int fetch(const struct fetch_req *q, const struct fetch_hooks *h,
 	c.fd = -1;
 	c.tls = NULL;
 	c.deadline = q->deadline;
-	if (https && tls_prepare(&tc, q->tls, res->msg, sizeof res->msg) != 0) {
+	if (https && (e = tls_prepare(&tc, q->tls, res->msg, sizeof res->msg)) != 0) {
 		tls_free(&tc);
 		res->t.done = sys_now_ms();
-		return res->err = FETCH_E_CONFIG;
+		return res->err = e == TLS_E_NOMEM ? FETCH_E_TLS : FETCH_E_CONFIG;
 	}
 	if (q->proxy)
 		logf_(h, "using an HTTP proxy");

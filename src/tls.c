@@ -3,6 +3,7 @@
 #include "fmt.h"
 #include "tls.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -599,7 +600,41 @@ static int chain_fits(const mbedtls_x509_crt *crt, const char *path, char *err, 
 	return TLS_E_CONFIG;
 }
 
+/* mbedTLS's allocator (MBEDTLS_PLATFORM_MEMORY): libc's calloc, noting a
+ * failure. mbedTLS turns one into whatever its caller fails with (an ECDH
+ * error, a handshake failure, an issuer that did not parse and so is
+ * "unknown"), so each message first asks whether memory ran out. */
+static int tls_oom;
+
+static void *tls_calloc(size_t n, size_t size)
+{
+	void *p = calloc(n, size);
+
+	if (!p)
+		tls_oom = 1;
+	return p;
+}
+
+/* After a failure: 1 and the message if mbedTLS ran out of memory. */
+static int say_oom(char *err, size_t errcap)
+{
+	if (tls_oom)
+		fmt_snprintf(err, errcap, "out of memory: the TLS library (mbedTLS) could not allocate");
+	return tls_oom;
+}
+
+static int prepare(struct tls_conn *c, const struct tls_opts *o, char *err, size_t errcap);
+
 int tls_prepare(struct tls_conn *c, const struct tls_opts *o, char *err, size_t errcap)
+{
+	int r;
+
+	mbedtls_platform_set_calloc_free(tls_calloc, free);
+	r = prepare(c, o, err, errcap);
+	return r && say_oom(err, errcap) ? TLS_E_NOMEM : r;
+}
+
+static int prepare(struct tls_conn *c, const struct tls_opts *o, char *err, size_t errcap)
 {
 	static unsigned char buf[TLS_FILE_MAX]; /* off the stack; untouched without --cert */
 	size_t len;
@@ -942,6 +977,8 @@ static int explain_handshake(struct tls_conn *c, int r, char *err, size_t errcap
 	const char *h = c->peer->shown, *what = NULL;
 	size_t big;
 
+	if (say_oom(err, errcap))
+		return TLS_E_NOMEM;
 	if (sys_random_failed()) {
 		fmt_snprintf(err, errcap, "the kernel's random number generator was not ready before the deadline "
 		    "(early boot: wait for it, or give a longer --max-time)");
@@ -1035,6 +1072,8 @@ int tls_explain_late(struct tls_conn *c, int wrote, int replied, char *err, size
 {
 	int r = c->last_err;
 
+	if (say_oom(err, errcap))
+		return 1;
 	if (wrote && c->alert < 0 && c->net_err != SYS_E_TIMEOUT) {
 		/* The alert may wait behind the failed write: read it through
 		 * the record layer (it is encrypted). Often there is none: the
@@ -1103,6 +1142,8 @@ int tls_handshake(struct tls_conn *c, int fd, const struct tls_peer *peer, int64
 	c->alert = -1;
 	if (mbedtls_ssl_setup(&c->ssl, &c->conf) != 0 ||
 	    mbedtls_ssl_set_hostname(&c->ssl, peer->name) != 0) {
+		if (say_oom(err, errcap))
+			return TLS_E_NOMEM;
 		fmt_snprintf(err, errcap, "cannot set up TLS for %s", peer->shown);
 		return TLS_E_CONFIG;
 	}

@@ -22,8 +22,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <mbedtls/platform.h>
-
 #define ATLWHO_INJECT_IMPL
 #include "inject.h"
 
@@ -140,8 +138,6 @@ static void parse_rule(const char *s, size_t len)
 }
 
 static void report(void);
-static void *inj_calloc(size_t n, size_t size);
-static void inj_free(void *p);
 
 __attribute__((constructor)) static void inj_init(void)
 {
@@ -158,7 +154,6 @@ __attribute__((constructor)) static void inj_init(void)
 		spec += len + (c != NULL);
 	}
 	report_path = getenv("ATLWHO_INJECT_REPORT");
-	mbedtls_platform_set_calloc_free(inj_calloc, inj_free);
 	atexit(report);
 }
 
@@ -260,22 +255,34 @@ static void report(void)
 	fclose(f);
 }
 
-/* --- mbedTLS's allocator (MBEDTLS_PLATFORM_MEMORY, on in every build) --- */
+/* --- the heap: mbedTLS's allocations ---
+ * tls.c gives mbedTLS its own allocator (MBEDTLS_PLATFORM_MEMORY), which
+ * calls libc's calloc and free; the test build is linked with
+ * -Wl,--wrap=calloc,--wrap=free, so those calls from our objects and
+ * mbedTLS's come here (libc's own allocations do not). atlwho's code
+ * allocates nothing itself. */
 
 /* Each block is preceded by its size, kept 16-byte aligned. */
 #define HDR 16
 
-static void *inj_calloc(size_t n, size_t size)
+void *__real_calloc(size_t n, size_t size);
+void __real_free(void *p);
+void *__wrap_calloc(size_t n, size_t size);
+void __wrap_free(void *p);
+
+void *__wrap_calloc(size_t n, size_t size)
 {
 	unsigned char *p;
 	size_t bytes;
 
-	if (hit(K_alloc, "mbedtls_calloc"))
+	if (hit(K_alloc, "calloc")) {
+		errno = ENOMEM;
 		return NULL;
+	}
 	if (size && n > (SIZE_MAX - HDR) / size)
 		return NULL;
 	bytes = n * size;
-	p = calloc(1, HDR + bytes);
+	p = __real_calloc(1, HDR + bytes);
 	if (!p)
 		return NULL;
 	memcpy(p, &bytes, sizeof bytes);
@@ -287,7 +294,7 @@ static void *inj_calloc(size_t n, size_t size)
 	return p + HDR;
 }
 
-static void inj_free(void *q)
+void __wrap_free(void *q)
 {
 	unsigned char *p = q;
 	size_t bytes;
@@ -298,7 +305,7 @@ static void inj_free(void *q)
 	memcpy(&bytes, p, sizeof bytes);
 	sh->live--;
 	sh->live_bytes -= (long)bytes;
-	free(p);
+	__real_free(p);
 }
 
 /* --- the system calls --- */

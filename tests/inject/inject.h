@@ -12,7 +12,8 @@
  *       EAGAIN, ENOMEM, EPIPE, ECONNRESET, EIO, EMFILE, ECONNREFUSED,
  *       EINVAL, ...), or WHAT=short: read, write, recv or send moves 1 byte.
  *       N+ (e.g. recv:1+:short): that call and every later one.
- *       KIND alloc fails mbedTLS's Nth allocation (mbedtls_calloc: NULL).
+ *       KIND alloc fails mbedTLS's Nth allocation (calloc gives NULL; the
+ *       test build is linked with --wrap=calloc,--wrap=free: inject.c).
  *   ATLWHO_INJECT_REPORT=FILE
  *       at exit, writes to FILE: "count KIND N" per kind called, "fired
  *       KIND N WHAT FUNCTION FD FDCALL" (the sys.c function, the descriptor
