@@ -127,7 +127,8 @@ static int proxy_connect(struct conn *c, const struct fetch_req *q, const struct
 	e = sys_send_all(c->fd, req, olen, c->deadline);
 	str_wipe(req, olen); /* only what was written: untouched stack stays unmapped */
 	if (e < 0) {
-		fmt_snprintf(res->msg, sizeof res->msg, "proxy %s: sending CONNECT failed", q->proxy->host);
+		fmt_snprintf(res->msg, sizeof res->msg, "proxy %s: sending CONNECT failed: %s", q->proxy->host,
+		    e == SYS_E_IO ? sys_errstr() : "timed out");
 		return FETCH_E_PROXY;
 	}
 	http_resp_init(&r, HTTP_F_CONNECT);
@@ -294,8 +295,8 @@ int fetch(const struct fetch_req *q, const struct fetch_hooks *h,
 		goto out;
 	}
 	if (e != 0) {
-		fmt_snprintf(res->msg, sizeof res->msg, e == SYS_E_TIMEOUT ? "timed out sending the request" :
-		    "sending the request failed");
+		fmt_snprintf(res->msg, sizeof res->msg, "sending the request failed: %s",
+		    e == SYS_E_IO ? sys_errstr() : e == SYS_E_TIMEOUT ? "timed out" : "TLS error");
 		e = FETCH_E_NET;
 		goto out;
 	}

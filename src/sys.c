@@ -86,7 +86,7 @@ const char *sys_errstr(void)
 
 int64_t sys_now_ms(void)
 {
-	struct timespec ts;
+	struct timespec ts = { 0, 0 }; /* a failed read (a seccomp filter) is 0, not stack garbage */
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
@@ -790,8 +790,7 @@ int sys_random(void *buf, size_t n)
 		}
 		if (r < 0 && errno == EINTR)
 			continue;
-		sys_last_errno = r < 0 ? errno : EIO;
-		rng_failed = 1;
+		rng_failed = sys_last_errno = r < 0 ? errno : EIO;
 		return SYS_E_ENTROPY;
 	}
 	return 0;

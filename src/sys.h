@@ -15,7 +15,7 @@
 #define SYS_E_TOOBIG  (-5)  /* a file larger than the caller's buffer */
 #define SYS_E_ENTROPY (-6)  /* getrandom did not become ready in time */
 
-/* Milliseconds on the monotonic clock. */
+/* Milliseconds on the monotonic clock (0 if it cannot be read). */
 int64_t sys_now_ms(void);
 /* Seconds since the epoch on the real-time clock (what certificates use). */
 int64_t sys_wall_time(void);
@@ -64,7 +64,8 @@ int sys_each_dirent(const char *dir, void (*fn)(void *ctx, const char *name), vo
  * sys_set_rng_deadline (early boot), then fails with SYS_E_ENTROPY. */
 void sys_set_rng_deadline(int64_t deadline_ms);
 int sys_random(void *buf, size_t n);
-/* 1 once sys_random has failed (the kernel's pool was not ready in time). */
+/* Once sys_random has failed, its errno (EAGAIN: the kernel's pool was not
+ * ready in time), else 0. */
 int sys_random_failed(void);
 
 /* The errno text of the last SYS_E_IO. */

@@ -3,6 +3,7 @@
 #include "fmt.h"
 #include "tls.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -976,12 +977,16 @@ static int explain_handshake(struct tls_conn *c, int r, char *err, size_t errcap
 {
 	const char *h = c->peer->shown, *what = NULL;
 	size_t big;
+	int rng;
 
 	if (say_oom(err, errcap))
 		return TLS_E_NOMEM;
-	if (sys_random_failed()) {
-		fmt_snprintf(err, errcap, "the kernel's random number generator was not ready before the deadline "
-		    "(early boot: wait for it, or give a longer --max-time)");
+	if ((rng = sys_random_failed()) != 0) {
+		if (rng == EAGAIN)
+			fmt_snprintf(err, errcap, "the kernel's random number generator was not ready before the deadline "
+			    "(early boot: wait for it, or give a longer --max-time)");
+		else
+			fmt_snprintf(err, errcap, "reading the kernel's random numbers failed: %s", sys_errstr());
 		return TLS_E_HANDSHAKE;
 	}
 	if (c->net_err == SYS_E_TIMEOUT) {

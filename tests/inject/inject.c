@@ -59,6 +59,8 @@ struct shared {
 	int fired, fired_kind, fired_what;
 	long fired_n;
 	int fired_fd, fired_fdcall;     /* its descriptor (or -1), its call on it (1: the first) */
+	int fired_fdtotal;              /* the calls on that descriptor by its close (or exit) */
+	int fired_child;                /* it fired in the name lookup's child process */
 	long at_fire[K_N];
 	char fired_in[48];
 	long live, live_bytes, bytes_peak, allocs;
@@ -176,6 +178,8 @@ static int hit_fd(int kind, const char *fn, int fd)
 			sh->fired_what = r->what;
 			sh->fired_fd = fd;
 			sh->fired_fdcall = (int)fc;
+			sh->fired_fdtotal = -1;
+			sh->fired_child = getpid() != main_pid;
 			snprintf(sh->fired_in, sizeof sh->fired_in, "%s", fn);
 			for (k = 0; k < K_N; k++)
 				sh->at_fire[k] = __atomic_load_n(&sh->count[k], __ATOMIC_SEQ_CST);
@@ -241,8 +245,11 @@ static void report(void)
 		if (sh->count[k])
 			fprintf(f, "count %s %ld\n", kind_name[k], sh->count[k]);
 	if (sh->fired) {
-		fprintf(f, "fired %s %ld %s %s %d %d\n", kind_name[sh->fired_kind], sh->fired_n,
-		    what_name(sh->fired_what), sh->fired_in, sh->fired_fd, sh->fired_fdcall);
+		if (sh->fired_fdtotal < 0 && sh->fired_fd >= 0 && sh->fired_fd < FD_TRACKED && !sh->fired_child)
+			sh->fired_fdtotal = (int)fdcalls[sh->fired_fd];
+		fprintf(f, "fired %s %ld %s %s %d %d %d %s\n", kind_name[sh->fired_kind], sh->fired_n,
+		    what_name(sh->fired_what), sh->fired_in, sh->fired_fd, sh->fired_fdcall,
+		    sh->fired_fdtotal, sh->fired_child ? "child" : "main");
 		for (k = 0; k < K_N; k++)
 			if (sh->at_fire[k])
 				fprintf(f, "at-fire %s %ld\n", kind_name[k], sh->at_fire[k]);
@@ -386,6 +393,9 @@ int inj_close(const char *fn, int fd)
 {
 	int w = hit_fd(K_close, fn, fd), r = close(fd);
 
+	if (sh->fired && fd == sh->fired_fd && sh->fired_fdtotal < 0 && fd < FD_TRACKED &&
+	    sh->fired_child == (getpid() != main_pid))
+		sh->fired_fdtotal = (int)fdcalls[fd] - 1; /* not this close */
 	made_fd(fd);
 	if (w > 0) {
 		errno = w;

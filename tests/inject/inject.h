@@ -16,8 +16,9 @@
  *       test build is linked with --wrap=calloc,--wrap=free: inject.c).
  *   ATLWHO_INJECT_REPORT=FILE
  *       at exit, writes to FILE: "count KIND N" per kind called, "fired
- *       KIND N WHAT FUNCTION FD FDCALL" (the sys.c function, the descriptor
- *       or -1, the call's number on that descriptor) or "fired none",
+ *       KIND N WHAT FUNCTION FD FDCALL FDTOTAL main|child" (the sys.c
+ *       function; the descriptor or -1, the call's number on it and the
+ *       number of calls on it by its close; the process) or "fired none",
  *       "at-fire KIND N" (the counts when it fired), "fds N [list]" (descriptors above 2 still open),
  *       "children N" (child processes not reaped), "heap LIVE BYTES PEAK
  *       TOTAL" (mbedTLS allocations still live, their bytes, the peak

@@ -30,6 +30,7 @@ nor any mbedTLS allocation (the test build's report); and it did what the fault 
 Ends with "N passed, N failed".
 """
 
+import errno
 import os
 import re
 import shutil
@@ -101,22 +102,39 @@ def transparent(kind, what):
 def absorbed(fired, rep):
     """A failing call whose failure may leave the check's result intact, and why (None: it
     may not). rep: this run's report."""
-    kind, n, _, fn, fd, fdcall = fired
+    kind, n, _, fn, fd, fdcall, fdtotal, proc = fired
     at, cnt = rep["at_fire"], rep["count"]
     if kind in ("socket", "connect") and cnt.get("socket", 0) > at.get("socket", 0):
         return "another address was tried (RFC 8305)"
     if kind == "getsockopt" and cnt.get("socket", 0) > at.get("socket", 0):
         return "another address was tried (RFC 8305)"
-    if kind == "getaddrinfo" and at.get("fork", 0) == 0:
-        return "the numeric-address pass (a name is then looked up)"
+    if kind == "getaddrinfo" and proc == "main":
+        return "the numeric-address pass (the name is then looked up)"
     if kind == "read" and fdcall > 1:
         return "not the first read of the descriptor: what was needed had come (the lookup's " \
             "answer, the CA certificate)"
-    if kind == "send" and n == cnt.get("send", 0) and at.get("recv", 0) >= 1:
-        return "the last send: close_notify after the reply"
+    if kind == "send" and fdcall > 1 and fdcall == fdtotal:
+        return "the connection's last call: close_notify after the reply"
     if kind == "clock_gettime":
-        return "a clock read that failed (sys_now_ms keeps the last good reading)"
+        return "a clock read that failed (sys_now_ms reads 0: a single failure misleads no deadline)"
     return None
+
+
+# Kinds whose failure the message must name by its errno text (sys.c's table: glibc's words).
+NAMED = {"recv", "send", "connect", "socket", "getsockopt", "poll", "open", "read", "write", "getrandom"}
+TIMED_OUT = re.compile(r"timed out|took longer than|before the deadline", re.I)
+
+
+def named_cause(kind, what, r):
+    """A failure's one line is clear: it names the errno the call failed with, and it says
+    "timed out" only when --max-time has (nearly) passed."""
+    fails = []
+    if kind in NAMED and what != "short" and os.strerror(getattr(errno, what)) not in r.err:
+        fails.append("the message does not name the cause (%r): %r" % (
+            os.strerror(getattr(errno, what)), r.err.strip()))
+    if kind != "clock_gettime" and TIMED_OUT.search(r.err) and r.elapsed < MAX_TIME - 1:
+        fails.append("the message says time ran out, after %.2f s of --max-time %d s" % (r.elapsed, MAX_TIME))
+    return fails
 
 
 def alloc_absorbed(spec, rep, base):
@@ -141,7 +159,7 @@ def parse_report(path):
         elif w[0] == "at-fire":
             rep["at_fire"][w[1]] = int(w[2])
         elif w[0] == "fired" and w[1] != "none":
-            rep["fired"] = (w[1], int(w[2]), w[3], w[4], int(w[5]), int(w[6]))
+            rep["fired"] = (w[1], int(w[2]), w[3], w[4], int(w[5]), int(w[6]), int(w[7]), w[8])
         elif w[0] == "fds":
             rep["fds"] = int(w[1])
             rep["fd_list"] = " ".join(w[2:])
@@ -284,6 +302,7 @@ class Runner:
                     fails.append("expected one line 'atlwho: ...' on stderr, got %r" % lines)
                 if alloc and not re.search(r"out of memory", r.err, re.I):
                     fails.append("the message does not say that memory ran out: %r" % r.err)
+                fails += named_cause(kind, what, r)
         label = "%s: %s%s" % (sc.name, spec, " (absorbed: %s)" % why if why else "")
         if self.S.opts.show:
             print("     %s -> exit %s in %.2f s: %s" % (label, r.rc, r.elapsed, r.err.strip()[:200]))
