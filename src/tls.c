@@ -620,7 +620,7 @@ static void *tls_calloc(size_t n, size_t size)
 static int say_oom(char *err, size_t errcap)
 {
 	if (tls_oom)
-		fmt_snprintf(err, errcap, "out of memory: the TLS library (mbedTLS) could not allocate");
+		fmt_snprintf(err, errcap, "out of memory in the TLS library");
 	return tls_oom;
 }
 
@@ -982,11 +982,9 @@ static int explain_handshake(struct tls_conn *c, int r, char *err, size_t errcap
 	if (say_oom(err, errcap))
 		return TLS_E_NOMEM;
 	if ((rng = sys_random_failed()) != 0) {
-		if (rng == EAGAIN)
-			fmt_snprintf(err, errcap, "the kernel's random number generator was not ready before the deadline "
-			    "(early boot: wait for it, or give a longer --max-time)");
-		else
-			fmt_snprintf(err, errcap, "reading the kernel's random numbers failed: %s", sys_errstr());
+		fmt_snprintf(err, errcap, "the kernel's random number generator %s%s", rng == EAGAIN ?
+		    "was not ready before the deadline (early boot: wait for it, or give a longer --max-time)" :
+		    "failed: ", rng == EAGAIN ? "" : sys_errstr());
 		return TLS_E_HANDSHAKE;
 	}
 	if (c->net_err == SYS_E_TIMEOUT) {
