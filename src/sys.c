@@ -790,7 +790,8 @@ int sys_random(void *buf, size_t n)
 		}
 		if (r < 0 && errno == EINTR)
 			continue;
-		rng_failed = sys_last_errno = r < 0 ? errno : EIO;
+		sys_last_errno = r < 0 ? errno : EIO;
+		rng_failed = 1;
 		return SYS_E_ENTROPY;
 	}
 	return 0;

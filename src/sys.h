@@ -64,8 +64,7 @@ int sys_each_dirent(const char *dir, void (*fn)(void *ctx, const char *name), vo
  * sys_set_rng_deadline (early boot), then fails with SYS_E_ENTROPY. */
 void sys_set_rng_deadline(int64_t deadline_ms);
 int sys_random(void *buf, size_t n);
-/* Once sys_random has failed, its errno (EAGAIN: the kernel's pool was not
- * ready in time), else 0. */
+/* 1 once sys_random has failed (the kernel's pool was not ready in time). */
 int sys_random_failed(void);
 
 /* The errno text of the last SYS_E_IO. */

@@ -3,7 +3,6 @@
 #include "fmt.h"
 #include "tls.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -977,14 +976,12 @@ static int explain_handshake(struct tls_conn *c, int r, char *err, size_t errcap
 {
 	const char *h = c->peer->shown, *what = NULL;
 	size_t big;
-	int rng;
 
 	if (say_oom(err, errcap))
 		return TLS_E_NOMEM;
-	if ((rng = sys_random_failed()) != 0) {
-		fmt_snprintf(err, errcap, "the kernel's random number generator %s%s", rng == EAGAIN ?
-		    "was not ready before the deadline (early boot: wait for it, or give a longer --max-time)" :
-		    "failed: ", rng == EAGAIN ? "" : sys_errstr());
+	if (sys_random_failed()) {
+		fmt_snprintf(err, errcap, "the kernel's random number generator was not ready before the deadline "
+		    "(early boot: wait for it, or give a longer --max-time)");
 		return TLS_E_HANDSHAKE;
 	}
 	if (c->net_err == SYS_E_TIMEOUT) {
@@ -1143,15 +1140,15 @@ int tls_handshake(struct tls_conn *c, int fd, const struct tls_peer *peer, int64
 	c->deadline = deadline;
 	c->peer = peer;
 	c->alert = -1;
-	if (mbedtls_ssl_setup(&c->ssl, &c->conf) != 0 ||
-	    mbedtls_ssl_set_hostname(&c->ssl, peer->name) != 0) {
-		if (say_oom(err, errcap))
-			return TLS_E_NOMEM;
-		fmt_snprintf(err, errcap, "cannot set up TLS for %s", peer->shown);
-		return TLS_E_CONFIG;
+	/* Set-up fails only for want of memory (the buffers; url.c bounds the
+	 * name): explain_handshake says so. */
+	r = mbedtls_ssl_setup(&c->ssl, &c->conf);
+	if (r == 0)
+		r = mbedtls_ssl_set_hostname(&c->ssl, peer->name);
+	if (r == 0) {
+		mbedtls_ssl_set_bio(&c->ssl, c, bio_send, bio_recv, NULL);
+		r = run_handshake(c);
 	}
-	mbedtls_ssl_set_bio(&c->ssl, c, bio_send, bio_recv, NULL);
-	r = run_handshake(c);
 	c->tls13 = mbedtls_ssl_get_version_number(&c->ssl) == MBEDTLS_SSL_VERSION_TLS1_3;
 	if (r == 0) {
 		c->hs_done = 1;

@@ -144,6 +144,9 @@ KNOWN_MSGS = [
      "resolve() takes a failed poll on the lookup's pipe for the deadline passing"),
     (re.compile(r"the lookup process ended without an answer \(signal 0\)"),
      "resolve() says 'signal 0' when the lookup's answer was cut by a failed read or write"),
+    (re.compile(r"random number generator was not ready before the deadline"),
+     "any getrandom error reads as the pool not ready in time (naming the errno cost 64 bytes "
+     "of aarch64's last 100)"),
 ]
 
 
