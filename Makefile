@@ -1,4 +1,8 @@
 # atlwho: plain GNU make. `make`, `make static`, `make test [SAN=1] [VALGRIND=1]`,
+# `make test-inject [SAN=1] [VALGRIND=1]` (fault injection: every system call
+# of src/sys.c and every mbedTLS allocation failed in turn, in the test build
+# `make INJECT=1` = build/inject/atlwho; tests/inject/inject.h: the hook,
+# configured by ATLWHO_INJECT=KIND:N:WHAT, counted to ATLWHO_INJECT_REPORT),
 # `make test-interop`, `make test-crypto [N=...]`, `make demo`,
 # `make fuzz [FUZZ_SECONDS=N]`, `make bench`, `make install`, `make clean`.
 # The user's CFLAGS/LDFLAGS are added after ours (musl's CFLAGS_AUTO habit).
@@ -14,6 +18,7 @@ DESTDIR ?=
 
 SAN ?= 0
 VALGRIND ?= 0
+INJECT ?= 0
 # Debian's packages for a target: installed once per top-level target; every
 # sub-make gets DEPS=: (a command-line variable reaches all deeper makes).
 DEPS := vendor/deps.sh
@@ -30,7 +35,12 @@ LTO ?= -flto -flto-partition=one
 MSRC := build/src/mbedtls-$(MBEDTLS_VERSION)
 MCONF := -isystem $(MSRC)/include -Ivendor/mbedtls -DMBEDTLS_CONFIG_FILE='"atlwho_config.h"'
 
-# Variant: where objects go and how they are built.
+# Variant: where objects go and how they are built. INJECT=1 is the
+# fault-injection test build (tests/inject/inject.h), never shipped:
+# build/inject, or build/inject-san with SAN=1.
+ifeq ($(INJECT),1)
+  V ?= inject$(if $(filter 1,$(SAN)),-san)
+endif
 ifeq ($(STATIC),1)
   # Static musl, native or cross. ARCH picks Debian's toolchain (gcc-*-linux-gnu
   # plus the target's musl-dev through multiarch, whose musl-gcc.specs points
@@ -95,6 +105,12 @@ B := build/$(V)
 
 WARN := -std=c11 -Wall -Wextra -Wpedantic -Werror
 CPPFLAGS_AUTO := -D_DEFAULT_SOURCE -D_FORTIFY_SOURCE=2 -DATLWHO_VERSION='"$(VERSION)"' -Isrc $(MCONF)
+ifeq ($(INJECT),1)
+  # Every system call of sys.c through inject.h; mbedTLS's allocations
+  # through inject.c's calloc and free.
+  CPPFLAGS_AUTO += -DATLWHO_INJECT -Itests/inject
+  PIE_L += -Wl,--wrap=calloc,--wrap=free
+endif
 CFLAGS_AUTO := $(WARN) $(OPT_AUTO) $(PIE_C) -fstack-protector-strong -ffunction-sections -fdata-sections
 LDFLAGS_AUTO := $(PIE_L) -Wl,--gc-sections
 
@@ -121,6 +137,9 @@ MLIB := $(B)/libmbed.a
 
 SRCS := $(wildcard src/*.c)
 LIB_OBJS := $(patsubst src/%.c,$(B)/obj/%.o,$(filter-out src/main.c src/malloc.c,$(SRCS)))
+ifeq ($(INJECT),1)
+  LIB_OBJS += $(B)/obj/inject.o
+endif
 MAIN_OBJ := $(B)/obj/main.o
 # Static builds replace musl's malloc (mallocng, 6.8 KB of code) with
 # src/malloc.c: heap.c over one arena (-7 KB). Only the binary links it:
@@ -134,7 +153,7 @@ TEST_BINS := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRCS))
 E2E := $(wildcard tests/e2e/test_*.py)
 SHELL_TESTS := $(wildcard tests/test_*.sh)
 
-.PHONY: all static demo test unit e2e fuzz bench bench-cross clean install deps mbedtls-src lint test-interop test-crypto crypto crypto-oracles
+.PHONY: all static demo test unit e2e fuzz bench bench-cross clean install deps mbedtls-src lint test-interop test-crypto crypto crypto-oracles test-inject inject-suites
 .DELETE_ON_ERROR:
 
 all: atlwho
@@ -169,7 +188,7 @@ $(B)/mbedtls/%.o: $(MSRC)/library/%.c vendor/mbedtls/atlwho_config.h $(FLAGS_STA
 # archive in a sub-make that starts after the unpacking.
 $(MLIB): vendor/mbedtls/atlwho_config.h $(FLAGS_STAMP) $(MSTAMP)
 	@echo "building mbedTLS $(MBEDTLS_VERSION) ($(V), $(CC))"
-	@$(SUB) $(if $(filter 1,$(STATIC)),STATIC=1 ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE)) SAN=$(SAN) V=$(V) mbedtls-archive
+	@$(SUB) $(if $(filter 1,$(STATIC)),STATIC=1 ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE)) SAN=$(SAN) INJECT=$(INJECT) V=$(V) mbedtls-archive
 
 .PHONY: mbedtls-archive
 mbedtls-archive: $(MBED_OBJS)
@@ -179,6 +198,10 @@ mbedtls-archive: $(MBED_OBJS)
 
 # --- our code ---
 $(B)/obj/%.o: src/%.c $(HDRS) vendor/mbedtls/atlwho_config.h $(FLAGS_STAMP) $(MSTAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_AUTO) $(CPPFLAGS) $(CFLAGS_AUTO) $(CFLAGS) -c $< -o $@
+
+$(B)/obj/inject.o: tests/inject/inject.c tests/inject/inject.h vendor/mbedtls/atlwho_config.h $(FLAGS_STAMP) $(MSTAMP)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS_AUTO) $(CPPFLAGS) $(CFLAGS_AUTO) $(CFLAGS) -c $< -o $@
 
@@ -247,10 +270,40 @@ TEST_CRYPTO := $(if $(filter 1,$(SAN) $(VALGRIND)),,crypto)
 test:
 	@$(DEPS) build test
 	@mkdir -p $(B); rm -f $(TALLY)
-	@$(SUB) -k SAN=$(SAN) VALGRIND=$(VALGRIND) TALLY=$(TALLY) CRYPTO_N=$(TEST_CRYPTO_N) unit e2e $(TEST_CRYPTO); rc=$$?; \
+	@$(SUB) -k SAN=$(SAN) VALGRIND=$(VALGRIND) TALLY=$(TALLY) CRYPTO_N=$(TEST_CRYPTO_N) unit e2e $(TEST_CRYPTO) inject-suites; rc=$$?; \
 	if [ $$rc != 0 ] && ! awk '$$2 > 0 { found = 1 } END { exit !found }' $(TALLY) 2>/dev/null; then \
 		echo "0 1 0 make(build)" >> $(TALLY); [ -z "$$ATLWHO_CI_TALLY" ] || echo "0 1 0 make(build)" >> "$$ATLWHO_CI_TALLY"; fi; \
 	tests/suite.sh total $(TALLY) "make test$(if $(filter 1,$(SAN)), SAN=1)$(if $(filter 1,$(VALGRIND)), VALGRIND=1)"
+
+# --- torture suites (tests/inject/test_inject.py, tests/e2e/README.md) ---
+# In the fault-injection build (INJECT=1: build/inject, build/inject-san
+# with SAN=1), --part sys fails each system call of sys.c in turn and
+# --part alloc each mbedTLS allocation. make test runs a subset (one errno
+# per point, every 7th allocation: about 40 s), make test-inject all of it
+# (about 2.5 minutes). Under VALGRIND=1 a run takes a second or two: make
+# test runs every 10th point of the subset and every 40th allocation,
+# make test-inject every 3rd point and every 10th allocation.
+INJECT_BIN = $(CURDIR)/build/inject$(if $(filter 1,$(SAN)),-san)/atlwho
+INJECT_QUICK_0 := sys:--fast alloc:--stride=7
+INJECT_QUICK_1 := sys:--fast,--stride=10 alloc:--stride=40
+INJECT_FULL_0 := sys: alloc:
+INJECT_FULL_1 := sys:--fast,--stride=3 alloc:--stride=10
+INJECT_PARTS ?= $(INJECT_QUICK_$(VALGRIND))
+inject-suites:
+	@$(SUB) INJECT=1 SAN=$(SAN) $(patsubst $(CURDIR)/%,%,$(INJECT_BIN))
+	@fail=0; for x in $(INJECT_PARTS); do \
+		part=$${x%%:*}; args=$$(echo "$${x#*:}" | tr , ' '); \
+		echo "== tests/inject/test_inject.py --part $$part $$args"; \
+		ATLWHO=$(INJECT_BIN) ATLWHO_VALGRIND=$(VALGRIND) tests/suite.sh run $(TALLY) test_inject.py:$$part \
+		    python3 tests/inject/test_inject.py --part $$part $$args || fail=1; \
+	done; exit $$fail
+
+test-inject: TALLY := $(CURDIR)/build/inject-tally.txt
+test-inject:
+	@$(DEPS) build test
+	@mkdir -p build; rm -f $(TALLY)
+	@$(SUB) SAN=$(SAN) VALGRIND=$(VALGRIND) TALLY=$(TALLY) INJECT_PARTS="$(INJECT_FULL_$(VALGRIND))" inject-suites; \
+	tests/suite.sh total $(TALLY) "make test-inject$(if $(filter 1,$(SAN)), SAN=1)$(if $(filter 1,$(VALGRIND)), VALGRIND=1)"
 
 # --- differential test of the ECP arithmetic (tests/crypto/README.md) ---
 # The verified tarball unpacked a second time, with no carried patch, and

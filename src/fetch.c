@@ -127,7 +127,8 @@ static int proxy_connect(struct conn *c, const struct fetch_req *q, const struct
 	e = sys_send_all(c->fd, req, olen, c->deadline);
 	str_wipe(req, olen); /* only what was written: untouched stack stays unmapped */
 	if (e < 0) {
-		fmt_snprintf(res->msg, sizeof res->msg, "proxy %s: sending CONNECT failed", q->proxy->host);
+		fmt_snprintf(res->msg, sizeof res->msg, "proxy %s: sending CONNECT failed: %s", q->proxy->host,
+		    e == SYS_E_IO ? sys_errstr() : "timed out");
 		return FETCH_E_PROXY;
 	}
 	http_resp_init(&r, HTTP_F_CONNECT);
@@ -230,10 +231,10 @@ int fetch(const struct fetch_req *q, const struct fetch_hooks *h,
 	c.fd = -1;
 	c.tls = NULL;
 	c.deadline = q->deadline;
-	if (https && tls_prepare(&tc, q->tls, res->msg, sizeof res->msg) != 0) {
+	if (https && (e = tls_prepare(&tc, q->tls, res->msg, sizeof res->msg)) != 0) {
 		tls_free(&tc);
 		res->t.done = sys_now_ms();
-		return res->err = FETCH_E_CONFIG;
+		return res->err = e == TLS_E_NOMEM ? FETCH_E_TLS : FETCH_E_CONFIG;
 	}
 	if (q->proxy)
 		logf_(h, "using an HTTP proxy");
@@ -294,8 +295,8 @@ int fetch(const struct fetch_req *q, const struct fetch_hooks *h,
 		goto out;
 	}
 	if (e != 0) {
-		fmt_snprintf(res->msg, sizeof res->msg, e == SYS_E_TIMEOUT ? "timed out sending the request" :
-		    "sending the request failed");
+		fmt_snprintf(res->msg, sizeof res->msg, "sending the request failed: %s",
+		    e == SYS_E_IO ? sys_errstr() : e == SYS_E_TIMEOUT ? "timed out" : "TLS error");
 		e = FETCH_E_NET;
 		goto out;
 	}

@@ -26,6 +26,10 @@
 
 #include <psa/crypto.h>
 
+#ifdef ATLWHO_INJECT
+#include "inject.h" /* test build only: every call below counted, one failed (tests/inject/) */
+#endif
+
 /* Connecting (RFC 8305, Happy Eyeballs): the next address is tried
  * CONNECT_NEXT_MS after the previous one if that is still pending (curl
  * waits 200 ms, the RFC recommends 250), so a black-holed IPv6 address
@@ -83,7 +87,7 @@ const char *sys_errstr(void)
 
 int64_t sys_now_ms(void)
 {
-	struct timespec ts;
+	struct timespec ts = { 0, 0 }; /* a failed read (a seccomp filter) is 0, not stack garbage */
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;

@@ -15,7 +15,7 @@
 #define SYS_E_TOOBIG  (-5)  /* a file larger than the caller's buffer */
 #define SYS_E_ENTROPY (-6)  /* getrandom did not become ready in time */
 
-/* Milliseconds on the monotonic clock. */
+/* Milliseconds on the monotonic clock (0 if it cannot be read). */
 int64_t sys_now_ms(void);
 /* Seconds since the epoch on the real-time clock (what certificates use). */
 int64_t sys_wall_time(void);

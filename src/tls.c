@@ -3,6 +3,7 @@
 #include "fmt.h"
 #include "tls.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -599,7 +600,41 @@ static int chain_fits(const mbedtls_x509_crt *crt, const char *path, char *err, 
 	return TLS_E_CONFIG;
 }
 
+/* mbedTLS's allocator (MBEDTLS_PLATFORM_MEMORY): libc's calloc, noting a
+ * failure. mbedTLS turns one into whatever its caller fails with (an ECDH
+ * error, a handshake failure, an issuer that did not parse and so is
+ * "unknown"), so each message first asks whether memory ran out. */
+static int tls_oom;
+
+static void *tls_calloc(size_t n, size_t size)
+{
+	void *p = calloc(n, size);
+
+	if (!p)
+		tls_oom = 1;
+	return p;
+}
+
+/* After a failure: 1 and the message if mbedTLS ran out of memory. */
+static int say_oom(char *err, size_t errcap)
+{
+	if (tls_oom)
+		fmt_snprintf(err, errcap, "out of memory in the TLS library");
+	return tls_oom;
+}
+
+static int prepare(struct tls_conn *c, const struct tls_opts *o, char *err, size_t errcap);
+
 int tls_prepare(struct tls_conn *c, const struct tls_opts *o, char *err, size_t errcap)
+{
+	int r;
+
+	mbedtls_platform_set_calloc_free(tls_calloc, free);
+	r = prepare(c, o, err, errcap);
+	return r && say_oom(err, errcap) ? TLS_E_NOMEM : r;
+}
+
+static int prepare(struct tls_conn *c, const struct tls_opts *o, char *err, size_t errcap)
 {
 	static unsigned char buf[TLS_FILE_MAX]; /* off the stack; untouched without --cert */
 	size_t len;
@@ -885,9 +920,11 @@ static void salvage_alert(struct tls_conn *c)
 	while (have < sizeof buf &&
 	    (n = sys_recv(c->fd, buf + have, sizeof buf - have, sys_now_ms() + TLS_SALVAGE_MS)) > 0)
 		have += (size_t)n;
-	while (have - o >= 5) {
+	/* o passes have when the last record is cut: compared by adding, as
+	 * have - o would wrap. */
+	while (o + 5 <= have) {
 		size_t len = (size_t)buf[o + 3] << 8 | buf[o + 4];
-		if (buf[o] == MBEDTLS_SSL_MSG_ALERT && len == 2 && have - o >= 7) {
+		if (buf[o] == MBEDTLS_SSL_MSG_ALERT && len == 2 && o + 7 <= have) {
 			if (buf[o + 5] == MBEDTLS_SSL_ALERT_LEVEL_FATAL && c->alert < 0)
 				c->alert = buf[o + 6];
 			return;
@@ -940,6 +977,8 @@ static int explain_handshake(struct tls_conn *c, int r, char *err, size_t errcap
 	const char *h = c->peer->shown, *what = NULL;
 	size_t big;
 
+	if (say_oom(err, errcap))
+		return TLS_E_NOMEM;
 	if (sys_random_failed()) {
 		fmt_snprintf(err, errcap, "the kernel's random number generator was not ready before the deadline "
 		    "(early boot: wait for it, or give a longer --max-time)");
@@ -1033,6 +1072,8 @@ int tls_explain_late(struct tls_conn *c, int wrote, int replied, char *err, size
 {
 	int r = c->last_err;
 
+	if (say_oom(err, errcap))
+		return 1;
 	if (wrote && c->alert < 0 && c->net_err != SYS_E_TIMEOUT) {
 		/* The alert may wait behind the failed write: read it through
 		 * the record layer (it is encrypted). Often there is none: the
@@ -1099,13 +1140,15 @@ int tls_handshake(struct tls_conn *c, int fd, const struct tls_peer *peer, int64
 	c->deadline = deadline;
 	c->peer = peer;
 	c->alert = -1;
-	if (mbedtls_ssl_setup(&c->ssl, &c->conf) != 0 ||
-	    mbedtls_ssl_set_hostname(&c->ssl, peer->name) != 0) {
-		fmt_snprintf(err, errcap, "cannot set up TLS for %s", peer->shown);
-		return TLS_E_CONFIG;
+	/* Set-up fails only for want of memory (the buffers; url.c bounds the
+	 * name): explain_handshake says so. */
+	r = mbedtls_ssl_setup(&c->ssl, &c->conf);
+	if (r == 0)
+		r = mbedtls_ssl_set_hostname(&c->ssl, peer->name);
+	if (r == 0) {
+		mbedtls_ssl_set_bio(&c->ssl, c, bio_send, bio_recv, NULL);
+		r = run_handshake(c);
 	}
-	mbedtls_ssl_set_bio(&c->ssl, c, bio_send, bio_recv, NULL);
-	r = run_handshake(c);
 	c->tls13 = mbedtls_ssl_get_version_number(&c->ssl) == MBEDTLS_SSL_VERSION_TLS1_3;
 	if (r == 0) {
 		c->hs_done = 1;

@@ -23,6 +23,7 @@
 #define TLS_E_HANDSHAKE (-22)  /* handshake or verification failed: exit 6 */
 #define TLS_E_NET      (-23)   /* the transport failed or timed out: exit 5 */
 #define TLS_E_PROTO    (-24)   /* a TLS error after the handshake */
+#define TLS_E_NOMEM    (-25)   /* mbedTLS could not allocate: exit 6 */
 
 struct tls_opts {
 	const char *cacert, *capath;    /* from the command line */
@@ -93,7 +94,8 @@ struct tls_conn {
 	int close_notify;               /* the server ended with close_notify */
 };
 
-/* Validates options and finds the trust source; err gets one line. */
+/* Validates options and finds the trust source; err gets one line.
+ * TLS_E_NOMEM when mbedTLS ran out of memory (as tls_handshake may). */
 int tls_prepare(struct tls_conn *c, const struct tls_opts *o, char *err, size_t errcap);
 /* Handshake on connected socket fd with the server named by peer (kept by
  * pointer until tls_free). */

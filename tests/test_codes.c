@@ -22,7 +22,7 @@ static const struct { const char *name; int code, lo, hi; } codes[] = {
 	C(SYS_E_CONNECT, -10, -1), C(SYS_E_TOOBIG, -10, -1), C(SYS_E_ENTROPY, -10, -1),
 	C(STR_E_SYNTAX, -20, -11), C(STR_E_RANGE, -20, -11),
 	C(TLS_E_CONFIG, -30, -21), C(TLS_E_HANDSHAKE, -30, -21), C(TLS_E_NET, -30, -21),
-	C(TLS_E_PROTO, -30, -21),
+	C(TLS_E_PROTO, -30, -21), C(TLS_E_NOMEM, -30, -21),
 	C(FETCH_E_CONFIG, -40, -31), C(FETCH_E_NET, -40, -31), C(FETCH_E_TLS, -40, -31),
 	C(FETCH_E_HTTP, -40, -31), C(FETCH_E_PROXY, -40, -31), C(FETCH_E_SINK, -40, -31),
 	C(URL_E_SYNTAX, -50, -41), C(URL_E_SCHEME, -50, -41), C(URL_E_USERINFO, -50, -41),
