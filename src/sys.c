@@ -108,8 +108,11 @@ void sys_harden(void)
 	 * written into the server's connection or a CA file. Reading gives
 	 * end of file; writing fails with EBADF (lost output: exit 8). */
 	for (fd = 0; fd < 3; fd++)
-		if (fcntl(fd, F_GETFD) < 0 && pipe(p) == 0) /* p[0] == fd: the lowest free */
+		if (fcntl(fd, F_GETFD, 0) < 0 && errno == EBADF && pipe(p) == 0) {
 			close(p[1]);
+			if (p[0] != fd) /* fd was free, so p[0] == fd; else leave none */
+				close(p[0]);
+		}
 	signal(SIGPIPE, SIG_IGN);
 	/* No core dump of a process that holds a token; also blocks ptrace
 	 * attach by other processes of the same user. */
@@ -244,6 +247,8 @@ static int gai(const char *host, const char *port, struct addrinfo *hints, struc
 #define RESOLVER_DIED 1000
 #define RESOLVER_NO_PIPE 1001
 #define RESOLVER_NO_FORK 1002
+#define RESOLVER_IO 1003     /* waiting for or reading its answer failed */
+#define RESOLVER_UNSENT 1004 /* it could not send its answer (err_no) */
 
 /* What the resolver process writes: its result, then n addresses. */
 struct resolved {
@@ -279,7 +284,7 @@ static int resolve(const char *host, const char *port, const struct addrinfo *hi
 	struct addrinfo h = *hints;
 	size_t got = 0;
 	pid_t pid;
-	int p[2], status = 0, timedout = 0;
+	int p[2], status = 0, timedout = 0, io = 0, ioerr;
 
 	h.ai_flags |= AI_NUMERICHOST;
 	resolve_here(host, port, &h, out);
@@ -305,24 +310,30 @@ static int resolve(const char *host, const char *port, const struct addrinfo *hi
 	if (pid == 0) {
 		close(p[0]);
 		resolve_here(host, port, &h, out);
-		(void)sys_write_fd(p[1], out, offsetof(struct resolved, a) + out->n * sizeof out->a[0], deadline);
-		_exit(0);
+		/* a failed write exits with its errno (< 256 on Linux) */
+		_exit(sys_write_fd(p[1], out, offsetof(struct resolved, a) + out->n * sizeof out->a[0], deadline) ?
+		    sys_last_errno & 255 : 0);
 	}
 	close(p[1]);
 	for (;;) {
 		long n;
-		if (wait_fd(p[0], POLLIN, deadline) != 1) {
-			timedout = 1;
+		int w = wait_fd(p[0], POLLIN, deadline);
+		if (w != 1) {
+			timedout = w == SYS_E_TIMEOUT;
+			io = !timedout;
 			break;
 		}
 		n = sys_read(p[0], (char *)out + got, sizeof *out - got);
+		if (n < 0)
+			io = 1;
 		if (n <= 0)
 			break; /* the child has ended */
 		got += (size_t)n;
 	}
+	ioerr = sys_last_errno;
 	close(p[0]);
-	if (timedout)
-		kill(pid, SIGKILL); /* the deadline wins */
+	if (timedout || io)
+		kill(pid, SIGKILL); /* the deadline wins; or its answer is lost */
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (timedout)
@@ -331,8 +342,8 @@ static int resolve(const char *host, const char *port, const struct addrinfo *hi
 	    got != offsetof(struct resolved, a) + out->n * sizeof out->a[0]) {
 		/* It died before answering (out of memory, or of stack under a
 		 * tight ulimit -s): not a slow name server. */
-		out->rc = RESOLVER_DIED;
-		out->err_no = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+		out->rc = io ? RESOLVER_IO : WIFSIGNALED(status) ? RESOLVER_DIED : RESOLVER_UNSENT;
+		out->err_no = io ? ioerr : WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status);
 	}
 	return 0;
 }
@@ -489,6 +500,11 @@ int sys_connect(const char *host, unsigned port, int family, int connect_ms,
 	if (rs.rc == RESOLVER_DIED) {
 		fmt_snprintf(err, errcap, "cannot resolve host '%s': the lookup process ended without an answer "
 		    "(signal %d)", host, rs.err_no);
+		return SYS_E_RESOLVE;
+	}
+	if (rs.rc == RESOLVER_IO || rs.rc == RESOLVER_UNSENT) {
+		fmt_snprintf(err, errcap, "cannot resolve host '%s': %s the lookup process's answer failed (%s)",
+		    host, rs.rc == RESOLVER_IO ? "reading" : "sending", err_text(rs.err_no, num));
 		return SYS_E_RESOLVE;
 	}
 	if (rs.rc == RESOLVER_NO_PIPE || rs.rc == RESOLVER_NO_FORK) {
@@ -801,16 +817,17 @@ int sys_random(void *buf, size_t n)
 		}
 		if (r < 0 && errno == EINTR)
 			continue;
-		sys_last_errno = r < 0 ? errno : EIO;
-		rng_failed = 1;
+		sys_last_errno = rng_failed = r < 0 ? errno : EIO;
 		return SYS_E_ENTROPY;
 	}
 	return 0;
 }
 
-int sys_random_failed(void)
+const char *sys_random_failed(void)
 {
-	return rng_failed;
+	static char num[SYS_ERRNUM_MAX];
+
+	return rng_failed ? err_text(rng_failed, num) : NULL;
 }
 
 /* mbedTLS's PSA RNG, configured with MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG:

@@ -64,8 +64,10 @@ int sys_each_dirent(const char *dir, void (*fn)(void *ctx, const char *name), vo
  * sys_set_rng_deadline (early boot), then fails with SYS_E_ENTROPY. */
 void sys_set_rng_deadline(int64_t deadline_ms);
 int sys_random(void *buf, size_t n);
-/* 1 once sys_random has failed (the kernel's pool was not ready in time). */
-int sys_random_failed(void);
+/* NULL, or once sys_random has failed, why: the errno's text; EAGAIN's
+ * ("Resource temporarily unavailable") when the kernel's pool was not
+ * ready before the deadline. */
+const char *sys_random_failed(void);
 
 /* The errno text of the last SYS_E_IO. */
 const char *sys_errstr(void);

@@ -974,14 +974,17 @@ static void say_late_message(const struct tls_conn *c, char *err, size_t errcap)
 /* One line for a failed handshake; returns the TLS_E_* class. */
 static int explain_handshake(struct tls_conn *c, int r, char *err, size_t errcap)
 {
-	const char *h = c->peer->shown, *what = NULL;
+	const char *h = c->peer->shown, *what = NULL, *why;
 	size_t big;
 
 	if (say_oom(err, errcap))
 		return TLS_E_NOMEM;
-	if (sys_random_failed()) {
-		fmt_snprintf(err, errcap, "the kernel's random number generator was not ready before the deadline "
-		    "(early boot: wait for it, or give a longer --max-time)");
+	if ((why = sys_random_failed()) != NULL) {
+		if (strcmp(why, "Resource temporarily unavailable") == 0)
+			fmt_snprintf(err, errcap, "the kernel's random number generator was not ready before the "
+			    "deadline (early boot: wait for it, or give a longer --max-time)");
+		else
+			fmt_snprintf(err, errcap, "reading the kernel's random numbers failed: %s", why);
 		return TLS_E_HANDSHAKE;
 	}
 	if (c->net_err == SYS_E_TIMEOUT) {

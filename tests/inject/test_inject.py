@@ -115,6 +115,8 @@ def absorbed(fired, rep):
             "answer, the CA certificate)"
     if kind == "send" and fdcall > 1 and fdcall == fdtotal:
         return "the connection's last call: close_notify after the reply"
+    if kind == "poll" and fn == "wait_fd" and at.get("fork", 0) > at.get("waitpid", 0) and at.get("read", 0):
+        return "a lookup under way whose answer had come whole (one read): the wait for its end failed"
     if kind == "clock_gettime":
         return "a clock read that failed (sys_now_ms reads 0: a single failure misleads no deadline)"
     return None
@@ -140,15 +142,7 @@ def named_cause(kind, what, r):
 
 # Findings left to other work, skipped (counted, said why) rather than failed: each names the
 # message or the fault and the work that changes it.
-KNOWN_MSGS = [
-    (re.compile(r"resolving host '[^']*' took longer than --max-time"),
-     "resolve() takes a failed poll on the lookup's pipe for the deadline passing"),
-    (re.compile(r"the lookup process ended without an answer \(signal 0\)"),
-     "resolve() says 'signal 0' when the lookup's answer was cut by a failed read or write"),
-    (re.compile(r"random number generator was not ready before the deadline"),
-     "any getrandom error reads as the pool not ready in time (naming the errno cost 64 bytes "
-     "of aarch64's last 100)"),
-]
+KNOWN_MSGS = []   # none left: resolve()'s and the getrandom messages name their errno now
 
 
 def known(fired, r, fails):
