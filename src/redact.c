@@ -172,7 +172,7 @@ uint64_t rd_step(const struct rd_set *s, struct rd_run *r, unsigned char c)
 		r->hic = c;
 	} else if (r->pct == 2 && v >= 0) {
 		r->pct = 0;
-		cov |= dec_push(s, r, (unsigned char)(ascii_hexval(r->hic) << 4 | v), 3, 0);
+		cov |= dec_push(s, r, (unsigned char)((unsigned)ascii_hexval(r->hic) << 4 | (unsigned)v), 3, 0);
 	} else {
 		cov |= pct_flush(s, r, 1);
 		if (c == '%')
