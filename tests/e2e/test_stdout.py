@@ -224,6 +224,10 @@ def test_closed_descriptors(pk):
                 "+".join(map(str, close)), " ".join(args[:2]), rc_want)
             if not want(label):
                 continue
+            if H.VALGRIND and 2 in close:
+                # valgrind reports on descriptor 2 itself: without it, it cannot start (exit 127)
+                S.skip(label, "ATLWHO_VALGRIND=1: valgrind needs descriptor 2 for its own report")
+                continue
             n = len(srv.requests)
             rc, out, err, el = run_closed(label, args, close)
             reqs = srv.requests[n:]
