@@ -1091,13 +1091,18 @@ RAW_BODY = (b'{"name":"fred","x":"' + TOKEN[2:22].encode() + b'|' + TOKEN[:11].e
             b64_forms(TOKEN)[1][3:25] + b'|' + b64_forms(TOKEN)[2][:15] + b'"}')
 
 
-def raw_pieces(q):
-    """RAW_BODY in 5-byte TLS records, 10 ms apart: every run is split across records."""
-    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(RAW_BODY)
-    items = [head]
-    for i in range(0, len(RAW_BODY), 5):
-        items += [F.Delay(0.01), RAW_BODY[i:i + 5]]
-    return items
+def in_pieces(body):
+    """A handler sending a 200 with body in 5-byte TLS records, 10 ms apart: every run (and
+    every escape) is split across records."""
+    def h(q):
+        items = [b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body)]
+        for i in range(0, len(body), 5):
+            items += [F.Delay(0.01), body[i:i + 5]]
+        return items
+    return h
+
+
+raw_pieces = in_pieces(RAW_BODY)
 
 
 
@@ -1170,13 +1175,7 @@ PCT_RAW = (b'{"name":"fred","u":"https://x/?t=' + pct(TOKEN[1:15], 2).encode() +
            pct(b64_forms(TOKEN)[1][2:22]).encode() + b'","ok":"%41%4"}')
 
 
-def pct_pieces(q):
-    """PCT_RAW in 5-byte TLS records, 10 ms apart: every escape is split across records."""
-    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(PCT_RAW)
-    items = [head]
-    for i in range(0, len(PCT_RAW), 5):
-        items += [F.Delay(0.01), PCT_RAW[i:i + 5]]
-    return items
+pct_pieces = in_pieces(PCT_RAW)
 
 
 def raw_ref_pct(data, tok):
