@@ -386,7 +386,7 @@ test-crypto:
 	@$(SUB) SAN=0 TALLY=$(TALLY) CRYPTO_N=$(N) crypto; \
 	tests/suite.sh total $(TALLY) "make test-crypto"
 
-# --- the real-stack interop suite (issue 11): atlwho and curl against nginx,
+# --- the real-stack interop suite: atlwho and curl against nginx,
 # Apache, HAProxy, openssl s_server, GnuTLS, Java JSSE and Go on loopback;
 # about a minute. INTEROP_ARGS="-k jsse" runs some cells only (tests/interop/README.md).
 INTEROP_ARGS ?=

@@ -9,7 +9,7 @@
 #include "redact.h"
 #include "url.h"
 
-/* 64 KiB: status line plus header section (issue 4); Tomcat's own default is
+/* 64 KiB: status line plus header section; Tomcat's own default is
  * 8 KiB, so a bigger head is a broken or hostile server, not Jira. */
 #define HTTP_HEAD_MAX ((size_t)64 * 1024)
 /* 16 KiB: one field line (after obs-fold is unfolded), which the parser

@@ -91,10 +91,7 @@ int px_parse(struct px *p, const char *s, char *err, size_t errcap)
 		}
 	}
 	auth = s;
-	for (q = s; *q && !(q[0] == ':' && q[1] == '/' && q[2] == '/'); q++)
-		; /* strstr would link 1.3 KB of two-way search for one 3-byte needle */
-	if (!*q)
-		q = NULL;
+	q = strstr(s, "://"); /* linked already (classify.c) */
 	/* Only a real scheme counts: in "user:pa://ss@host" the "://" is
 	 * part of the password. */
 	for (i = 0; q && i < (size_t)(q - s); i++) {
