@@ -174,13 +174,24 @@ deps:
 
 # --- mbedTLS: fetched, verified, unpacked once; built per variant ---
 # vendor/mbedtls.sh also applies the carried patches (vendor/mbedtls/patches/)
-# and records them in MSTAMP; it runs on every make (a no-op when the tree
-# matches the patch set) and touches MSTAMP only when it made the tree anew,
-# which then rebuilds every object.
+# and records them in MSTAMP; it writes MSTAMP only when it made the tree
+# anew (verified tarball, patches), which then rebuilds every object. It runs
+# when one of its inputs is newer than the last run, MCHECKED: the script, the
+# patches (their folder too, whose time changes when one is added or
+# removed), a tarball it would take; and on every make that names
+# MBEDTLS_TARBALL. A tree that matches the patch set is left as it is.
 MSTAMP := $(MSRC)/.atlwho-patches
-$(MSTAMP): FORCE
+MCHECKED := $(MSRC)/.atlwho-checked
+MTARBALLS := $(wildcard vendor/mbedtls_$(MBEDTLS_VERSION).orig.tar.bz2 vendor/mbedtls-$(MBEDTLS_VERSION).tar.bz2 build/src/mbedtls_$(MBEDTLS_VERSION).orig.tar.bz2)
+$(MCHECKED): vendor/mbedtls.sh $(wildcard vendor/mbedtls/patches) $(wildcard vendor/mbedtls/patches/*.patch) $(MTARBALLS) $(if $(MBEDTLS_TARBALL),FORCE)
 	@$(DEPS) build
 	@vendor/mbedtls.sh build/src
+	@touch $@
+# MSTAMP is as new as the script left it: make reads its time again after
+# this recipe, which does nothing. (Marked `+` so that make -n, which
+# cannot know, does not assume it new and list every object as rebuilt.)
+$(MSTAMP): $(MCHECKED)
+	@+:
 
 $(MSRC)/include/mbedtls/ssl.h: $(MSTAMP)
 
