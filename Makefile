@@ -133,11 +133,14 @@ MBED_CFLAGS := $(filter -fno-%unwind-tables -flto,$(OPT_AUTO)) $(PIE_C) -ffuncti
 # Objects depend on the flags they were built with, the compiler included: a
 # changed flag or a CROSS_COMPILE= or CC= build rebuilds, so no variant ever
 # links objects from another toolchain.
-FLAGS_STAMP := $(B)/flags.txt
+# The stamp's name carries a checksum of the flags, so reading them costs
+# one cksum at parse time and writing the stamp is a rule (nothing is written
+# under make -n): flags not built with yet make a new stamp, newer than every
+# object; the rule removes the variant's other stamps, so that going back to
+# earlier flags rebuilds too (its rule follows `all`).
 FLAGS_NOW := $(CC) $(CPPFLAGS_AUTO) $(CPPFLAGS) $(CFLAGS_AUTO) $(CFLAGS) | $(MBED_HOT) $(MBED_CFLAGS) | $(LDFLAGS_AUTO) $(LDFLAGS)
-ifneq ($(filter-out clean,$(MAKECMDGOALS)$(if $(MAKECMDGOALS),,all)),)
-$(shell mkdir -p $(B); printf '%s\n' '$(subst ','"'"',$(FLAGS_NOW))' | cmp -s - $(FLAGS_STAMP) || printf '%s\n' '$(subst ','"'"',$(FLAGS_NOW))' > $(FLAGS_STAMP))
-endif
+FLAGS_QUOTED = '$(subst ','"'"',$(FLAGS_NOW))'
+FLAGS_STAMP := $(B)/flags-$(firstword $(shell printf '%s\n' $(FLAGS_QUOTED) | cksum)).txt
 MBED_SRCS = $(wildcard $(MSRC)/library/*.c)
 MBED_OBJS = $(patsubst $(MSRC)/library/%.c,$(B)/mbedtls/%.o,$(MBED_SRCS))
 MLIB := $(B)/libmbed.a
@@ -171,6 +174,11 @@ atlwho: $(B)/atlwho
 
 deps:
 	@$(DEPS) build
+
+$(FLAGS_STAMP):
+	@mkdir -p $(@D)
+	@rm -f $(B)/flags-*.txt
+	@printf '%s\n' $(FLAGS_QUOTED) > $@
 
 # --- mbedTLS: fetched, verified, unpacked once; built per variant ---
 # vendor/mbedtls.sh also applies the carried patches (vendor/mbedtls/patches/)
