@@ -1,10 +1,34 @@
-# atlwho: plain GNU make. `make`, `make static`, `make test [SAN=1] [VALGRIND=1]`,
-# `make test-inject [SAN=1] [VALGRIND=1]` (fault injection: every system call
-# of src/sys.c and every mbedTLS allocation failed in turn, in the test build
-# `make INJECT=1` = build/inject/atlwho; tests/inject/inject.h: the hook,
-# configured by ATLWHO_INJECT=KIND:N:WHAT, counted to ATLWHO_INJECT_REPORT),
-# `make test-interop`, `make test-crypto [N=...]`, `make demo`,
-# `make fuzz [FUZZ_SECONDS=N]`, `make bench`, `make install`, `make clean`.
+# atlwho: plain GNU make. The targets a user runs:
+#   make [all]         the dynamic build, ./atlwho (build/host)
+#   make static        static musl, stripped: ./atlwho-static-$(ARCH) [ARCH=x86_64|
+#                      aarch64|armv7|mipsel|s390x] [CROSS_COMPILE=prefix]; fails over
+#                      the size budget
+#   make static-all    every product target's static build and the size table
+#   make test          every suite [SAN=1] [VALGRIND=1]; ends "N passed, N failed"
+#   make test-inject   the torture suites in full: every system call of src/sys.c
+#                      and every mbedTLS allocation failed in turn [SAN=1] [VALGRIND=1]
+#                      (the test build `make INJECT=1`, build/inject; tests/inject/)
+#   make test-crypto   the carried ECP arithmetic against unpatched mbedTLS and
+#                      OpenSSL [N=operations]
+#   make test-interop  atlwho and curl against real TLS servers [INTEROP_ARGS=...]
+#   make test-cross    every static target's suites under qemu-user, clock, initramfs
+#   make test-cross-one  one target's share of it (STATIC=1 ARCH=...)
+#   make test-boot     the initramfs booted under qemu-system-x86_64
+#   make initramfs     busybox, the static atlwho and an /init in a cpio.gz
+#   make demo          a real TLS round trip against a local fake Jira and Confluence
+#   make fuzz          each libFuzzer target for FUZZ_SECONDS [FUZZ_SECONDS=N]
+#   make bench         one check's time, memory and instructions against curl, Go,
+#                      Python and node (tests/bench/; measures, asserts nothing)
+#   make bench-cross   instruction counts per static target under qemu-user
+#   make lint          cppcheck and clang-tidy, both clean
+#   make install       ./atlwho and its man page [PREFIX=] [DESTDIR=]
+#   make clean         removes build/ (the kept mbedTLS tarball too) and the binaries
+#   make deps          Debian's build packages (vendor/deps.sh)
+#   make mbedtls-src   fetch, verify, unpack and patch mbedTLS only
+#   make unit | e2e | crypto | inject-suites   one part of make test, alone
+# Called by these only: static-one, test-bins, inject-bin, crypto-oracles,
+# mbedtls-archive, mbedtls-unpatched-archive.
+# make -jN builds in parallel (the suites still run one after another).
 # The user's CFLAGS/LDFLAGS are added after ours (musl's CFLAGS_AUTO habit).
 
 VERSION := 0.1.0
