@@ -1,10 +1,34 @@
-# atlwho: plain GNU make. `make`, `make static`, `make test [SAN=1] [VALGRIND=1]`,
-# `make test-inject [SAN=1] [VALGRIND=1]` (fault injection: every system call
-# of src/sys.c and every mbedTLS allocation failed in turn, in the test build
-# `make INJECT=1` = build/inject/atlwho; tests/inject/inject.h: the hook,
-# configured by ATLWHO_INJECT=KIND:N:WHAT, counted to ATLWHO_INJECT_REPORT),
-# `make test-interop`, `make test-crypto [N=...]`, `make demo`,
-# `make fuzz [FUZZ_SECONDS=N]`, `make bench`, `make install`, `make clean`.
+# atlwho: plain GNU make. The targets a user runs:
+#   make [all]         the dynamic build, ./atlwho (build/host)
+#   make static        static musl, stripped: ./atlwho-static-$(ARCH) [ARCH=x86_64|
+#                      aarch64|armv7|mipsel|s390x] [CROSS_COMPILE=prefix]; fails over
+#                      the size budget
+#   make static-all    every product target's static build and the size table
+#   make test          every suite [SAN=1] [VALGRIND=1]; ends "N passed, N failed"
+#   make test-inject   the torture suites in full: every system call of src/sys.c
+#                      and every mbedTLS allocation failed in turn [SAN=1] [VALGRIND=1]
+#                      (the test build `make INJECT=1`, build/inject; tests/inject/)
+#   make test-crypto   the carried ECP arithmetic against unpatched mbedTLS and
+#                      OpenSSL [N=operations]
+#   make test-interop  atlwho and curl against real TLS servers [INTEROP_ARGS=...]
+#   make test-cross    every static target's suites under qemu-user, clock, initramfs
+#   make test-cross-one  one target's share of it (STATIC=1 ARCH=...)
+#   make test-boot     the initramfs booted under qemu-system-x86_64
+#   make initramfs     busybox, the static atlwho and an /init in a cpio.gz
+#   make demo          a real TLS round trip against a local fake Jira and Confluence
+#   make fuzz          each libFuzzer target for FUZZ_SECONDS [FUZZ_SECONDS=N]
+#   make bench         one check's time, memory and instructions against curl, Go,
+#                      Python and node (tests/bench/; measures, asserts nothing)
+#   make bench-cross   instruction counts per static target under qemu-user
+#   make lint          cppcheck and clang-tidy, both clean
+#   make install       ./atlwho and its man page [PREFIX=] [DESTDIR=]
+#   make clean         removes build/ (the kept mbedTLS tarball too) and the binaries
+#   make deps          Debian's build packages (vendor/deps.sh)
+#   make mbedtls-src   fetch, verify, unpack and patch mbedTLS only
+#   make unit | e2e | crypto | inject-suites   one part of make test, alone
+# Called by these only: static-one, test-bins, inject-bin, crypto-oracles,
+# mbedtls-archive, mbedtls-unpatched-archive.
+# make -jN builds in parallel (the suites still run one after another).
 # The user's CFLAGS/LDFLAGS are added after ours (musl's CFLAGS_AUTO habit).
 
 VERSION := 0.1.0
@@ -21,8 +45,15 @@ VALGRIND ?= 0
 INJECT ?= 0
 # Debian's packages for a target: installed once per top-level target; every
 # sub-make gets DEPS=: (a command-line variable reaches all deeper makes).
+# Sub-makes are written `$(MAKE) $(SUBFLAGS)`: GNU make hands its jobserver
+# (-j) only to recipe lines that name $(MAKE) itself, not a variable that
+# expands to it ("jobserver unavailable: using -j1").
 DEPS := vendor/deps.sh
-SUB = $(MAKE) --no-print-directory DEPS=:
+SUBFLAGS := --no-print-directory DEPS=:
+# Under make -n a line that names $(MAKE) still runs (so that the sub-make
+# prints its commands): $(DRY) ends such a line where the rest would run
+# suites or write files. (The test for -n is the one GNU make's manual gives.)
+DRY = $(if $(findstring n,$(firstword -$(MAKEFLAGS))),exit 0;)
 FUZZ_SECONDS ?= 60
 ARCH ?= x86_64
 CROSS_COMPILE ?=
@@ -126,11 +157,14 @@ MBED_CFLAGS := $(filter -fno-%unwind-tables -flto,$(OPT_AUTO)) $(PIE_C) -ffuncti
 # Objects depend on the flags they were built with, the compiler included: a
 # changed flag or a CROSS_COMPILE= or CC= build rebuilds, so no variant ever
 # links objects from another toolchain.
-FLAGS_STAMP := $(B)/flags.txt
+# The stamp's name carries a checksum of the flags, so reading them costs
+# one cksum at parse time and writing the stamp is a rule (nothing is written
+# under make -n): flags not built with yet make a new stamp, newer than every
+# object; the rule removes the variant's other stamps, so that going back to
+# earlier flags rebuilds too (its rule follows `all`).
 FLAGS_NOW := $(CC) $(CPPFLAGS_AUTO) $(CPPFLAGS) $(CFLAGS_AUTO) $(CFLAGS) | $(MBED_HOT) $(MBED_CFLAGS) | $(LDFLAGS_AUTO) $(LDFLAGS)
-ifneq ($(filter-out clean,$(MAKECMDGOALS)$(if $(MAKECMDGOALS),,all)),)
-$(shell mkdir -p $(B); printf '%s\n' '$(subst ','"'"',$(FLAGS_NOW))' | cmp -s - $(FLAGS_STAMP) || printf '%s\n' '$(subst ','"'"',$(FLAGS_NOW))' > $(FLAGS_STAMP))
-endif
+FLAGS_QUOTED = '$(subst ','"'"',$(FLAGS_NOW))'
+FLAGS_STAMP := $(B)/flags-$(firstword $(shell printf '%s\n' $(FLAGS_QUOTED) | cksum)).txt
 MBED_SRCS = $(wildcard $(MSRC)/library/*.c)
 MBED_OBJS = $(patsubst $(MSRC)/library/%.c,$(B)/mbedtls/%.o,$(MBED_SRCS))
 MLIB := $(B)/libmbed.a
@@ -153,7 +187,7 @@ TEST_BINS := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRCS))
 E2E := $(wildcard tests/e2e/test_*.py)
 SHELL_TESTS := $(wildcard tests/test_*.sh)
 
-.PHONY: all static demo test unit e2e fuzz bench bench-cross clean install deps mbedtls-src lint test-interop test-crypto crypto crypto-oracles test-inject inject-suites
+.PHONY: all static demo test unit e2e fuzz bench bench-cross clean install deps mbedtls-src lint test-interop test-crypto crypto crypto-oracles test-inject inject-suites test-bins inject-bin
 .DELETE_ON_ERROR:
 
 all: atlwho
@@ -165,15 +199,31 @@ atlwho: $(B)/atlwho
 deps:
 	@$(DEPS) build
 
+$(FLAGS_STAMP):
+	@mkdir -p $(@D)
+	@rm -f $(B)/flags-*.txt
+	@printf '%s\n' $(FLAGS_QUOTED) > $@
+
 # --- mbedTLS: fetched, verified, unpacked once; built per variant ---
 # vendor/mbedtls.sh also applies the carried patches (vendor/mbedtls/patches/)
-# and records them in MSTAMP; it runs on every make (a no-op when the tree
-# matches the patch set) and touches MSTAMP only when it made the tree anew,
-# which then rebuilds every object.
+# and records them in MSTAMP; it writes MSTAMP only when it made the tree
+# anew (verified tarball, patches), which then rebuilds every object. It runs
+# when one of its inputs is newer than the last run, MCHECKED: the script, the
+# patches (their folder too, whose time changes when one is added or
+# removed), a tarball it would take; and on every make that names
+# MBEDTLS_TARBALL. A tree that matches the patch set is left as it is.
 MSTAMP := $(MSRC)/.atlwho-patches
-$(MSTAMP): FORCE
+MCHECKED := $(MSRC)/.atlwho-checked
+MTARBALLS := $(wildcard vendor/mbedtls_$(MBEDTLS_VERSION).orig.tar.bz2 vendor/mbedtls-$(MBEDTLS_VERSION).tar.bz2 build/src/mbedtls_$(MBEDTLS_VERSION).orig.tar.bz2)
+$(MCHECKED): vendor/mbedtls.sh $(wildcard vendor/mbedtls/patches) $(wildcard vendor/mbedtls/patches/*.patch) $(MTARBALLS) $(if $(MBEDTLS_TARBALL),FORCE)
 	@$(DEPS) build
 	@vendor/mbedtls.sh build/src
+	@touch $@
+# MSTAMP is as new as the script left it: make reads its time again after
+# this recipe, which does nothing. (Marked `+` so that make -n, which
+# cannot know, does not assume it new and list every object as rebuilt.)
+$(MSTAMP): $(MCHECKED)
+	@+:
 
 $(MSRC)/include/mbedtls/ssl.h: $(MSTAMP)
 
@@ -188,7 +238,7 @@ $(B)/mbedtls/%.o: $(MSRC)/library/%.c vendor/mbedtls/atlwho_config.h $(FLAGS_STA
 # archive in a sub-make that starts after the unpacking.
 $(MLIB): vendor/mbedtls/atlwho_config.h $(FLAGS_STAMP) $(MSTAMP)
 	@echo "building mbedTLS $(MBEDTLS_VERSION) ($(V), $(CC))"
-	@$(SUB) $(if $(filter 1,$(STATIC)),STATIC=1 ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE)) SAN=$(SAN) INJECT=$(INJECT) V=$(V) mbedtls-archive
+	@$(MAKE) $(SUBFLAGS) $(if $(filter 1,$(STATIC)),STATIC=1 ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE)) SAN=$(SAN) INJECT=$(INJECT) V=$(V) mbedtls-archive
 
 .PHONY: mbedtls-archive
 mbedtls-archive: $(MBED_OBJS)
@@ -222,7 +272,7 @@ static:
 # strip, and print the file type and this target's row of the size table.
 static-one:
 	@$(DEPS) build static $(if $(CROSS_IS_DEBIAN),$(if $(CROSS_COMPILE),cross))
-	@$(SUB) STATIC=1 ARCH=$(ARCH) $(B)/atlwho
+	@$(MAKE) $(SUBFLAGS) STATIC=1 ARCH=$(ARCH) $(B)/atlwho
 	cp $(B)/atlwho atlwho-static-$(ARCH).tmp
 	$(STRIP) atlwho-static-$(ARCH).tmp
 	mv -f atlwho-static-$(ARCH).tmp atlwho-static-$(ARCH)
@@ -265,15 +315,27 @@ e2e: $(B)/atlwho
 # runs only: mbedTLS is built without sanitizers in every variant, so SAN=1
 # and VALGRIND=1 would only repeat it more slowly.
 TEST_CRYPTO := $(if $(filter 1,$(SAN) $(VALGRIND)),,crypto)
-# The sub-make keeps going past a failed suite (-k); a failure that no suite
+# Everything the suites run is built first, in parallel under make -j (-k:
+# past a failed file); then the suites run one after another, each in its
+# own sub-make, so that a failed one does not stop the next. They stay
+# serial: the e2e and torture suites start loopback servers and hold
+# deadlines (generous, but real), and two suites sharing the machine's cores
+# would test its load; their output stays readable, and each suite's line
+# reaches $(TALLY) in one append (tests/suite.sh). A failure that no suite
 # counted (a build error) is counted here, so the total line never hides it.
+TEST_SUITES = unit e2e $(TEST_CRYPTO) inject-suites
+TEST_VARS = SAN=$(SAN) VALGRIND=$(VALGRIND) TALLY=$(TALLY) CRYPTO_N=$(TEST_CRYPTO_N)
 test:
 	@$(DEPS) build test
 	@mkdir -p $(B); rm -f $(TALLY)
-	@$(SUB) -k SAN=$(SAN) VALGRIND=$(VALGRIND) TALLY=$(TALLY) CRYPTO_N=$(TEST_CRYPTO_N) unit e2e $(TEST_CRYPTO) inject-suites; rc=$$?; \
-	if [ $$rc != 0 ] && ! awk '$$2 > 0 { found = 1 } END { exit !found }' $(TALLY) 2>/dev/null; then \
+	@fail=0; $(MAKE) $(SUBFLAGS) -k $(TEST_VARS) test-bins || fail=1; \
+	for t in $(TEST_SUITES); do $(MAKE) $(SUBFLAGS) $(TEST_VARS) $$t || fail=1; done; $(DRY) \
+	if [ $$fail != 0 ] && ! awk '$$2 > 0 { found = 1 } END { exit !found }' $(TALLY) 2>/dev/null; then \
 		echo "0 1 0 make(build)" >> $(TALLY); [ -z "$$ATLWHO_CI_TALLY" ] || echo "0 1 0 make(build)" >> "$$ATLWHO_CI_TALLY"; fi; \
 	tests/suite.sh total $(TALLY) "make test$(if $(filter 1,$(SAN)), SAN=1)$(if $(filter 1,$(VALGRIND)), VALGRIND=1)"
+
+# What make test's suites run.
+test-bins: $(TEST_BINS) $(B)/atlwho $(if $(TEST_CRYPTO),$(ORACLES)) inject-bin
 
 # --- torture suites (tests/inject/test_inject.py, tests/e2e/README.md) ---
 # In the fault-injection build (INJECT=1: build/inject, build/inject-san
@@ -289,8 +351,13 @@ INJECT_QUICK_1 := sys:--fast,--stride=10 alloc:--stride=40
 INJECT_FULL_0 := sys: alloc:
 INJECT_FULL_1 := sys:--fast,--stride=3 alloc:--stride=10
 INJECT_PARTS ?= $(INJECT_QUICK_$(VALGRIND))
-inject-suites:
-	@$(SUB) INJECT=1 SAN=$(SAN) $(patsubst $(CURDIR)/%,%,$(INJECT_BIN))
+# The test build is another variant, made by a sub-make; the patched tree
+# is brought up to date here first, so that this sub-make, running beside
+# this make's own compiles under -j, never finds it out of date too.
+inject-bin: $(MSTAMP)
+	@$(MAKE) $(SUBFLAGS) INJECT=1 SAN=$(SAN) $(patsubst $(CURDIR)/%,%,$(INJECT_BIN))
+
+inject-suites: inject-bin
 	@fail=0; for x in $(INJECT_PARTS); do \
 		part=$${x%%:*}; args=$$(echo "$${x#*:}" | tr , ' '); \
 		echo "== tests/inject/test_inject.py --part $$part $$args"; \
@@ -302,7 +369,7 @@ test-inject: TALLY := $(CURDIR)/build/inject-tally.txt
 test-inject:
 	@$(DEPS) build test
 	@mkdir -p build; rm -f $(TALLY)
-	@$(SUB) SAN=$(SAN) VALGRIND=$(VALGRIND) TALLY=$(TALLY) INJECT_PARTS="$(INJECT_FULL_$(VALGRIND))" inject-suites; \
+	@$(MAKE) $(SUBFLAGS) SAN=$(SAN) VALGRIND=$(VALGRIND) TALLY=$(TALLY) INJECT_PARTS="$(INJECT_FULL_$(VALGRIND))" inject-suites; $(DRY) \
 	tests/suite.sh total $(TALLY) "make test-inject$(if $(filter 1,$(SAN)), SAN=1)$(if $(filter 1,$(VALGRIND)), VALGRIND=1)"
 
 # --- differential test of the ECP arithmetic (tests/crypto/README.md) ---
@@ -343,7 +410,7 @@ $(UB)/mbedtls/%.o: $(USRC)/library/%.c vendor/mbedtls/atlwho_config.h $(FLAGS_ST
 # A sub-make lists the sources after the unpacking (as for $(MLIB)).
 $(UMLIB): vendor/mbedtls/atlwho_config.h $(FLAGS_STAMP) $(USRC)/.unpacked
 	@echo "building unpatched mbedTLS $(MBEDTLS_VERSION) ($(V), $(CC))"
-	@$(SUB) $(if $(filter 1,$(STATIC)),STATIC=1 ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE)) SAN=$(SAN) V=$(V) mbedtls-unpatched-archive
+	@$(MAKE) $(SUBFLAGS) $(if $(filter 1,$(STATIC)),STATIC=1 ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE)) SAN=$(SAN) V=$(V) mbedtls-unpatched-archive
 
 .PHONY: mbedtls-unpatched-archive
 mbedtls-unpatched-archive: $(UMBED_OBJS)
@@ -383,7 +450,7 @@ test-crypto: TALLY := $(CURDIR)/build/crypto-tally.txt
 test-crypto:
 	@$(DEPS) build test
 	@mkdir -p build; rm -f $(TALLY)
-	@$(SUB) SAN=0 TALLY=$(TALLY) CRYPTO_N=$(N) crypto; \
+	@$(MAKE) $(SUBFLAGS) SAN=0 TALLY=$(TALLY) CRYPTO_N=$(N) crypto; $(DRY) \
 	tests/suite.sh total $(TALLY) "make test-crypto"
 
 # --- the real-stack interop suite: atlwho and curl against nginx,
@@ -393,7 +460,7 @@ INTEROP_ARGS ?=
 test-interop: TALLY := $(CURDIR)/build/interop-tally.txt
 test-interop:
 	@$(DEPS) build test interop
-	@$(SUB) atlwho
+	@$(MAKE) $(SUBFLAGS) atlwho
 	@mkdir -p build; rm -f $(TALLY)
 	@ATLWHO=$(CURDIR)/atlwho tests/suite.sh run $(TALLY) interop python3 tests/interop/run.py --markdown build/interop-matrix.md $(INTEROP_ARGS); \
 	tests/suite.sh total $(TALLY) "make test-interop"
@@ -401,7 +468,7 @@ test-interop:
 # --- demo: a real TLS round trip against a local fake Jira and Confluence ---
 demo:
 	@$(DEPS) build test
-	@$(SUB) atlwho
+	@$(MAKE) $(SUBFLAGS) atlwho
 	ATLWHO=$(CURDIR)/atlwho python3 tests/e2e/demo.py
 
 # --- fuzzing (clang libFuzzer), each target for FUZZ_SECONDS ---
@@ -415,8 +482,8 @@ build/fuzz/%: tests/fuzz/%.c $(SRCS) $(HDRS)
 
 fuzz:
 	@$(DEPS) build fuzz
-	@$(SUB) SAN=0 build/host/libmbed.a
-	@$(SUB) $(FUZZ_BINS)
+	@$(MAKE) $(SUBFLAGS) SAN=0 build/host/libmbed.a
+	@$(MAKE) $(SUBFLAGS) $(FUZZ_BINS)
 	@for f in $(FUZZ_BINS); do \
 		n=$${f##*/fuzz_}; mkdir -p build/fuzz/corpus-$$n; \
 		echo "== $$f ($(FUZZ_SECONDS) s)"; \
@@ -428,7 +495,7 @@ fuzz:
 LINT_CPPFLAGS := -std=c11 -D_DEFAULT_SOURCE -Isrc $(MCONF)
 lint:
 	@$(DEPS) build lint
-	@$(SUB) mbedtls-src
+	@$(MAKE) $(SUBFLAGS) mbedtls-src
 	cppcheck --quiet --enable=warning,portability,performance --std=c11 --error-exitcode=1 \
 		--inline-suppr --suppress=missingIncludeSystem -D__GNUC__ -D__x86_64__ -Isrc src/
 	clang-tidy --quiet $(SRCS) -- $(LINT_CPPFLAGS)
@@ -477,7 +544,7 @@ FORCE:
 
 static-all:
 	@$(DEPS) build static cross
-	@for a in $(STATIC_ARCHS); do $(SUB) STATIC=1 ARCH=$$a static-one || exit 1; done
+	@for a in $(STATIC_ARCHS); do $(MAKE) $(SUBFLAGS) STATIC=1 ARCH=$$a static-one || exit 1; done
 	@echo "== size table: static musl, stripped"; $(SIZE_HEAD); \
 	for a in $(STATIC_ARCHS); do $(call size_row,atlwho-static-$$a); done
 
@@ -494,10 +561,10 @@ RUN_BIN = $(CURDIR)/atlwho-static-$(ARCH)
 # the unit tests' every-split feeding cover; every row still runs.
 E2E_ARGS_s390x := test_hostile.py:--no-sweep
 test-cross-one: static-one
-	@$(SUB) STATIC=1 ARCH=$(ARCH) $(TEST_BINS) $(ORACLES)
+	@$(MAKE) $(SUBFLAGS) STATIC=1 ARCH=$(ARCH) $(TEST_BINS) $(ORACLES)
 	@printf '#!/bin/sh\nexec %s "%s" "$$@"\n' "$$(command -v $(EMU))" "$(RUN_BIN)" > $(B)/atlwho-run
 	@chmod 755 $(B)/atlwho-run
-	@fail=0; for t in $(TEST_BINS); do \
+	@$(DRY) fail=0; for t in $(TEST_BINS); do \
 		echo "== $(ARCH): $$t$(if $(EMU), (under $(EMU)))"; \
 		tests/suite.sh run $(TALLY) $(ARCH):$${t##*/} $(EMU) $$t || fail=1; \
 	done; \
@@ -510,23 +577,23 @@ test-cross-one: static-one
 		echo "   ($$(( $$(date +%s) - t0 )) s)"; \
 	done; \
 	t0=$$(date +%s); \
-	$(SUB) STATIC=1 ARCH=$(ARCH) TALLY=$(TALLY) CRYPTO_N=$(CROSS_CRYPTO_N) crypto || fail=1; \
+	$(MAKE) $(SUBFLAGS) STATIC=1 ARCH=$(ARCH) TALLY=$(TALLY) CRYPTO_N=$(CROSS_CRYPTO_N) crypto || fail=1; \
 	echo "   ($$(( $$(date +%s) - t0 )) s)"; exit $$fail
 
 test-cross: TALLY := $(CURDIR)/build/cross-tally.txt
 test-cross:
 	@$(DEPS) build static test cross
 	@mkdir -p build; rm -f $(TALLY)
-	@start=$$(date +%s); fail=0; \
+	@$(DRY) start=$$(date +%s); fail=0; \
 	for a in $(TEST_CROSS_ARCHS); do \
 		t0=$$(date +%s); \
-		$(SUB) STATIC=1 ARCH=$$a TALLY=$(TALLY) test-cross-one || fail=1; \
+		$(MAKE) $(SUBFLAGS) STATIC=1 ARCH=$$a TALLY=$(TALLY) test-cross-one || fail=1; \
 		echo "== $$a: $$(( $$(date +%s) - t0 )) s"; \
 	done; \
-	$(SUB) SAN=0 atlwho || fail=1; \
+	$(MAKE) $(SUBFLAGS) SAN=0 atlwho || fail=1; \
 	echo "== tests/cross/test_clock.py (dynamic ./atlwho under faketime)"; \
 	ATLWHO=$(CURDIR)/atlwho tests/suite.sh run $(TALLY) test_clock.py python3 tests/cross/test_clock.py || fail=1; \
-	$(SUB) initramfs || fail=1; \
+	$(MAKE) $(SUBFLAGS) initramfs || fail=1; \
 	echo "== tests/cross/test_initramfs.sh"; \
 	tests/suite.sh run $(TALLY) test_initramfs.sh sh tests/cross/test_initramfs.sh atlwho-initramfs.cpio.gz || fail=1; \
 	echo "== test-cross: $$(( $$(date +%s) - start )) s"; \
@@ -539,7 +606,7 @@ test-cross:
 KERNEL_DIR ?= build/kernel
 test-boot:
 	@$(DEPS) build static test cross boot
-	@$(SUB) static ARCH=x86_64
+	@$(MAKE) $(SUBFLAGS) static ARCH=x86_64
 	@sh tests/cross/kernel.sh $(KERNEL_DIR)
 	@echo "== tests/cross/test_boot.py (qemu-system-x86_64, $$(cat $(KERNEL_DIR)/package))"
 	@ATLWHO=$(CURDIR)/atlwho-static-x86_64 KERNEL_DIR=$(KERNEL_DIR) python3 tests/cross/test_boot.py -v
@@ -547,5 +614,5 @@ test-boot:
 # initramfs: Debian's static busybox, the static atlwho and a short /init.
 initramfs:
 	@$(DEPS) build static cross
-	@$(SUB) static ARCH=$(INITRAMFS_ARCH)
+	@$(MAKE) $(SUBFLAGS) static ARCH=$(INITRAMFS_ARCH)
 	sh tests/cross/mkinitramfs.sh atlwho-initramfs.cpio.gz $(BUSYBOX) atlwho-static-$(INITRAMFS_ARCH) $(INITRAMFS_EXTRA)
