@@ -290,10 +290,14 @@ static int find_short(char c)
  * stdio into the static binary): clustered short flags, "-xVALUE" and
  * "-x VALUE", "--opt=value" and "--opt value", options after operands,
  * "--" ends options. */
+/* Where the errors after the first are written, unread: only the first is
+ * reported (cli.h), so their text may be cut anywhere. */
+#define CLI_SPARE_ERR 200
+
 int cli_parse(struct cli_opts *o, int argc, char **argv, char *err, size_t errcap)
 {
 	const char *first = NULL;
-	char spare[200];
+	char spare[CLI_SPARE_ERR];
 	int i, nops = 0, only_operands = 0, bad = 0;
 
 	memset(o, 0, sizeof *o);
