@@ -208,12 +208,19 @@ void classify(const struct cl_input *in, struct cl_result *r)
 		    "base URL; the context path may be missing (/jira, /confluence, or /wiki for Confluence Cloud)");
 	} else if (http_status_redirects(s)) {
 		const char *loc = in->location_hint && *in->location_hint ? in->location_hint : H(in, location);
+		/* Why it was not followed: its Location cannot be used, or -L
+		 * may not follow it (step.c decides; this says it, once). */
+		const char *why = in->redirect_why && *in->redirect_why ? in->redirect_why : NULL;
+		const char *tail = !in->follow || why ? "" : in->redirs_spent ? " (--max-redirs reached)" :
+		    " (-L follows only the same origin, or http to https on the same host)";
 		set(r, EX_UNEXPECTED, "redirect");
-		if (*loc)
+		if (why)
+			fmt_snprintf(r->msg, sizeof r->msg, "HTTP %d redirect not followed: %s", s, why);
+		else if (*loc)
 			fmt_snprintf(r->msg, sizeof r->msg, "HTTP %d redirect to %s not followed: use that URL "
-			    "as BASE_URL, or -L to follow redirects on the same server", s, loc);
+			    "as BASE_URL, or -L to follow redirects on the same server%s", s, loc, tail);
 		else
-			fmt_snprintf(r->msg, sizeof r->msg, "HTTP %d redirect without a Location", s);
+			fmt_snprintf(r->msg, sizeof r->msg, "HTTP %d redirect without a Location%s", s, tail);
 	} else if (s == 429 || s == 503) {
 		const char *ra = H(in, retry_after);
 		set(r, EX_UNEXPECTED, s == 429 ? "rate-limited" : "unavailable");
@@ -228,4 +235,47 @@ void classify(const struct cl_input *in, struct cl_result *r)
 	}
 	if (r->exit != EX_AUTH_OK && r->exit != EX_INACTIVE)
 		add_request_id(in, r);
+}
+
+void cl_body_init(struct cl_body *b)
+{
+	b->nonzero = b->html = b->seen_nonspace = 0;
+	b->head_len = 0;
+}
+
+void cl_body_feed(struct cl_body *b, const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	size_t i, k = sizeof b->head - b->head_len;
+
+	if (len)
+		b->nonzero = 1;
+	if (k > len)
+		k = len;
+	memcpy(b->head + b->head_len, buf, k);
+	b->head_len += k;
+	for (i = 0; i < len && !b->seen_nonspace; i++) {
+		if (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n')
+			continue;
+		b->seen_nonspace = 1;
+		b->html = p[i] == '<';
+	}
+}
+
+void cl_body_input(const struct cl_body *b, int head, struct cl_input *in)
+{
+	in->body_len_nonzero = b->nonzero;
+	in->body_html = b->html;
+	if (head) {
+		in->body_head = b->head;
+		in->body_head_len = b->head_len;
+	}
+}
+
+int cl_cloud_host(const char *host)
+{
+	static const char cloud[] = ".atlassian.net";
+	size_t n = strlen(host), k = sizeof cloud - 1;
+
+	return n > k && ascii_ieq(host + n - k, cloud, k);
 }

@@ -58,6 +58,10 @@ struct cl_input {
 	int cloud;                      /* host ends in .atlassian.net */
 	int product_confluence;         /* the endpoint asked was Confluence's */
 	const char *location_hint;      /* absolute redirect target, if resolved */
+	/* A redirect not followed: why its Location cannot be used (step.h,
+	 * "" if it can), and with -L whether --max-redirs was reached. */
+	const char *redirect_why;
+	int follow, redirs_spent;
 	const char *body_head;          /* the body's first bytes (up to CL_BODY_HEAD) */
 	size_t body_head_len;
 };
@@ -70,6 +74,21 @@ struct cl_result {
 };
 
 void classify(const struct cl_input *in, struct cl_result *out);
+
+/* 1 when host is Atlassian Cloud's (ends in .atlassian.net, any case). */
+int cl_cloud_host(const char *host);
+
+/* What classify reads of a body besides its JSON, seen as it streams:
+ * its first bytes, whether it had any, whether it starts as HTML. */
+struct cl_body {
+	int nonzero, html, seen_nonspace;
+	size_t head_len;
+	char head[CL_BODY_HEAD];
+};
+void cl_body_init(struct cl_body *b);
+void cl_body_feed(struct cl_body *b, const void *buf, size_t len);
+/* Sets in's body_len_nonzero, body_html and (when head) body_head. */
+void cl_body_input(const struct cl_body *b, int head, struct cl_input *in);
 
 
 #endif

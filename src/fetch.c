@@ -8,110 +8,123 @@
 #include "str.h"
 #include "sys.h"
 
-struct conn {
-	int fd;
-	struct tls_conn *tls;          /* NULL: plain */
-	int64_t deadline;
-};
-
 /* Bytes, 0 at the end, a SYS_E_* of the transport (through TLS too), or
  * TLS_E_PROTO for a TLS record failure after the handshake (bad MAC, an
  * unexpected message, an alert). */
-static long conn_read(struct conn *c, void *buf, size_t n)
+static long conn_read(struct fetch *x, void *buf, size_t n)
 {
-	if (c->tls) {
-		long r = tls_read(c->tls, buf, n);
+	if (x->tls) {
+		long r = tls_read(&x->tc, buf, n);
 		if (r == TLS_E_NET)
-			return tls_net_error(c->tls);
+			return tls_net_error(&x->tc);
 		return r < 0 ? TLS_E_PROTO : r;
 	}
-	return sys_recv(c->fd, buf, n, c->deadline);
+	return sys_recv(x->fd, buf, n, x->q->deadline);
 }
 
 /* 0, a SYS_E_* of the transport, or TLS_E_PROTO. */
-static int conn_write(struct conn *c, const void *buf, size_t n)
+static int conn_write(struct fetch *x, const void *buf, size_t n)
 {
-	if (c->tls) {
-		int r = tls_write_all(c->tls, buf, n);
+	if (x->tls) {
+		int r = tls_write_all(&x->tc, buf, n);
 		if (r == TLS_E_NET)
-			return tls_net_error(c->tls);
+			return tls_net_error(&x->tc);
 		return r < 0 ? TLS_E_PROTO : 0;
 	}
-	return sys_send_all(c->fd, buf, n, c->deadline);
+	return sys_send_all(x->fd, buf, n, x->q->deadline);
 }
 
-static void logf_(const struct fetch_hooks *h, const char *line)
+static void logf_(const struct fetch *x, const char *line)
 {
-	if (h && h->log)
-		h->log(h->ctx, line);
+	if (x->log && x->log->line)
+		x->log->line(x->log->ctx, line);
 }
 
-/* Reads and parses one response. Returns FETCH_OK when r is complete. */
-static int read_response(struct conn *c, struct http_resp *r, struct fetch_res *res,
-    const char *what, int is_connect)
+static int failed(struct fetch *x, int e)
 {
-	static unsigned char buf[FETCH_IO_BUF]; /* off the stack (STACK_BUDGET, README) */
+	return x->res->err = e;
+}
+
+/* What a read that ended the reply early means: a timeout, a close or
+ * reset before any reply byte, or a reply cut short. */
+static int read_failed(struct fetch *x, long n, const char *what)
+{
+	struct fetch_res *res = x->res;
+
+	if (n == SYS_E_TIMEOUT) {
+		res->timed_out = 1;
+		fmt_snprintf(res->msg, sizeof res->msg, "timed out waiting for %s's reply%s", what,
+		    res->got_bytes ? " (it stopped in the middle)" : "");
+		return FETCH_E_NET;
+	}
+	if (!res->got_bytes) {
+		fmt_snprintf(res->msg, sizeof res->msg, "%s closed or reset the connection before replying%s%s",
+		    what, n == SYS_E_IO ? ": " : "", n == SYS_E_IO ? sys_errstr() : "");
+		return FETCH_E_NET;
+	}
+	fmt_snprintf(res->msg, sizeof res->msg, "the reply from %s was cut short (%s)", what,
+	    n == SYS_E_IO ? sys_errstr() : "TLS error");
+	return FETCH_E_HTTP;
+}
+
+/* Feeds r from the bytes held, then from the connection, until r is at
+ * want (HTTP_HEAD or HTTP_DONE). A reply with no body reaches HTTP_DONE
+ * from what is held (a zero-length feed): nothing more is read for it. */
+static int pump(struct fetch *x, struct http_resp *r, const char *what, int want)
+{
+	struct fetch_res *res = x->res;
+	unsigned char *io = x->m->io;
 
 	for (;;) {
-		long n = conn_read(c, buf, sizeof buf);
-		int pr;
 		size_t used = 0;
+		int pr = http_resp_feed(r, io + x->off, x->len - x->off, &used);
+		long n;
+
+		x->off += used;
+		if (pr == HTTP_HEAD && want == HTTP_HEAD)
+			return FETCH_OK;
+		if (pr == HTTP_DONE)
+			return FETCH_OK;
+		if (pr == HTTP_HEAD)
+			continue;
+		if (pr != HTTP_MORE)
+			break;
+		n = conn_read(x, io, sizeof x->m->io);
+		x->off = x->len = 0;
 		if (n > 0) {
 			if (!res->got_bytes)
 				res->t.first_byte = sys_now_ms();
 			res->got_bytes = 1;
-			pr = http_resp_feed(r, buf, (size_t)n, &used);
-			if (pr == HTTP_DONE) {
-				if (is_connect && used != (size_t)n) {
-					fmt_snprintf(res->msg, sizeof res->msg, "%s sent bytes after its CONNECT reply", what);
-					return FETCH_E_PROXY;
-				}
-				return FETCH_OK;
-			}
-			if (pr == HTTP_MORE)
-				continue;
-		} else if (n == 0) {
-			if (c->tls && !c->tls->close_notify && http_resp_until_close(r)) {
-				fmt_snprintf(res->msg, sizeof res->msg, "the reply from %s was cut short: the connection "
-				    "closed without TLS close_notify, which must end a body without Content-Length "
-				    "or chunked framing (RFC 8446 section 6.1)", what);
-				return FETCH_E_HTTP;
-			}
-			pr = http_resp_eof(r);
-			if (pr == HTTP_DONE)
-				return FETCH_OK;
-		} else if (n == SYS_E_TIMEOUT) {
-			res->timed_out = 1;
-			fmt_snprintf(res->msg, sizeof res->msg, "timed out waiting for %s's reply%s", what,
-			    res->got_bytes ? " (it stopped in the middle)" : "");
-			return FETCH_E_NET;
-		} else {
-			if (!res->got_bytes) {
-				fmt_snprintf(res->msg, sizeof res->msg, "%s closed or reset the connection before replying%s%s",
-				    what, n == SYS_E_IO ? ": " : "", n == SYS_E_IO ? sys_errstr() : "");
-				return FETCH_E_NET;
-			}
-			fmt_snprintf(res->msg, sizeof res->msg, "the reply from %s was cut short (%s)", what,
-			    n == SYS_E_IO ? sys_errstr() : "TLS error");
+			x->len = (size_t)n;
+			continue;
+		}
+		if (n < 0)
+			return read_failed(x, n, what);
+		if (x->tls && !x->tc.close_notify && http_resp_until_close(r)) {
+			fmt_snprintf(res->msg, sizeof res->msg, "the reply from %s was cut short: the connection "
+			    "closed without TLS close_notify, which must end a body without Content-Length "
+			    "or chunked framing (RFC 8446 section 6.1)", what);
 			return FETCH_E_HTTP;
 		}
-		if (pr == HTTP_E_CALLBACK)
-			return FETCH_E_SINK;
-		{
-			char d[256];
-			http_resp_describe(r, d, sizeof d);
-			fmt_snprintf(res->msg, sizeof res->msg, "bad HTTP reply from %s: %s", what, d);
-		}
-		return FETCH_E_HTTP;
+		if (http_resp_eof(r) == HTTP_DONE)
+			return FETCH_OK;
+		break;
 	}
+	{
+		char d[256];
+		http_resp_describe(r, d, sizeof d);
+		fmt_snprintf(res->msg, sizeof res->msg, "bad HTTP reply from %s: %s", what, d);
+	}
+	return FETCH_E_HTTP;
 }
 
-static int proxy_connect(struct conn *c, const struct fetch_req *q, const struct fetch_hooks *h,
-    struct fetch_res *res)
+static int proxy_connect(struct fetch *x)
 {
-	static struct http_resp r; /* ~25 KiB: off the stack */
+	const struct fetch_req *q = x->q;
+	struct fetch_res *res = x->res;
+	struct http_resp *r = &x->m->resp;
+	char *req = x->m->req;
 	struct http_req rq;
-	static char req[FETCH_REQ_MAX];
 	size_t olen;
 	int e;
 
@@ -119,21 +132,25 @@ static int proxy_connect(struct conn *c, const struct fetch_req *q, const struct
 	rq.url = q->url;
 	rq.version = q->version;
 	rq.proxy_authorization = q->proxy->auth;
-	if (http_req_build(&rq, HTTP_REQ_CONNECT, req, sizeof req, &olen) != HTTP_OK) {
+	if (http_req_build(&rq, HTTP_REQ_CONNECT, req, sizeof x->m->req, &olen) != HTTP_OK) {
 		fmt_snprintf(res->msg, sizeof res->msg, "cannot build the CONNECT request");
 		return FETCH_E_CONFIG;
 	}
-	logf_(h, "proxy: CONNECT tunnel requested");
-	e = sys_send_all(c->fd, req, olen, c->deadline);
-	str_wipe(req, olen); /* only what was written: untouched stack stays unmapped */
+	logf_(x, "proxy: CONNECT tunnel requested");
+	e = sys_send_all(x->fd, req, olen, q->deadline);
+	str_wipe(req, olen); /* only what was written */
 	if (e < 0) {
 		fmt_snprintf(res->msg, sizeof res->msg, "proxy %s: sending CONNECT failed: %s", q->proxy->host,
 		    e == SYS_E_IO ? sys_errstr() : "timed out");
 		return FETCH_E_PROXY;
 	}
-	http_resp_init(&r, HTTP_F_CONNECT);
-	e = read_response(c, &r, res, "the proxy", 1);
+	http_resp_init(r, HTTP_F_CONNECT);
+	e = pump(x, r, "the proxy", HTTP_DONE);
 	res->got_bytes = 0; /* the target's reply has not started */
+	if (e == FETCH_OK && x->off != x->len) {
+		fmt_snprintf(res->msg, sizeof res->msg, "the proxy sent bytes after its CONNECT reply");
+		e = FETCH_E_PROXY;
+	}
 	if (e == FETCH_E_NET || e == FETCH_E_HTTP) {
 		char m[FETCH_MSG_MAX];
 		memcpy(m, res->msg, sizeof m);
@@ -142,13 +159,13 @@ static int proxy_connect(struct conn *c, const struct fetch_req *q, const struct
 	}
 	if (e != FETCH_OK)
 		return e;
-	if (r.status < 200 || r.status > 299) {
+	if (r->status < 200 || r->status > 299) {
 		fmt_snprintf(res->msg, sizeof res->msg, "proxy %s port %u refused the CONNECT tunnel: HTTP %d%s",
-		    q->proxy->host, q->proxy->port, r.status,
-		    r.status == 407 ? fetch_proxy_407(q->proxy) : "");
+		    q->proxy->host, q->proxy->port, r->status,
+		    r->status == 407 ? fetch_proxy_407(q->proxy) : "");
 		return FETCH_E_PROXY;
 	}
-	logf_(h, "proxy: tunnel established");
+	logf_(x, "proxy: tunnel established");
 	return FETCH_OK;
 }
 
@@ -159,32 +176,33 @@ const char *fetch_proxy_407(const struct fetch_proxy *p)
 }
 
 /* -v: what was negotiated and who the server is, right after the handshake. */
-static void log_tls(const struct fetch_hooks *h, const struct fetch_res *res)
+static void log_tls(const struct fetch *x)
 {
+	const struct fetch_res *res = x->res;
 	const struct tls_info *in = &res->tls_info;
 	char m[700];
 
-	if (!h || !h->log)
+	if (!x->log || !x->log->line)
 		return;
 	fmt_snprintf(m, sizeof m, "%s, cipher %s", res->tls_version, res->tls_cipher);
-	logf_(h, m);
+	logf_(x, m);
 	if (in->pin[0]) { /* a server certificate was seen (its key's pin is always computed) */
 		fmt_snprintf(m, sizeof m, "server certificate: subject %.250s; issuer %.250s",
 		    in->subject[0] ? in->subject : "(empty)", in->issuer[0] ? in->issuer : "(empty)");
-		logf_(h, m);
+		logf_(x, m);
 		fmt_snprintf(m, sizeof m, "server certificate: valid %s to %s; names %.250s; key sha256//%s",
 		    in->not_before, in->not_after, in->names, in->pin);
-		logf_(h, m);
+		logf_(x, m);
 	}
 	if (res->insecure_used && !in->pin_checked)
-		logf_(h, "-k/--insecure: the certificate was not verified");
+		logf_(x, "-k/--insecure: the certificate was not verified");
 	else if (res->pin_only)
-		logf_(h, "pin-only trust: the public key pin authenticated the server; "
+		logf_(x, "pin-only trust: the public key pin authenticated the server; "
 		    "chain, host name and validity dates were not checked");
 	else if (res->trust_src) {
 		fmt_snprintf(m, sizeof m, "trust: %u CA certificate(s) parsed from %.400s (only the issuer's)",
 		    res->ca_loaded, res->trust_src);
-		logf_(h, m);
+		logf_(x, m);
 	}
 }
 
@@ -210,113 +228,155 @@ static void tls_peer_of(const struct url *u, struct tls_peer *p, char name[TLS_N
 	p->name = name;
 }
 
-int fetch(const struct fetch_req *q, const struct fetch_hooks *h,
-    struct http_resp *r, struct fetch_res *res)
+/* Connects (to the proxy, or to the host), opens the tunnel and does the
+ * handshake. */
+static int connect_to(struct fetch *x)
 {
-	struct tls_peer peer;
-	char peer_name[TLS_NAME_MAX + 1];
-	struct tls_conn tc;
-	struct conn c;
-	struct http_req rq;
-	static char req[FETCH_REQ_MAX]; /* off the stack; wiped after each use */
-	const char *chost = q->proxy ? q->proxy->host : q->url->host;
-	unsigned cport = q->proxy ? q->proxy->port : q->url->port;
-	size_t olen;
-	int e, https = q->url->https;
-	unsigned flags = (q->proxy && !https) ? HTTP_REQ_ABSOLUTE : 0;
+	const struct fetch_req *q = x->q;
+	struct fetch_res *res = x->res;
+	int e, t;
 
-	memset(res, 0, sizeof *res);
-	memset(&tc, 0, sizeof tc);
-	res->t.start = sys_now_ms();
-	c.fd = -1;
-	c.tls = NULL;
-	c.deadline = q->deadline;
-	if (https && (e = tls_prepare(&tc, q->tls, res->msg, sizeof res->msg)) != 0) {
-		tls_free(&tc);
-		res->t.done = sys_now_ms();
-		return res->err = e == TLS_E_NOMEM ? FETCH_E_TLS : FETCH_E_CONFIG;
-	}
 	if (q->proxy)
-		logf_(h, "using an HTTP proxy");
-	c.fd = sys_connect(chost, cport, q->family, (int)q->connect_ms, q->deadline,
-	    h ? h->log : NULL, h ? h->ctx : NULL, &res->t.resolved, res->msg, sizeof res->msg);
-	if (c.fd < 0) {
+		logf_(x, "using an HTTP proxy");
+	x->fd = sys_connect(q->proxy ? q->proxy->host : q->url->host, q->proxy ? q->proxy->port : q->url->port,
+	    q->family, (int)q->connect_ms, q->deadline, x->log ? x->log->line : NULL,
+	    x->log ? x->log->ctx : NULL, &res->t.resolved, res->msg, sizeof res->msg);
+	if (x->fd < 0) {
 		if (q->proxy) {
 			char m[FETCH_MSG_MAX];
 			memcpy(m, res->msg, sizeof m);
 			fmt_snprintf(res->msg, sizeof res->msg, "proxy: %.600s", m);
 		}
-		tls_free(&tc);
-		res->t.done = sys_now_ms();
-		return res->err = q->proxy ? FETCH_E_PROXY : FETCH_E_NET;
+		return q->proxy ? FETCH_E_PROXY : FETCH_E_NET;
 	}
 	res->t.connected = sys_now_ms();
-	if (q->proxy && https && (e = proxy_connect(&c, q, h, res)) != FETCH_OK)
-		goto out;
-	if (https) {
-		int t;
-		tls_peer_of(q->url, &peer, peer_name);
-		t = tls_handshake(&tc, c.fd, &peer, q->deadline, res->msg, sizeof res->msg);
-		res->tls_info = tc.info;
-		res->pin_only = tc.trust.pin_only;
-		res->ca_loaded = tc.trust.loaded;
-		res->trust_src = tc.trust.nfile ? tc.trust.file[0] : tc.trust.ndir ? tc.trust.dir[0] : NULL;
-		if (t != 0) {
-			e = t == TLS_E_NET ? FETCH_E_NET : t == TLS_E_CONFIG ? FETCH_E_CONFIG : FETCH_E_TLS;
-			goto out;
-		}
-		c.tls = &tc;
-		fmt_snprintf(res->tls_version, sizeof res->tls_version, "%s", tls_version(&tc));
-		fmt_snprintf(res->tls_cipher, sizeof res->tls_cipher, "%s", tls_cipher(&tc));
-		res->insecure_used = q->tls->insecure;
-		res->t.tls_done = sys_now_ms();
-		log_tls(h, res);
-	}
+	if (q->proxy && q->url->https && (e = proxy_connect(x)) != FETCH_OK)
+		return e;
+	if (!q->url->https)
+		return FETCH_OK;
+	tls_peer_of(q->url, &x->peer, x->peer_name);
+	t = tls_handshake(&x->tc, x->fd, &x->peer, q->deadline, res->msg, sizeof res->msg);
+	res->tls_info = x->tc.info;
+	res->pin_only = x->tc.trust.pin_only;
+	res->ca_loaded = x->tc.trust.loaded;
+	res->trust_src = x->tc.trust.nfile ? x->tc.trust.file[0] : x->tc.trust.ndir ? x->tc.trust.dir[0] : NULL;
+	if (t != 0)
+		return t == TLS_E_NET ? FETCH_E_NET : t == TLS_E_CONFIG ? FETCH_E_CONFIG : FETCH_E_TLS;
+	x->tls = 1;
+	fmt_snprintf(res->tls_version, sizeof res->tls_version, "%s", tls_version(&x->tc));
+	fmt_snprintf(res->tls_cipher, sizeof res->tls_cipher, "%s", tls_cipher(&x->tc));
+	res->insecure_used = q->tls->insecure;
+	res->t.tls_done = sys_now_ms();
+	log_tls(x);
+	return FETCH_OK;
+}
+
+/* Builds and sends the request (-v sees it with the credentials redacted). */
+static int send_request(struct fetch *x)
+{
+	const struct fetch_req *q = x->q;
+	struct fetch_res *res = x->res;
+	char *req = x->m->req;
+	size_t cap = sizeof x->m->req, olen;
+	unsigned flags = (q->proxy && !q->url->https) ? HTTP_REQ_ABSOLUTE : 0;
+	struct http_req rq;
+	int e;
+
 	memset(&rq, 0, sizeof rq);
 	rq.url = q->url;
 	rq.version = q->version;
 	rq.authorization = q->auth;
 	if (flags & HTTP_REQ_ABSOLUTE)
 		rq.proxy_authorization = q->proxy->auth;
-	if (h && h->on_request && http_req_build(&rq, flags | HTTP_REQ_REDACT, req, sizeof req, &olen) == HTTP_OK)
-		h->on_request(h->ctx, req, olen);
-	e = http_req_build(&rq, flags, req, sizeof req, &olen);
+	if (x->log && x->log->request && http_req_build(&rq, flags | HTTP_REQ_REDACT, req, cap, &olen) == HTTP_OK)
+		x->log->request(x->log->ctx, req, olen);
+	e = http_req_build(&rq, flags, req, cap, &olen);
 	if (e != HTTP_OK) {
-		str_wipe(req, sizeof req);
+		str_wipe(req, cap);
 		fmt_snprintf(res->msg, sizeof res->msg, e == HTTP_E_BUFSMALL ? "the request is too long" :
 		    "the request would carry a bad byte (check -u and the token)");
-		e = FETCH_E_CONFIG;
-		goto out;
+		return FETCH_E_CONFIG;
 	}
-	e = conn_write(&c, req, olen);
+	e = conn_write(x, req, olen);
 	str_wipe(req, olen);
-	if (e != 0 && e != SYS_E_TIMEOUT && c.tls && tls_explain_late(c.tls, 1, 0, res->msg, sizeof res->msg)) {
-		e = FETCH_E_TLS;
-		goto out;
-	}
+	if (e != 0 && e != SYS_E_TIMEOUT && x->tls && tls_explain_late(&x->tc, 1, 0, res->msg, sizeof res->msg))
+		return FETCH_E_TLS;
 	if (e != 0) {
 		fmt_snprintf(res->msg, sizeof res->msg, "sending the request failed: %s",
 		    e == SYS_E_IO ? sys_errstr() : e == SYS_E_TIMEOUT ? "timed out" : "TLS error");
-		e = FETCH_E_NET;
-		goto out;
+		return FETCH_E_NET;
 	}
-	http_resp_init(r, 0);
-	if (h) {
-		r->on_header = h->on_header;
-		r->on_headers_done = h->on_headers_done;
-		r->on_body = h->on_body;
-		r->ctx = h->ctx;
-		r->rd = h->rd;
-	}
-	e = read_response(&c, r, res, q->url->host, 0);
-	if ((e == FETCH_E_HTTP || e == FETCH_E_NET) && c.tls && !res->timed_out &&
-	    tls_explain_late(c.tls, 0, res->got_bytes, res->msg, sizeof res->msg))
+	return FETCH_OK;
+}
+
+int fetch_open(struct fetch *x, const struct fetch_req *q, const struct fetch_log *log,
+    struct fetch_mem *m, struct fetch_res *res)
+{
+	int e;
+
+	memset(x, 0, sizeof *x);
+	memset(res, 0, sizeof *res);
+	x->q = q;
+	x->log = log;
+	x->m = m;
+	x->res = res;
+	x->fd = -1;
+	res->t.start = sys_now_ms();
+	if (q->url->https && (e = tls_prepare(&x->tc, q->tls, res->msg, sizeof res->msg)) != 0)
+		return failed(x, e == TLS_E_NOMEM ? FETCH_E_TLS : FETCH_E_CONFIG);
+	if ((e = connect_to(x)) != FETCH_OK)
+		return failed(x, e);
+	x->off = x->len = 0;
+	return failed(x, send_request(x));
+}
+
+/* A read of the reply failed: a TLS cause, when there is one, names it. */
+static int reply_failed(struct fetch *x, int e)
+{
+	struct fetch_res *res = x->res;
+
+	if ((e == FETCH_E_HTTP || e == FETCH_E_NET) && x->tls && !res->timed_out &&
+	    tls_explain_late(&x->tc, 0, res->got_bytes, res->msg, sizeof res->msg))
 		e = FETCH_E_TLS;
-out:
-	res->t.done = sys_now_ms();
-	if (c.tls)
-		tls_close_notify(c.tls);
-	tls_free(&tc);
-	sys_close(c.fd);
-	return res->err = e;
+	return failed(x, e);
+}
+
+int fetch_head(struct fetch *x)
+{
+	struct http_resp *r = &x->m->resp;
+
+	http_resp_init(r, 0);
+	r->rd = x->q->rd;
+	r->fields = x->m->fields;
+	return reply_failed(x, pump(x, r, x->q->url->host, HTTP_HEAD));
+}
+
+static int to_sink(void *ctx, const void *buf, size_t len)
+{
+	struct fetch *x = ctx;
+
+	x->sink(x->sink_ctx, buf, len);
+	return 0;
+}
+
+int fetch_body(struct fetch *x, void (*sink)(void *ctx, const void *buf, size_t len), void *ctx)
+{
+	struct http_resp *r = &x->m->resp;
+
+	x->sink = sink;
+	x->sink_ctx = ctx;
+	r->on_body = to_sink;
+	r->ctx = x;
+	return reply_failed(x, pump(x, r, x->q->url->host, HTTP_DONE));
+}
+
+void fetch_close(struct fetch *x)
+{
+	x->res->t.done = sys_now_ms();
+	if (x->tls)
+		tls_close_notify(&x->tc);
+	tls_free(&x->tc);
+	sys_close(x->fd);
+	x->fd = -1;
+	x->tls = 0;
 }

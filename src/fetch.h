@@ -18,7 +18,6 @@
 #define FETCH_E_TLS    (-33)  /* exit 6 */
 #define FETCH_E_HTTP   (-34)  /* exit 7: malformed or cut-short reply */
 #define FETCH_E_PROXY  (-35)  /* exit 5: the proxy refused or failed */
-#define FETCH_E_SINK   (-36)  /* the body callback stopped us */
 
 #define FETCH_MSG_MAX 640   /* one message line */
 #define FETCH_IO_BUF 16384  /* one TLS record's plaintext per read */
@@ -30,14 +29,20 @@ struct fetch_proxy {
 	const char *auth;          /* "Basic ..." for Proxy-Authorization, or NULL */
 };
 
-struct fetch_hooks {
+/* -v: what the exchange does, as it does it (NULL members: quiet). */
+struct fetch_log {
 	void *ctx;
-	void (*log)(void *ctx, const char *line);   /* verbose, NULL when quiet */
-	int (*on_header)(void *ctx, const char *name, size_t nlen, const char *value, size_t vlen);
-	int (*on_headers_done)(void *ctx, const struct http_resp *r);
-	int (*on_body)(void *ctx, const void *buf, size_t len);
-	void (*on_request)(void *ctx, const char *redacted, size_t len); /* -v */
-	const struct rd_set *rd;  /* the secrets for the reply's parser (http.h) */
+	void (*line)(void *ctx, const char *line);
+	void (*request)(void *ctx, const char *redacted, size_t len); /* as sent, credentials redacted */
+};
+
+/* The exchange's big buffers, owned by the caller (one per check, off
+ * the stack) and reused by every exchange of the check. */
+struct fetch_mem {
+	struct http_resp resp;             /* the reply (a proxy's CONNECT reply first) */
+	char fields[HTTP_FIELDS_MAX];      /* the reply's header fields (http.h) */
+	unsigned char io[FETCH_IO_BUF];    /* bytes read, not all parsed yet */
+	char req[FETCH_REQ_MAX];           /* the request; wiped after each use */
 };
 
 struct fetch_req {
@@ -46,6 +51,7 @@ struct fetch_req {
 	const char *version;
 	const struct fetch_proxy *proxy; /* NULL: direct */
 	const struct tls_opts *tls;
+	const struct rd_set *rd;       /* the secrets, for the reply's parser (http.h) */
 	int family;                    /* 0, 4 or 6 */
 	long connect_ms;
 	int64_t deadline;              /* monotonic ms */
@@ -71,8 +77,34 @@ struct fetch_res {
  * credentials were refused, or it wants some. */
 const char *fetch_proxy_407(const struct fetch_proxy *p);
 
-/* Runs the exchange; the parser r (caller-owned) holds status and headers. */
-int fetch(const struct fetch_req *q, const struct fetch_hooks *h,
-    struct http_resp *r, struct fetch_res *res);
+/* One exchange, pulled by the caller step by step, as libtls's callers
+ * drive it: fetch_open connects (through the proxy), does the TLS
+ * handshake and sends the request; fetch_head reads the reply's head into
+ * m->resp (status, kept headers, fields); then the caller decides, and
+ * reads the body with fetch_body or leaves it unread. fetch_close always
+ * ends it (close_notify, the socket, res->t.done). Each step returns
+ * FETCH_OK or a FETCH_E_* with res->err and res->msg set; after an error
+ * only fetch_close remains. Everything is bounded by q->deadline. */
+struct fetch {
+	const struct fetch_req *q;
+	const struct fetch_log *log;
+	struct fetch_mem *m;
+	struct fetch_res *res;
+	struct tls_conn tc;
+	struct tls_peer peer;
+	char peer_name[TLS_NAME_MAX + 1];
+	int fd;
+	int tls;                       /* tc carries the exchange */
+	size_t off, len;               /* m->io[off..len): read, not yet parsed */
+	void (*sink)(void *ctx, const void *buf, size_t len);
+	void *sink_ctx;
+};
+
+int fetch_open(struct fetch *x, const struct fetch_req *q, const struct fetch_log *log,
+    struct fetch_mem *m, struct fetch_res *res);
+int fetch_head(struct fetch *x);
+/* The body, each piece handed to sink as it arrives (chunked framing removed). */
+int fetch_body(struct fetch *x, void (*sink)(void *ctx, const void *buf, size_t len), void *ctx);
+void fetch_close(struct fetch *x);
 
 #endif

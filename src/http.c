@@ -424,6 +424,52 @@ static void keep(struct http_resp *r, int h, const char *v, size_t n, unsigned r
 	slot[k->len] = '\0';
 }
 
+/* Keeps a final response's field in r->fields (http.h: name ':' length
+ * value). It took name ':' value CRLF on the wire, at least as much, and
+ * the whole head is bounded by HTTP_HEAD_MAX: the test below cannot fail,
+ * it keeps memory safe. A NULL value is a redacted one: not kept. */
+static void store_field(struct http_resp *r, const char *name, size_t nlen, const char *value, size_t vlen)
+{
+	size_t keep = value ? vlen : 0;
+	unsigned len = (unsigned)vlen | (value ? 0 : HTTP_FIELD_REDACTED);
+	char *p;
+
+	if (!r->fields || nlen + 3 + keep > HTTP_FIELDS_MAX - r->fields_len)
+		return;
+	p = r->fields + r->fields_len;
+	memcpy(p, name, nlen);
+	p[nlen] = ':';
+	p[nlen + 1] = (char)(len & 0xff);
+	p[nlen + 2] = (char)(len >> 8);
+	memcpy(p + nlen + 3, value ? value : "", keep);
+	r->fields_len += nlen + 3 + keep;
+}
+
+int http_resp_field(const struct http_resp *r, size_t *pos, const char **name, size_t *nlen,
+    const char **value, size_t *vlen)
+{
+	const char *p, *colon;
+	unsigned len;
+
+	if (!r->fields || *pos >= r->fields_len)
+		return 0;
+	p = r->fields + *pos;
+	colon = memchr(p, ':', r->fields_len - *pos);
+	len = (unsigned char)colon[1] | (unsigned)(unsigned char)colon[2] << 8;
+	*name = p;
+	*nlen = (size_t)(colon - p);
+	if (len & HTTP_FIELD_REDACTED) {
+		*value = RD_MARK;
+		*vlen = sizeof RD_MARK - 1;
+		*pos += *nlen + 3;
+	} else {
+		*value = colon + 3;
+		*vlen = len;
+		*pos += *nlen + 3 + len;
+	}
+	return 1;
+}
+
 /* A complete field line of the head or of the trailers. */
 static int emit_field(struct http_resp *r)
 {
@@ -465,6 +511,7 @@ static int emit_field(struct http_resp *r)
 			break;
 		}
 	}
+	store_field(r, name, r->nlen, redacted ? NULL : value, vlen);
 	if (r->on_header && r->on_header(r->ctx, name, r->nlen, value, vlen) != 0)
 		return fail(r, HTTP_E_CALLBACK, "on_header", -1);
 	return 0;
@@ -544,8 +591,8 @@ static int end_of_section(struct http_resp *r)
 		if (r->ce_why)
 			return fail(r, HTTP_E_CONTENT_ENCODING, r->ce_why, -1);
 	}
-	if (r->on_headers_done && r->on_headers_done(r->ctx, r) != 0)
-		return fail(r, HTTP_E_CALLBACK, "on_headers_done", -1);
+	r->head_done = 1;
+	r->paused = 1; /* HTTP_HEAD: the caller decides before the body */
 	if (nobody) {
 		r->state = S_DONE;
 	} else if (r->chunked) {
@@ -874,7 +921,7 @@ int http_resp_feed(struct http_resp *r, const void *buf, size_t len, size_t *use
 		*used = 0;
 	if (r->err)
 		return r->err;
-	while (i < len && r->state != S_DONE) {
+	while (i < len && r->state != S_DONE && !r->paused) {
 		size_t n = len - i;
 		int rc;
 
@@ -906,6 +953,10 @@ int http_resp_feed(struct http_resp *r, const void *buf, size_t len, size_t *use
 		*used = i;
 	if (r->err)
 		return r->err;
+	if (r->paused) {
+		r->paused = 0;
+		return HTTP_HEAD;
+	}
 	return r->state == S_DONE ? HTTP_DONE : HTTP_MORE;
 }
 

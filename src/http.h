@@ -40,6 +40,9 @@
 #define HTTP_OK                 0
 #define HTTP_MORE               1   /* all input used, message not complete */
 #define HTTP_DONE               2   /* message complete */
+#define HTTP_HEAD               3   /* the final response's head is complete:
+                                       status, reason and headers are final;
+                                       feed on for the body (returned once) */
 #define HTTP_E_BUFSMALL       (-101)  /* request: dst too small, *olen says how big */
 #define HTTP_E_REQ_VALUE      (-102)  /* request: CR, LF, NUL or non-ASCII in a value */
 #define HTTP_E_REQ_MISUSE     (-103)  /* request: flags that would leak or cannot work */
@@ -158,19 +161,28 @@ struct http_kept {
  *   and dropped; a body that ends before the last chunk and the final
  *   CRLF is HTTP_E_TRUNCATED_BODY, never complete. */
 
+/* The final response's header fields, kept in order for the caller (-i,
+ * -v) in a buffer the caller owns: each field as name ':' (names are
+ * tokens, never ':'), its value's length in two bytes (little-endian,
+ * with HTTP_FIELD_REDACTED set when the value held a run of the token
+ * and is not kept) and the value. That is no more than the field took on
+ * the wire (name ':' value CRLF), so HTTP_HEAD_MAX bytes hold any head the
+ * parser accepts. Read it with http_resp_field. */
+#define HTTP_FIELDS_MAX HTTP_HEAD_MAX
+#define HTTP_FIELD_REDACTED 0x8000u
+_Static_assert(HTTP_FIELD_MAX < HTTP_FIELD_REDACTED, "a value's length leaves its flag bit free");
+
 /* The parser. The caller owns it (about 25 KiB: keep it static or on a
  * roomy stack); http_resp_init zeroes it, then the caller may set the
- * callbacks and ctx. A callback that returns nonzero stops the parser with
- * HTTP_E_CALLBACK. Slices passed to callbacks are valid only during the
- * call and are not NUL-terminated. */
+ * callbacks, ctx and the field store. A callback that returns nonzero
+ * stops the parser with HTTP_E_CALLBACK. Slices passed to callbacks are
+ * valid only during the call and are not NUL-terminated. */
 struct http_resp {
 	/* Each header field of the final response, in order, after obs-fold
 	 * is replaced by SP (RFC 9112 section 5.2) and OWS trimmed. Interim
 	 * 1xx and trailer fields are checked but not reported. */
 	int (*on_header)(void *ctx, const char *name, size_t nlen,
 	    const char *value, size_t vlen);
-	/* Once, after the final response's header section, before any body. */
-	int (*on_headers_done)(void *ctx, const struct http_resp *r);
 	/* Body bytes as they arrive (chunked framing removed); slices of the
 	 * caller's own input buffer. */
 	int (*on_body)(void *ctx, const void *buf, size_t len);
@@ -182,10 +194,14 @@ struct http_resp {
 	 * value; a redacted Transfer- or Content-Encoding is refused as the
 	 * real one would be (only chunked and identity pass). */
 	const struct rd_set *rd;
+	/* Where the final response's fields are kept (HTTP_FIELDS_MAX bytes),
+	 * or NULL: none kept. */
+	char *fields;
+	size_t fields_len;
 
 	/* Results. status, minor and reason are those of the response being
 	 * read: an interim one until it is skipped, the final one from
-	 * on_headers_done on. */
+	 * HTTP_HEAD on. */
 	int status;                      /* 100..999 */
 	int minor;                       /* HTTP/1.<minor> */
 	char reason[HTTP_REASON_MAX + 1];/* may be "", cut to HTTP_REASON_MAX,
@@ -204,6 +220,8 @@ struct http_resp {
 	int state;
 	int in_trailer;
 	int err_byte;                    /* the byte at fault, -1 if none */
+	int head_done;                   /* the final head is complete */
+	int paused;                      /* HTTP_HEAD is due */
 	const char *why;                 /* detail for http_resp_describe */
 	unsigned pos;                    /* position in the status line */
 	size_t head_bytes;               /* of this header or trailer section */
@@ -229,7 +247,10 @@ struct http_resp {
 void http_resp_init(struct http_resp *r, unsigned flags);
 
 /* Parses len bytes. *used (if not NULL) gets the bytes consumed: all of
- * them for HTTP_MORE; up to the message's end for HTTP_DONE (what follows
+ * them for HTTP_MORE; up to the head's end for HTTP_HEAD (returned once,
+ * when the final response's head is complete, also for a response without
+ * a body: the caller decides what the reply means, then feeds on, even 0
+ * bytes, to read the body and reach HTTP_DONE); up to the message's end for HTTP_DONE (what follows
  * is not part of it: after a CONNECT 2xx it is the tunnel's first bytes;
  * after a 204, 304 or a complete body it must be ignored); up to the
  * faulty byte for an error (through the bytes a refusing on_body got). Returns HTTP_MORE, HTTP_DONE or an error;
@@ -257,6 +278,12 @@ int http_resp_until_close(const struct http_resp *r);
  * kept, so escape them before writing to a terminal. */
 const char *http_resp_header(const struct http_resp *r, enum http_hdr h, size_t *len,
     unsigned *flags);
+
+/* The kept fields one after another: start with *pos = 0; returns 1 with
+ * the next field (a redacted value reads RD_MARK), 0 after the last. The
+ * slices point into r->fields. */
+int http_resp_field(const struct http_resp *r, size_t *pos, const char **name, size_t *nlen,
+    const char **value, size_t *vlen);
 
 /* One line describing r's error with its detail, the byte offset and the
  * byte (e.g. "malformed header field: whitespace before ':' (byte 0x20 at

@@ -371,3 +371,48 @@ const char *px_select(const struct px_env *e, int https, const char *host,
 	}
 	return proxy;
 }
+
+int px_choose(const struct px_env *e, int https, const char *host, struct px *p,
+    struct fetch_proxy *fp, char *auth, char *note, size_t notecap, char *err, size_t errcap)
+{
+	const char *purl, *from = NULL;
+	char why[256];
+	size_t olen;
+
+	note[0] = '\0';
+	purl = px_select(e, https, host, &from);
+	if (!purl || !*purl) {
+		if (from)
+			fmt_snprintf(note, notecap, "no proxy for %.200s (%s)", host, from);
+		return 0;
+	}
+	if (px_parse(p, purl, why, sizeof why) != PX_OK) {
+		fmt_snprintf(err, errcap, "%s: %.250s", from ? from : "proxy", why);
+		return -1;
+	}
+	fmt_snprintf(fp->host, sizeof fp->host, "%s", p->host);
+	fp->port = p->port;
+	fp->auth = NULL;
+	if (p->has_auth) {
+		if (px_basic(p, auth, PX_AUTH_MAX, &olen) != PX_OK) {
+			fmt_snprintf(err, errcap, "proxy: proxy credentials too long");
+			return -1;
+		}
+		fp->auth = auth;
+	}
+	fmt_snprintf(note, notecap, "proxy %.200s port %u (from %s)%s", p->host, p->port,
+	    from ? from : "?", p->has_auth ? " with Basic credentials" : "");
+	return 1;
+}
+
+void px_env_read(struct px_env *e, const char *opt_proxy, const char *opt_noproxy,
+    const char *(*get)(const char *name))
+{
+	e->opt_proxy = opt_proxy;
+	e->opt_noproxy = opt_noproxy;
+	e->https_proxy = get("https_proxy");
+	e->HTTPS_PROXY = get("HTTPS_PROXY");
+	e->http_proxy = get("http_proxy");
+	e->no_proxy = get("no_proxy");
+	e->NO_PROXY = get("NO_PROXY");
+}

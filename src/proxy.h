@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "fetch.h"
+
 #include "url.h"
 
 /* 255: a proxy user name or password after %-decoding; RADIUS and most
@@ -88,6 +90,11 @@ struct px_env {
 	const char *NO_PROXY;
 };
 
+/* Fills e from the options and the environment, read through get
+ * (getenv's contract). */
+void px_env_read(struct px_env *e, const char *opt_proxy, const char *opt_noproxy,
+    const char *(*get)(const char *name));
+
 /* Chooses the proxy string for a request to host (https or not), curl's
  * way: -x first, else https_proxy then HTTPS_PROXY for https and
  * http_proxy for http (ALL_PROXY is not consulted); then the no-proxy list
@@ -98,5 +105,13 @@ struct px_env {
  * ...), for verbose output; NULL when nothing was set. */
 const char *px_select(const struct px_env *e, int https, const char *host,
     const char **from);
+
+/* px_select, px_parse and px_basic in one, for a request to host (https
+ * or not): 1 with p parsed (the caller px_wipes it) and fp set to it (its
+ * auth, "Basic ...", in auth: PX_AUTH_MAX bytes, the caller wipes it), 0
+ * for a direct connection, -1 with err set ("https_proxy: ..."). note
+ * gets a line for -v saying which proxy and why, or "". */
+int px_choose(const struct px_env *e, int https, const char *host, struct px *p,
+    struct fetch_proxy *fp, char *auth, char *note, size_t notecap, char *err, size_t errcap);
 
 #endif

@@ -24,7 +24,7 @@ static const struct { const char *name; int code, lo, hi; } codes[] = {
 	C(TLS_E_CONFIG, -30, -21), C(TLS_E_HANDSHAKE, -30, -21), C(TLS_E_NET, -30, -21),
 	C(TLS_E_PROTO, -30, -21), C(TLS_E_NOMEM, -30, -21),
 	C(FETCH_E_CONFIG, -40, -31), C(FETCH_E_NET, -40, -31), C(FETCH_E_TLS, -40, -31),
-	C(FETCH_E_HTTP, -40, -31), C(FETCH_E_PROXY, -40, -31), C(FETCH_E_SINK, -40, -31),
+	C(FETCH_E_HTTP, -40, -31), C(FETCH_E_PROXY, -40, -31),
 	C(URL_E_SYNTAX, -50, -41), C(URL_E_SCHEME, -50, -41), C(URL_E_USERINFO, -50, -41),
 	C(URL_E_HOST, -50, -41), C(URL_E_PORT, -50, -41), C(URL_E_PATH, -50, -41),
 	C(URL_E_QUERY, -50, -41), C(URL_E_TOOLONG, -50, -41),

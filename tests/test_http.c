@@ -28,8 +28,8 @@ struct res {
 	char body[BODY_KEEP];
 	size_t hlen;
 	char hdrs[HDRS_KEEP];    /* "name: value\n" per on_header call */
-	int headers_done;        /* on_headers_done calls */
-	int body_before_head;    /* on_body before on_headers_done */
+	int headers_done;        /* HTTP_HEAD returns */
+	int body_before_head;    /* on_body before HTTP_HEAD */
 	int stop_body;           /* make on_body fail */
 	int stop_header;         /* make on_header fail */
 };
@@ -48,15 +48,6 @@ static int cb_header(void *ctx, const char *n, size_t nl, const char *v, size_t 
 		s->hdrs[s->hlen++] = '\n';
 	}
 	return s->stop_header;
-}
-
-static int cb_done(void *ctx, const struct http_resp *r)
-{
-	struct res *s = ctx;
-
-	(void)r;
-	s->headers_done++;
-	return 0;
 }
 
 static int cb_body(void *ctx, const void *buf, size_t len)
@@ -79,6 +70,31 @@ static int cb_body(void *ctx, const void *buf, size_t len)
 /* The secrets the parser judges values by (NULL: none). */
 static const struct rd_set *g_rd;
 
+/* The fields kept in r->fields (http_resp_field) are those on_header
+ * reported, in order, value for value: counted over every run. */
+static char g_fields[HTTP_FIELDS_MAX];
+static int g_runs, g_field_mismatch;
+
+static void check_fields(const struct res *s, const struct http_resp *r)
+{
+	static char text[HDRS_KEEP];
+	const char *name, *value;
+	size_t pos = 0, len = 0, nlen, vlen;
+
+	g_runs++;
+	while (http_resp_field(r, &pos, &name, &nlen, &value, &vlen)) {
+		if (len + nlen + vlen + 3 >= sizeof text)
+			return; /* more than on_header's copy keeps */
+		memcpy(text + len, name, nlen);
+		memcpy(text + len + nlen, ": ", 2);
+		memcpy(text + len + nlen + 2, value, vlen);
+		len += nlen + vlen + 3;
+		text[len - 1] = '\n';
+	}
+	if (len != s->hlen || memcmp(text, s->hdrs, len) != 0)
+		g_field_mismatch++;
+}
+
 /* Feeds in[0..n) cut at the given points, then EOF if still incomplete. */
 static void run(const void *in, size_t n, unsigned flags, const size_t *cuts, size_t ncuts,
     size_t step, struct res *s, struct http_resp *r)
@@ -92,9 +108,9 @@ static void run(const void *in, size_t n, unsigned flags, const size_t *cuts, si
 	http_resp_init(r, flags);
 	r->rd = g_rd;
 	r->on_header = cb_header;
-	r->on_headers_done = cb_done;
 	r->on_body = cb_body;
 	r->ctx = s;
+	r->fields = g_fields;
 	while (at < n && rc == HTTP_MORE) {
 		size_t end = n, used = 0;
 
@@ -102,12 +118,18 @@ static void run(const void *in, size_t n, unsigned flags, const size_t *cuts, si
 			end = at + step < n ? at + step : n;
 		else if (c < ncuts)
 			end = cuts[c++];
-		rc = http_resp_feed(r, p + at, end - at, &used);
-		s->consumed += used;
+		do { /* after HTTP_HEAD the rest of the slice, even none, is fed on */
+			rc = http_resp_feed(r, p + at, end - at, &used);
+			s->consumed += used;
+			at += used;
+			if (rc == HTTP_HEAD)
+				s->headers_done++;
+		} while (rc == HTTP_HEAD);
 		at = end;
 	}
 	if (rc == HTTP_MORE)
 		rc = http_resp_eof(r);
+	check_fields(s, r);
 	s->rc = rc;
 	s->status = r->status;
 	s->minor = r->minor;
@@ -503,7 +525,7 @@ static void test_captcha(void)
 	expect_kept(HTTP_H_AUSERNAME, NULL, 0, "captcha: no X-AUSERNAME");
 	expect_kept(HTTP_H_LOCATION, NULL, 0, "captcha: no Location");
 	T_CHECK(strstr(s->hdrs, "Www-Authenticate: OAuth realm=") != NULL, "captcha: headers reported as sent");
-	T_EQ_INT(s->headers_done, 1, "captcha: on_headers_done once");
+	T_EQ_INT(s->headers_done, 1, "captcha: HTTP_HEAD once");
 }
 
 /* A reply whose head ends in n bytes fill: kept, the field h is cut to cap
@@ -792,8 +814,11 @@ static void test_sticky(void)
 	    "describe names the fault and its offset");
 
 	http_resp_init(&r, 0);
-	T_EQ_INT(http_resp_feed(&r, ok, sizeof(ok) - 1, &used), HTTP_DONE, "done");
-	T_EQ_INT(used, sizeof(ok) - 1 - 5, "done: the extra bytes are left");
+	T_EQ_INT(http_resp_feed(&r, ok, sizeof(ok) - 1, &used), HTTP_HEAD, "the head first");
+	T_EQ_INT(used, sizeof(ok) - 1 - 7, "head: used up to the body");
+	T_EQ_INT(r.status, 200, "head: the status is there");
+	T_EQ_INT(http_resp_feed(&r, ok + used, sizeof(ok) - 1 - used, &used), HTTP_DONE, "done");
+	T_EQ_INT(used, 2, "done: the extra bytes are left");
 	T_EQ_INT(http_resp_feed(&r, "more", 4, &used), HTTP_DONE, "done stays done");
 	T_EQ_INT(used, 0, "done: nothing more used");
 	T_EQ_INT(http_resp_eof(&r), HTTP_DONE, "done then EOF");
@@ -804,10 +829,23 @@ static void test_sticky(void)
 	T_EQ_INT(http_resp_feed(&r, "HTTP/1.1 2", 10, &used), HTTP_MORE, "partial");
 	T_EQ_INT(used, 10, "partial: all used");
 
+	/* HTTP_HEAD comes once, also for a reply without a body; the next
+	 * feed, even of no bytes, ends it without reading on. */
+	{
+		static const char nobody[] = "HTTP/1.1 204 No Content\r\nX-A: 1\r\n\r\nNEXT";
+		http_resp_init(&r, 0);
+		T_EQ_INT(http_resp_feed(&r, nobody, sizeof(nobody) - 1, &used), HTTP_HEAD, "204: the head");
+		T_EQ_INT(used, sizeof(nobody) - 1 - 4, "204: used up to the head's end");
+		T_EQ_INT(http_resp_feed(&r, "", 0, &used), HTTP_DONE, "204: a zero-length feed ends it");
+		T_EQ_INT(http_resp_feed(&r, "NEXT", 4, &used), HTTP_DONE, "204: done stays done");
+		T_EQ_INT(used, 0, "204: nothing after it used");
+	}
+
 	/* A callback stops the parser, and that sticks too. */
 	http_resp_init(&r, 0);
 	r.on_body = stop_now;
-	T_EQ_INT(http_resp_feed(&r, ok, sizeof(ok) - 1, &used), HTTP_E_CALLBACK, "on_body stops");
+	T_EQ_INT(http_resp_feed(&r, ok, sizeof(ok) - 1, &used), HTTP_HEAD, "on_body: the head first");
+	T_EQ_INT(http_resp_feed(&r, ok + used, sizeof(ok) - 1 - used, &used), HTTP_E_CALLBACK, "on_body stops");
 	T_EQ_INT(http_resp_feed(&r, ok, sizeof(ok) - 1, &used), HTTP_E_CALLBACK, "callback error sticks");
 	{
 		static struct res s;
@@ -1057,5 +1095,7 @@ int main(void)
 	test_sticky();
 	test_describe();
 	test_requests();
+	T_CHECK(g_runs > 1000, "the field store was checked in every table run");
+	T_EQ_INT(g_field_mismatch, 0, "the kept fields are those on_header reported, in every run");
 	return t_done();
 }

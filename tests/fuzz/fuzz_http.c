@@ -45,15 +45,6 @@ static int on_header(void *ctx, const char *n, size_t nl, const char *v, size_t 
 	return 0;
 }
 
-static int on_done(void *ctx, const struct http_resp *r)
-{
-	struct seen *s = ctx;
-
-	(void)r;
-	s->ndone++;
-	return 0;
-}
-
 static int on_body(void *ctx, const void *b, size_t n)
 {
 	struct seen *s = ctx;
@@ -85,7 +76,6 @@ static void run(const uint8_t *d, size_t n, unsigned flags, size_t step, size_t 
 	o->s.hhash = o->s.bhash = 1469598103934665603ull;
 	http_resp_init(&r, flags);
 	r.on_header = on_header;
-	r.on_headers_done = on_done;
 	r.on_body = on_body;
 	r.ctx = &o->s;
 	while (at < n && rc == HTTP_MORE) {
@@ -101,6 +91,12 @@ static void run(const uint8_t *d, size_t n, unsigned flags, size_t step, size_t 
 		if (rc == HTTP_MORE && used != end - at)
 			abort();
 		o->consumed += used;
+		if (rc == HTTP_HEAD) { /* once; then the rest of the slice */
+			o->s.ndone++;
+			at += used;
+			rc = HTTP_MORE;
+			continue;
+		}
 		at = end;
 	}
 	if (rc == HTTP_MORE)
