@@ -238,7 +238,7 @@ static int connect_to(struct fetch *x)
 
 	if (q->proxy)
 		logf_(x, "using an HTTP proxy");
-	x->fd = sys_connect(q->proxy ? q->proxy->host : q->url->host, q->proxy ? q->proxy->port : q->url->port,
+	x->fd = sys_connect(&x->m->conn, q->proxy ? q->proxy->host : q->url->host, q->proxy ? q->proxy->port : q->url->port,
 	    q->family, (int)q->connect_ms, q->deadline, x->log ? x->log->line : NULL,
 	    x->log ? x->log->ctx : NULL, &res->t.resolved, res->msg, sizeof res->msg);
 	if (x->fd < 0) {

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "http.h"
+#include "sys.h"
 #include "tls.h"
 #include "url.h"
 
@@ -43,6 +44,7 @@ struct fetch_mem {
 	char fields[HTTP_FIELDS_MAX];      /* the reply's header fields (http.h) */
 	unsigned char io[FETCH_IO_BUF];    /* bytes read, not all parsed yet */
 	char req[FETCH_REQ_MAX];           /* the request; wiped after each use */
+	struct sys_connect_mem conn;       /* the name's addresses, the connection race */
 };
 
 struct fetch_req {

@@ -30,14 +30,6 @@
 #include "inject.h" /* test build only: every call below counted, one failed (tests/inject/) */
 #endif
 
-/* Connecting (RFC 8305, Happy Eyeballs): the next address is tried
- * CONNECT_NEXT_MS after the previous one if that is still pending (curl
- * waits 200 ms, the RFC recommends 250), so a black-holed IPv6 address
- * costs that, not the whole --connect-timeout. CONNECT_ADDR_MAX: more
- * addresses, of either family or both, than one DNS answer of 512 bytes
- * can hold (musl keeps 48); README and atlwho.1 name it. */
-#define CONNECT_NEXT_MS 200
-#define CONNECT_ADDR_MAX 48
 
 static int sys_last_errno;
 
@@ -190,12 +182,6 @@ static void addr_text(const struct sockaddr *sa, char *dst, size_t cap)
 /* --- name resolution under the deadline --- */
 
 /* One resolved address, flat (what crosses the pipe from the resolver). */
-struct net_addr {
-	int family;
-	socklen_t len;
-	struct sockaddr_storage sa;
-};
-
 /* The first result from a on that can be taken (fits a net_addr) and is of
  * family fam (same) or of another (!same); NULL when there is none. */
 static const struct addrinfo *next_of(const struct addrinfo *a, int fam, int same)
@@ -249,13 +235,6 @@ static int gai(const char *host, const char *port, struct addrinfo *hints, struc
 #define RESOLVER_NO_FORK 1002
 #define RESOLVER_IO 1003     /* waiting for or reading its answer failed */
 #define RESOLVER_UNSENT 1004 /* it could not send its answer (err_no) */
-
-/* What the resolver process writes: its result, then n addresses. */
-struct resolved {
-	int rc, err_no;
-	size_t n;
-	struct net_addr a[CONNECT_ADDR_MAX];
-};
 
 static void resolve_here(const char *host, const char *port, struct addrinfo *hints, struct resolved *out)
 {
@@ -371,13 +350,7 @@ static int connect_start(const struct net_addr *na, int *err_no)
 	return fd;
 }
 
-struct attempt {
-	int fd;
-	int64_t until;                  /* this attempt's --connect-timeout */
-	char addr[64];
-};
-
-static void say(sys_log_fn log, void *ctx, const char *f, const char *addr, unsigned port, const char *why)
+static void log_attempt(sys_log_fn log, void *ctx, const char *f, const char *addr, unsigned port, const char *why)
 {
 	char msg[200];
 
@@ -387,31 +360,16 @@ static void say(sys_log_fn log, void *ctx, const char *f, const char *addr, unsi
 	log(ctx, msg);
 }
 
-/* The connection attempts of one check (RFC 8305 section 5): started one
- * after another, CONNECT_NEXT_MS apart or at once when one fails, each with
- * its own --connect-timeout and all within the deadline. */
-struct race {
-	const struct resolved *rs;
-	unsigned port;
-	int connect_ms;
-	int64_t deadline, next_start;
-	size_t next, live;
-	struct attempt at[CONNECT_ADDR_MAX];
-	int last, timedout;             /* the last error; an attempt timed out */
-	sys_log_fn log;
-	void *logctx;
-};
-
 static void race_start(struct race *rc, int64_t now)
 {
 	struct attempt *a = &rc->at[rc->live];
 	char num[SYS_ERRNUM_MAX];
 
 	addr_text((const struct sockaddr *)&rc->rs->a[rc->next].sa, a->addr, sizeof a->addr);
-	say(rc->log, rc->logctx, "trying %s port %u%s", a->addr, rc->port, "");
+	log_attempt(rc->log, rc->logctx, "trying %s port %u%s", a->addr, rc->port, "");
 	a->fd = connect_start(&rc->rs->a[rc->next++], &rc->last);
 	if (a->fd < 0) {
-		say(rc->log, rc->logctx, "%s port %u: %s", a->addr, rc->port, err_text(rc->last, num));
+		log_attempt(rc->log, rc->logctx, "%s port %u: %s", a->addr, rc->port, err_text(rc->last, num));
 		return;
 	}
 	a->until = now + rc->connect_ms < rc->deadline ? now + rc->connect_ms : rc->deadline;
@@ -455,7 +413,7 @@ static int race_poll(struct race *rc, int64_t now)
 				soerr = errno;
 			if (!soerr) {
 				int fd = a->fd;
-				say(rc->log, rc->logctx, "connected to %s port %u%s", a->addr, rc->port, "");
+				log_attempt(rc->log, rc->logctx, "connected to %s port %u%s", a->addr, rc->port, "");
 				*a = rc->at[--rc->live];
 				return fd;
 			}
@@ -467,7 +425,7 @@ static int race_poll(struct race *rc, int64_t now)
 			why = "timed out (--connect-timeout)";
 		}
 		if (why) {
-			say(rc->log, rc->logctx, "%s port %u: %s", a->addr, rc->port, why);
+			log_attempt(rc->log, rc->logctx, "%s port %u: %s", a->addr, rc->port, why);
 			close(a->fd);
 			*a = rc->at[--rc->live];
 			rc->next_start = now; /* the next address at once */
@@ -476,12 +434,12 @@ static int race_poll(struct race *rc, int64_t now)
 	return -1;
 }
 
-int sys_connect(const char *host, unsigned port, int family, int connect_ms,
+int sys_connect(struct sys_connect_mem *mem, const char *host, unsigned port, int family, int connect_ms,
     int64_t deadline, sys_log_fn log, void *logctx, int64_t *resolved_at,
     char *err, size_t errcap)
 {
-	static struct resolved rs; /* 6.7 KB: off the stack */
-	static struct race rc;
+	struct resolved *rs = &mem->rs;
+	struct race *rc = &mem->rc;
 	struct addrinfo hints;
 	char num[SYS_ERRNUM_MAX], portstr[8];
 	int fd = -1, one = 1;
@@ -492,64 +450,64 @@ int sys_connect(const char *host, unsigned port, int family, int connect_ms,
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_ADDRCONFIG | AI_NUMERICSERV;
 	fmt_snprintf(portstr, sizeof portstr, "%u", port);
-	if (resolve(host, portstr, &hints, deadline, &rs) != 0) {
+	if (resolve(host, portstr, &hints, deadline, rs) != 0) {
 		fmt_snprintf(err, errcap, "resolving host '%s' took longer than --max-time: "
 		    "the name server did not answer in time", host);
 		return SYS_E_TIMEOUT;
 	}
-	if (rs.rc == RESOLVER_DIED) {
+	if (rs->rc == RESOLVER_DIED) {
 		fmt_snprintf(err, errcap, "cannot resolve host '%s': the lookup process ended without an answer "
-		    "(signal %d)", host, rs.err_no);
+		    "(signal %d)", host, rs->err_no);
 		return SYS_E_RESOLVE;
 	}
-	if (rs.rc == RESOLVER_IO || rs.rc == RESOLVER_UNSENT) {
+	if (rs->rc == RESOLVER_IO || rs->rc == RESOLVER_UNSENT) {
 		fmt_snprintf(err, errcap, "cannot resolve host '%s': %s the lookup process's answer failed (%s)",
-		    host, rs.rc == RESOLVER_IO ? "reading" : "sending", err_text(rs.err_no, num));
+		    host, rs->rc == RESOLVER_IO ? "reading" : "sending", err_text(rs->err_no, num));
 		return SYS_E_RESOLVE;
 	}
-	if (rs.rc == RESOLVER_NO_PIPE || rs.rc == RESOLVER_NO_FORK) {
+	if (rs->rc == RESOLVER_NO_PIPE || rs->rc == RESOLVER_NO_FORK) {
 		fmt_snprintf(err, errcap, "cannot resolve host '%s': cannot start the lookup process (%s: %s), "
 		    "and a lookup without one could outlast --max-time", host,
-		    rs.rc == RESOLVER_NO_PIPE ? "pipe" : "fork", err_text(rs.err_no, num));
+		    rs->rc == RESOLVER_NO_PIPE ? "pipe" : "fork", err_text(rs->err_no, num));
 		return SYS_E_RESOLVE;
 	}
-	if (rs.rc != 0 || rs.n == 0) {
+	if (rs->rc != 0 || rs->n == 0) {
 		fmt_snprintf(err, errcap, "cannot resolve host '%s': %s", host,
-		    rs.rc == EAI_SYSTEM ? err_text(rs.err_no, num) : rs.rc ? gai_strerror(rs.rc) : "no address");
+		    rs->rc == EAI_SYSTEM ? err_text(rs->err_no, num) : rs->rc ? gai_strerror(rs->rc) : "no address");
 		return SYS_E_RESOLVE;
 	}
 	*resolved_at = sys_now_ms();
-	memset(&rc, 0, sizeof rc);
-	rc.rs = &rs;
-	rc.port = port;
-	rc.connect_ms = connect_ms;
-	rc.deadline = deadline;
-	rc.log = log;
-	rc.logctx = logctx;
+	memset(rc, 0, sizeof *rc);
+	rc->rs = rs;
+	rc->port = port;
+	rc->connect_ms = connect_ms;
+	rc->deadline = deadline;
+	rc->log = log;
+	rc->logctx = logctx;
 	while (fd < 0) {
 		int64_t now = sys_now_ms();
-		if (now >= rc.deadline)
+		if (now >= rc->deadline)
 			break;
-		if (rc.next < rs.n && (rc.live == 0 || now >= rc.next_start))
-			race_start(&rc, now);
-		else if (rc.live == 0)
+		if (rc->next < rs->n && (rc->live == 0 || now >= rc->next_start))
+			race_start(rc, now);
+		else if (rc->live == 0)
 			break; /* every address failed */
 		else
-			fd = race_poll(&rc, now);
+			fd = race_poll(rc, now);
 	}
-	for (i = 0; i < rc.live; i++)
-		close(rc.at[i].fd);
+	for (i = 0; i < rc->live; i++)
+		close(rc->at[i].fd);
 	if (fd >= 0) {
 		/* Without TCP_NODELAY, Nagle plus delayed ACK adds ~40 ms to the
 		 * handshake's last flight and the request. */
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 		return fd;
 	}
-	if (rc.timedout || sys_now_ms() >= deadline) {
+	if (rc->timedout || sys_now_ms() >= deadline) {
 		fmt_snprintf(err, errcap, "connection to %s port %u timed out", host, port);
 		return SYS_E_TIMEOUT;
 	}
-	fmt_snprintf(err, errcap, "cannot connect to %s port %u: %s", host, port, err_text(rc.last, num));
+	fmt_snprintf(err, errcap, "cannot connect to %s port %u: %s", host, port, err_text(rc->last, num));
 	return SYS_E_CONNECT;
 }
 

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 /* Return convention: >= 0 progress; these negative values (-1 to -9: every
  * module's codes have their own range) are errors. */
@@ -26,11 +27,57 @@ void sys_harden(void);
 /* Reports one line of verbose progress (may be NULL). */
 typedef void (*sys_log_fn)(void *ctx, const char *msg);
 
+/* Connecting (RFC 8305, Happy Eyeballs): the next address is tried
+ * CONNECT_NEXT_MS after the previous one if that is still pending (curl
+ * waits 200 ms, the RFC recommends 250), so a black-holed IPv6 address
+ * costs that, not the whole --connect-timeout. CONNECT_ADDR_MAX: more
+ * addresses, of either family or both, than one DNS answer of 512 bytes
+ * can hold (musl keeps 48); README and atlwho.1 name it. */
+#define CONNECT_NEXT_MS 200
+#define CONNECT_ADDR_MAX 48
+
+/* The memory of one sys_connect, the caller's (about 10 KB: keep it off
+ * the stack). Private to sys.c. */
+struct net_addr {
+	int family;
+	socklen_t len;
+	struct sockaddr_storage sa;
+};
+/* What the resolver process writes: its result, then n addresses. */
+struct resolved {
+	int rc, err_no;
+	size_t n;
+	struct net_addr a[CONNECT_ADDR_MAX];
+};
+struct attempt {
+	int fd;
+	int64_t until;                  /* this attempt's --connect-timeout */
+	char addr[64];
+};
+/* The connection attempts of one check (RFC 8305 section 5): started one
+ * after another, CONNECT_NEXT_MS apart or at once when one fails, each with
+ * its own --connect-timeout and all within the deadline. */
+struct race {
+	const struct resolved *rs;
+	unsigned port;
+	int connect_ms;
+	int64_t deadline, next_start;
+	size_t next, live;
+	struct attempt at[CONNECT_ADDR_MAX];
+	int last, timedout;             /* the last error; an attempt timed out */
+	sys_log_fn log;
+	void *logctx;
+};
+struct sys_connect_mem {
+	struct resolved rs;
+	struct race rc;
+};
+
 /* Resolves host (family 0, 4 or 6) and connects to each address in turn,
  * each attempt bounded by connect_ms and all by deadline (monotonic ms).
  * Returns a connected non-blocking socket with TCP_NODELAY, or an error;
  * err receives a one-line reason; *resolved_at the time the name resolved. */
-int sys_connect(const char *host, unsigned port, int family, int connect_ms,
+int sys_connect(struct sys_connect_mem *mem, const char *host, unsigned port, int family, int connect_ms,
     int64_t deadline, sys_log_fn log, void *logctx, int64_t *resolved_at,
     char *err, size_t errcap);
 
