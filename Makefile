@@ -154,6 +154,15 @@ LDFLAGS_AUTO := $(PIE_L) -Wl,--gc-sections
 MBED_HOT := bignum% ecp%
 MBED_OPT = $(if $(filter 1,$(STATIC)),$(if $(filter $(MBED_HOT),$(notdir $(basename $<))),-Os,-Oz),-Os)
 MBED_CFLAGS := $(filter -fno-%unwind-tables -flto,$(OPT_AUTO)) $(PIE_C) -ffunction-sections -fdata-sections -w $(MCONF) -I$(MSRC)/library
+# --- reproducible builds and the build's facts (make release) ---
+# No build path reaches an object: file names in debug information and
+# __FILE__ are written relative to the tree (GCC's -ffile-prefix-map, which
+# is -fdebug-prefix-map and -fmacro-prefix-map), so a clone built in another
+# directory gives the same bytes (tests/release/test_reproducible.sh). Code
+# is unchanged by it; the objects' stamp changes, which rebuilds them once.
+REPRO_CFLAGS := -ffile-prefix-map=$(CURDIR)/=
+CFLAGS_AUTO += $(REPRO_CFLAGS)
+MBED_CFLAGS += $(REPRO_CFLAGS)
 # Objects depend on the flags they were built with, the compiler included: a
 # changed flag or a CROSS_COMPILE= or CC= build rebuilds, so no variant ever
 # links objects from another toolchain.
@@ -519,6 +528,22 @@ install: atlwho
 
 clean:
 	rm -rf build atlwho atlwho-static-* atlwho-initramfs.cpio.gz
+
+# --- the build's facts, for -V ---
+# -V's facts come from one file, build/gen/buildinfo.txt
+# (vendor/buildinfo.sh: version, source commit, the mbedTLS pin, every
+# carried patch). It is made on every run and replaced only when it
+# changes (a new commit, an edited patch), which rebuilds buildinfo.o alone;
+# the temporary file's name is this make's own (sub-makes run side by side).
+GEN := build/gen
+BUILDINFO := $(GEN)/buildinfo.txt
+$(BUILDINFO): FORCE
+	@mkdir -p $(@D)
+	@vendor/buildinfo.sh $(VERSION) > $@.$$$$ && { cmp -s $@.$$$$ $@ && rm -f $@.$$$$ || mv -f $@.$$$$ $@; }
+$(GEN)/buildinfo-gen.h: $(BUILDINFO) vendor/buildinfo.sh
+	@vendor/buildinfo.sh --header $< > $@.$$$$ && mv -f $@.$$$$ $@
+$(B)/obj/buildinfo.o: $(GEN)/buildinfo-gen.h
+$(B)/obj/buildinfo.o: CPPFLAGS_AUTO += -I$(GEN)
 
 # --- embedded targets: every static build, tests under emulation, initramfs ---
 # The product targets: static-all builds them and prints their size table.

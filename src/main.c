@@ -9,6 +9,7 @@
 #include "fmt.h"
 #include "ascii.h"
 #include "b64.h"
+#include "buildinfo.h"
 #include "classify.h"
 #include "cli.h"
 #include "fetch.h"
@@ -782,6 +783,7 @@ static void version(struct run *R)
 {
 	rep_str(&R->out, "atlwho " ATLWHO_VERSION "\nmbedTLS " MBEDTLS_VERSION_STRING
 	    " (TLS 1.2, TLS 1.3; AES-GCM, ChaCha20-Poly1305; x25519, P-256, P-384)\n");
+	rep_str(&R->out, bi_text);
 	rep_flush(&R->out);
 }
 
