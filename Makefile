@@ -22,7 +22,12 @@
 #   make bench-cross   instruction counts per static target under qemu-user
 #   make lint          cppcheck and clang-tidy, both clean
 #   make install       ./atlwho and its man page [PREFIX=] [DESTDIR=]
-#   make clean         removes build/ (the kept mbedTLS tarball too) and the binaries
+#   make release       every product target stripped into dist/ with the man page,
+#                      SHA256SUMS and an SPDX 2.3 SBOM; reproducible
+#   make deb           dist/atlwho_VERSION_ARCH.deb for amd64, arm64, armhf, mipsel
+#   make test-release  the SBOM's checker, lintian, the .deb installed and run, and
+#                      a second make release in a fresh clone, byte for byte
+#   make clean         removes build/ (the kept mbedTLS tarball too), dist/ and the binaries
 #   make deps          Debian's build packages (vendor/deps.sh)
 #   make mbedtls-src   fetch, verify, unpack and patch mbedTLS only
 #   make unit | e2e | crypto | inject-suites   one part of make test, alone
@@ -192,6 +197,15 @@ mbed_full = $(strip $(if $(LTO),$(foreach o,$(2),$(if $(filter $(FULL_ISA),$(not
 mbed_ar = $(if $(mbed_full),$(CC) -r -nostdlib $(LTO) -flinker-output=nolto-rel $(filter -fno-%unwind-tables,$(OPT_AUTO)) $(PIE_C) \
 	-ffunction-sections -fdata-sections -w $(FULL_ISA_MODE_$(ARCH)) -o $(1:.a=-full-isa.o) $(mbed_full) &&) \
 	$(CROSS_COMPILE)$(if $(LTO),gcc-ar,ar) rcs $(1) $(filter-out $(mbed_full),$(2)) $(if $(mbed_full),$(1:.a=-full-isa.o))
+# --- reproducible builds and the build's facts (make release) ---
+# No build path reaches an object: file names in debug information and
+# __FILE__ are written relative to the tree (GCC's -ffile-prefix-map, which
+# is -fdebug-prefix-map and -fmacro-prefix-map), so a clone built in another
+# directory gives the same bytes (tests/release/test_reproducible.sh). Code
+# is unchanged by it; the objects' stamp changes, which rebuilds them once.
+REPRO_CFLAGS := -ffile-prefix-map=$(CURDIR)/=
+CFLAGS_AUTO += $(REPRO_CFLAGS)
+MBED_CFLAGS += $(REPRO_CFLAGS)
 # Objects depend on the flags they were built with, the compiler included: a
 # changed flag or a CROSS_COMPILE= or CC= build rebuilds, so no variant ever
 # links objects from another toolchain.
@@ -556,7 +570,59 @@ install: atlwho
 	install -m 644 src/atlwho.1 $(DESTDIR)$(MANDIR)/man1/atlwho.1
 
 clean:
-	rm -rf build atlwho atlwho-static-* atlwho-initramfs.cpio.gz
+	rm -rf build dist atlwho atlwho-static-* atlwho-initramfs.cpio.gz
+
+# --- the build's facts: -V and the release's SBOM ---
+# -V's facts and the SBOM's come from one file, build/gen/buildinfo.txt
+# (vendor/buildinfo.sh: version, source commit, the mbedTLS pin, every
+# carried patch). It is made on every run and replaced only when it
+# changes (a new commit, an edited patch), which rebuilds buildinfo.o alone;
+# the temporary file's name is this make's own (sub-makes run side by side).
+GEN := build/gen
+BUILDINFO := $(GEN)/buildinfo.txt
+$(BUILDINFO): FORCE
+	@mkdir -p $(@D)
+	@vendor/buildinfo.sh $(VERSION) > $@.$$$$ && { cmp -s $@.$$$$ $@ && rm -f $@.$$$$ || mv -f $@.$$$$ $@; }
+$(GEN)/buildinfo-gen.h: $(BUILDINFO) vendor/buildinfo.sh
+	@vendor/buildinfo.sh --header $< > $@.$$$$ && mv -f $@.$$$$ $@
+$(B)/obj/buildinfo.o: $(GEN)/buildinfo-gen.h
+$(B)/obj/buildinfo.o: CPPFLAGS_AUTO += -I$(GEN)
+
+# --- releases: make release, make deb, make test-release ---
+# make release: every product target (STATIC_ARCHS) static and stripped into
+# dist/ as atlwho-VERSION-ARCH, the man page, the SPDX 2.3 SBOM
+# atlwho-VERSION.spdx.json (vendor/sbom.py, from build/gen/buildinfo.txt
+# and dpkg's record of the toolchain and musl) and SHA256SUMS over every
+# file (vendor/release.sh). SOURCE_DATE_EPOCH is the commit's time, so two
+# builds of one commit give the same bytes wherever and whenever they run.
+# make deb: atlwho_VERSION_DEBARCH.deb per target into dist/ (vendor/deb.sh),
+# SHA256SUMS made again to cover them. make test-release: the SBOM's checker
+# on dist/, the reproducibility test (a second make release in a fresh
+# clone elsewhere), lintian and an install of the amd64 package into a
+# scratch root with a real check (tests/release/).
+DIST := dist
+RELEASE_EPOCH = $(shell git log -1 --format=%ct 2>/dev/null)
+.PHONY: release deb test-release
+release:
+	@$(DEPS) build static cross release
+	@+$(MAKE) $(SUBFLAGS) static-all
+	@+$(MAKE) $(SUBFLAGS) $(BUILDINFO)
+	@SOURCE_DATE_EPOCH=$(RELEASE_EPOCH) vendor/release.sh $(BUILDINFO) $(DIST) $(STATIC_ARCHS)
+
+deb: release
+	@$(DEPS) deb
+	@SOURCE_DATE_EPOCH=$(RELEASE_EPOCH) vendor/deb.sh $(BUILDINFO) $(DIST) $(STATIC_ARCHS)
+
+test-release: TALLY := $(CURDIR)/build/release-tally.txt
+test-release:
+	@$(DEPS) build static cross release deb debcheck test
+	@+$(MAKE) $(SUBFLAGS) deb
+	@mkdir -p build; rm -f $(TALLY); fail=0; \
+	for t in check_sbom.py:python3 test_deb.py:python3 test_reproducible.sh:sh; do \
+		echo "== tests/release/$${t%%:*}"; \
+		tests/suite.sh run $(TALLY) $${t%%:*} $${t#*:} tests/release/$${t%%:*} $(DIST) || fail=1; \
+	done; \
+	tests/suite.sh total $(TALLY) "make test-release"
 
 # --- embedded targets: every static build, tests under emulation, initramfs ---
 # The product targets: static-all builds them and prints their size table.

@@ -6,6 +6,7 @@
 
 #include <mbedtls/build_info.h>
 
+#include "buildinfo.h"
 #include "out.h"
 #include "sys.h"
 
@@ -34,6 +35,7 @@ int say_version(struct say *S, const char *version)
 	rep_str(&S->out, version);
 	rep_str(&S->out, "\nmbedTLS " MBEDTLS_VERSION_STRING
 	    " (TLS 1.2, TLS 1.3; AES-GCM, ChaCha20-Poly1305; x25519, P-256, P-384)\n");
+	rep_str(&S->out, bi_text);
 	rep_flush(&S->out);
 	return 0;
 }

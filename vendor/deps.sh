@@ -5,6 +5,7 @@
 # apt-get at all) when nothing is missing.
 #
 # usage: vendor/deps.sh GROUP...   groups: build static test fuzz lint bench cross crossbench boot interop
+#                                  release deb debcheck
 set -eu
 
 # "command-or-file package" pairs per group. A path is checked with -e.
@@ -22,6 +23,12 @@ interop="python3:python3 openssl:openssl curl:curl /usr/sbin/nginx:nginx-light /
 # ship /usr/lib/<triplet>/musl-gcc.specs); /bin/busybox must be the static one.
 boot="qemu-system-x86_64:qemu-system-x86 dpkg-deb:dpkg apt-get:apt"
 cross="aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu arm-linux-gnueabihf-gcc:gcc-arm-linux-gnueabihf qemu-aarch64-static:qemu-user-static qemu-arm-static:qemu-user-static /bin/busybox:busybox-static faketime:faketime cpio:cpio gzip:gzip /usr/lib/aarch64-linux-musl/musl-gcc.specs:musl-dev:arm64 /usr/lib/arm-linux-musleabihf/musl-gcc.specs:musl-dev:armhf mipsel-linux-gnu-gcc:gcc-mipsel-linux-gnu qemu-mipsel-static:qemu-user-static /usr/lib/mipsel-linux-musl/musl-gcc.specs:musl-dev:mipsel s390x-linux-gnu-gcc:gcc-s390x-linux-gnu qemu-s390x-static:qemu-user-static /usr/lib/s390x-linux-musl/musl-gcc.specs:musl-dev:s390x"
+# make release (vendor/release.sh, vendor/sbom.py: the commit, dpkg's record
+# of the toolchain and musl); make deb (vendor/deb.sh); make test-release's
+# lintian.
+release="python3:python3 git:git dpkg-query:dpkg sha256sum:coreutils"
+deb="dpkg-deb:dpkg gzip:gzip"
+debcheck="lintian:lintian"
 # The dynamic qemu-user: unlike qemu-user-static it loads TCG plugins
 # (make bench-cross counts instructions with tests/bench/insn_count.c).
 crossbench="qemu-mipsel:qemu-user qemu-arm:qemu-user qemu-aarch64:qemu-user qemu-s390x:qemu-user qemu-x86_64:qemu-user"

@@ -564,6 +564,8 @@ CASES = [
     C("-h -> 0, usage and exit codes", ["-h"], 0, tok=None, out=["usage", "--token-file", "exit"]),
     C("--help -> 0", ["--help"], 0, tok=None, out=["--cacert", "--pin"]),
     C("-V -> 0, version and mbedTLS", ["-V"], 0, tok=None, out=["atlwho", "mbed"]),
+    C("-V -> 0, the source commit and the carried mbedTLS patches (the SBOM's facts)", ["-V"], 0, tok=None,
+      out=["source commit ", "carried mbedTLS patches: ", "0001-tls13-hrr-cookie", "0003-tls12-serverhello-version (CVE-"]),
     C("--version -> 0", ["--version"], 0, tok=None, out=[("tls", "TLS")]),
 
     # ---------------------------------------------------------------- network (5)
