@@ -137,7 +137,7 @@ static int bad(char *err, size_t cap, const char *opt, const char *val, const ch
 }
 
 /* "1.2" -> 12, "1.3" -> 13, else 0. */
-static int tls_version(const char *a)
+static int version_number(const char *a)
 {
 	return strcmp(a, "1.2") == 0 ? 12 : strcmp(a, "1.3") == 0 ? 13 : 0;
 }
@@ -225,11 +225,11 @@ static int apply(struct cli_opts *o, int c, const char *a, char *err, size_t err
 	case O_KEY: o->key = a; break;
 	case O_INSECURE: o->insecure = 1; break;
 	case O_TLS_MIN:
-		if ((o->tls_min = tls_version(a)) == 0)
+		if ((o->tls_min = version_number(a)) == 0)
 			return bad(err, errcap, "--tls-min", a, "expected 1.2 or 1.3");
 		break;
 	case O_TLS_MAX:
-		if ((o->tls_max = tls_version(a)) == 0)
+		if ((o->tls_max = version_number(a)) == 0)
 			return bad(err, errcap, "--tls-max", a, "expected 1.2 or 1.3");
 		break;
 	case O_PROXY: o->proxy = a; break;
