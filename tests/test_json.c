@@ -520,6 +520,12 @@ static const struct row rows[] = {
 	{ "escape \\ then raw newline", IN("\"\\\n\""),
 	    JS_E_ESCAPE, 2, { 0 }, 0, 0 },
 	{ "bad hex digit", IN("\"\\u12G4\""), JS_E_ESCAPE, 5, { 0 }, 0, 0 },
+	/* the bytes next to each range of hex digits (ascii_hexval) */
+	{ "hex digit '/'", IN("\"\\u00/0\""), JS_E_ESCAPE, 5, { 0 }, 0, 0 },
+	{ "hex digit ':'", IN("\"\\u00:0\""), JS_E_ESCAPE, 5, { 0 }, 0, 0 },
+	{ "hex digit '@'", IN("\"\\u00@0\""), JS_E_ESCAPE, 5, { 0 }, 0, 0 },
+	{ "hex digit '`'", IN("\"\\u00`0\""), JS_E_ESCAPE, 5, { 0 }, 0, 0 },
+	{ "hex digit 'g'", IN("\"\\u00g0\""), JS_E_ESCAPE, 5, { 0 }, 0, 0 },
 	{ "short \\u", IN("\"\\u004\""), JS_E_ESCAPE, 6, { 0 }, 0, 0 },
 	{ "bad escape after a surrogate", IN("\"\\ud83d\\q\""),
 	    JS_E_ESCAPE, 8, { 0 }, 0, 0 },
