@@ -1,5 +1,7 @@
 /* test_b64.c: the base64 encoder against RFC 4648 section 10, binary input,
- * the seed's Basic example, and lengths 0..300 against an independent decoder. */
+ * the seed's Basic example, and lengths 0..300 against an independent decoder;
+ * the incremental decoder (PEM's and --pin's) on a table of good and bad
+ * inputs, against the same independent decoder, and out of room. */
 #include "b64.h"
 #include "t.h"
 
@@ -131,6 +133,93 @@ int main(void)
 				bad++;
 		}
 		T_EQ_INT(bad, 0, "every encoding of 1..64 bytes is canonical with its length");
+	}
+
+	/* The decoder: a table, each input whole into a roomy buffer. */
+	{
+		static const struct { const char *in; const char *out; int end; } rows[] = {
+			{ "", "", B64_OK }, { "Zg==", "f", B64_OK }, { "Zm8=", "fo", B64_OK },
+			{ "Zm9v", "foo", B64_OK }, { "Zm9vYmFy", "foobar", B64_OK },
+			{ "AB==", "\0", B64_OK },     /* decoded; b64_dec_canonical says 0 */
+			{ "Zg", NULL, B64_E_END }, { "Zg=", NULL, B64_E_END }, { "Z", NULL, B64_E_END },
+			{ "Zm9vY", NULL, B64_E_END },
+			{ "=", NULL, B64_E_CHAR }, { "Z=", NULL, B64_E_CHAR }, { "Zg===", NULL, B64_E_CHAR },
+			{ "Zm9=v", NULL, B64_E_CHAR }, { "Zg==Zg==", NULL, B64_E_CHAR },
+			{ "Zm 9v", NULL, B64_E_CHAR }, { "Zm9v\n", NULL, B64_E_CHAR },
+			{ "Zm-v", NULL, B64_E_CHAR }, { "Zm_v", NULL, B64_E_CHAR },
+		};
+		for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+			struct b64_dec d;
+			unsigned char got[16];
+			size_t len = 0, k, inlen = strlen(rows[i].in);
+			int r = B64_OK;
+			b64_dec_init(&d);
+			for (k = 0; k < inlen && r == B64_OK; k++)
+				r = b64_dec_put(&d, (unsigned char)rows[i].in[k], got, sizeof got, &len);
+			if (r == B64_OK)
+				r = b64_dec_end(&d, got, sizeof got, &len);
+			T_EQ_INT(r, rows[i].end, rows[i].in);
+			if (rows[i].out) {
+				size_t want = rows[i].out[0] ? strlen(rows[i].out) : (size_t)(inlen > 0);
+				T_EQ_MEM(got, len, rows[i].out, want, rows[i].in);
+			} else {
+				/* sticky: the error again, whatever follows */
+				T_EQ_INT(b64_dec_put(&d, 'A', got, sizeof got, &len), rows[i].end, rows[i].in);
+				T_EQ_INT(b64_dec_end(&d, got, sizeof got, &len), rows[i].end, rows[i].in);
+			}
+		}
+	}
+
+	/* The decoder against the independent one, every length 0..300, and
+	 * canonical: every encoder output is. */
+	{
+		int bad = 0;
+		for (n = 0; n <= sizeof in; n++) {
+			struct b64_dec d;
+			size_t w = b64_encode(out, sizeof out, in, n), len = 0, k;
+			int r = B64_OK;
+			b64_dec_init(&d);
+			for (k = 0; k < w && r == B64_OK; k++)
+				r = b64_dec_put(&d, (unsigned char)out[k], back, sizeof back, &len);
+			if (r == B64_OK)
+				r = b64_dec_end(&d, back, sizeof back, &len);
+			if (r != B64_OK || len != n || (n && memcmp(back, in, n)) || !b64_dec_canonical(&d) ||
+			    decode(out, w, back) != (long)n) {
+				fprintf(stderr, "decoder differs at length %zu\n", n);
+				bad++;
+			}
+		}
+		T_EQ_INT(bad, 0, "decoder: lengths 0..300 give back the encoder's input");
+	}
+
+	/* Out of room: B64_E_ROOM at the group that does not fit, nothing
+	 * written past cap; dst NULL only counts. */
+	{
+		struct b64_dec d;
+		unsigned char got[4] = { 0, 0, 0, 0x5a };
+		size_t len = 0, k;
+		const char *in6 = "Zm9vYmFy";
+		int r = B64_OK;
+		b64_dec_init(&d);
+		for (k = 0; k < 8 && r == B64_OK; k++)
+			r = b64_dec_put(&d, (unsigned char)in6[k], got, 3, &len);
+		T_EQ_INT(r, B64_E_ROOM, "6 bytes into 3: out of room");
+		T_EQ_INT(k, 8, "at the second group's last character");
+		T_EQ_MEM(got, len, "foo", 3, "the first group is kept");
+		T_EQ_INT(got[3], 0x5a, "nothing written past cap");
+		T_EQ_INT(b64_dec_end(&d, got, 3, &len), B64_E_ROOM, "sticky at the end");
+		b64_dec_init(&d);
+		len = 0;
+		for (k = 0; k < 3; k++)
+			b64_dec_put(&d, (unsigned char)"Zm8="[k], got, 1, &len);
+		T_EQ_INT(b64_dec_put(&d, '=', got, 1, &len), B64_OK, "padding");
+		T_EQ_INT(b64_dec_end(&d, got, 1, &len), B64_E_ROOM, "a padded group of 2 into 1");
+		b64_dec_init(&d);
+		len = 0;
+		for (k = 0; k < 8; k++)
+			b64_dec_put(&d, (unsigned char)in6[k], NULL, 0, &len);
+		T_EQ_INT(b64_dec_end(&d, NULL, 0, &len), B64_OK, "count only");
+		T_EQ_INT(len, 6, "count only: 6 bytes");
 	}
 	return t_done();
 }
