@@ -2,7 +2,8 @@
  * Used for the Basic credentials and curl-style public-key pins. */
 #include "b64.h"
 
-const char b64_alphabet[64] =
+/* The standard alphabet: the character for each 6-bit value. */
+static const char b64_alphabet[64] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 size_t b64_encoded_len(size_t n)

@@ -5,9 +5,6 @@
 
 #include <stddef.h>
 
-/* The standard alphabet: the character for each 6-bit value. */
-extern const char b64_alphabet[64];
-
 /* Bytes b64_encode writes for n input bytes (no NUL); 0 if that would overflow. */
 size_t b64_encoded_len(size_t n);
 
