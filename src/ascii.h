@@ -10,6 +10,12 @@ static inline int ascii_digit(unsigned char c)
 	return c >= '0' && c <= '9';
 }
 
+/* Printable ASCII: space to '~' (no control, DEL or byte above 0x7e). */
+static inline int ascii_print(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f;
+}
+
 static inline int ascii_alpha(unsigned char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');

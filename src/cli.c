@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "ascii.h"
 #include "b64.h"
 #include "str.h"
 
@@ -356,7 +357,7 @@ int cli_parse(struct cli_opts *o, int argc, char **argv, char *err, size_t errca
 			const char *val = NULL;
 			if (id < 0) {
 				fmt_snprintf(err, errcap, "unknown option '-%c' (try 'atlwho --help')",
-				    (*a >= 0x21 && *a < 0x7f) ? *a : '?');
+				    *a != ' ' && ascii_print((unsigned char)*a) ? *a : '?');
 				bad = 1; /* as at fail, but the cluster's next letters are read */
 				err = spare;
 				errcap = sizeof spare;

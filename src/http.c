@@ -261,11 +261,11 @@ static int fail(struct http_resp *r, int code, const char *why, int byte)
 	return code;
 }
 
-/* Keeps a coding name for the error message (str.h's one cleaning rule;
- * the output encoders escape C1 controls such as 0x9b, a terminal's CSI). */
+/* Keeps a coding name for the error message (str_printable, str.h's rule
+ * for a piece of server text inside a message). */
 static void copy_token(char dst[HTTP_TOKEN_MSG_MAX + 1], const char *s, size_t n)
 {
-	str_clean(dst, HTTP_TOKEN_MSG_MAX + 1, s, n);
+	str_printable(dst, HTTP_TOKEN_MSG_MAX + 1, s, n);
 }
 
 /* Next element of a comma-separated list (RFC 9110 section 5.6.1), empty

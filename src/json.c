@@ -852,7 +852,7 @@ size_t js_errmsg(const struct js_scanner *s, char *dst, size_t cap)
 		    s->err_what, (unsigned long long)s->err_off);
 		return n < 0 ? 0 : (size_t)n;
 	}
-	if (s->err_byte >= 0x20 && s->err_byte < 0x7F)
+	if (ascii_print((unsigned char)s->err_byte))
 		fmt_snprintf(what, sizeof(what), "'%c'", s->err_byte);
 	else
 		fmt_snprintf(what, sizeof(what), "byte 0x%02X", s->err_byte);
