@@ -290,13 +290,51 @@ static int find_short(char c)
 	return -1;
 }
 
+/* "--NAME", "--NAME=VALUE" or "--NAME VALUE" at argv[*i] (*i moves past a
+ * value taken from the next argument): applied, or CLI_E_USAGE with the
+ * message in err. */
+static int long_option(struct cli_opts *o, int argc, char **argv, int *i, char *err, size_t errcap)
+{
+	const char *name = argv[*i] + 2, *eq = strchr(name, '=');
+	size_t n = eq ? (size_t)(eq - name) : strlen(name);
+	int id = find_long(name, n);
+	const char *val = NULL;
+
+	if (id < 0) {
+		if (n == 5 && memcmp(name, "token", 5) == 0)
+			fmt_snprintf(err, errcap, "there is no --token option: a token on the command line "
+			    "shows in ps and shell history; use --token-file FILE or ATLWHO_TOKEN");
+		else
+			fmt_snprintf(err, errcap, "unknown option '--%.*s' (try 'atlwho --help')",
+			    (int)(n > 40 ? 40 : n), name);
+		return CLI_E_USAGE;
+	}
+	if (!cli_args[id] && eq) {
+		fmt_snprintf(err, errcap, "option '--%s' takes no value (try 'atlwho --help')", text_of(id, TEXT_NAME));
+		return CLI_E_USAGE;
+	}
+	if (cli_args[id]) {
+		if (eq)
+			val = eq + 1;
+		else if (*i + 1 < argc)
+			val = argv[++*i];
+		else {
+			fmt_snprintf(err, errcap, "option '--%s' needs a value (try 'atlwho --help')",
+			    text_of(id, TEXT_NAME));
+			return CLI_E_USAGE;
+		}
+	}
+	return apply(o, id, val, err, errcap);
+}
+
+/* Where the errors after the first are written, unread: only the first is
+ * reported (cli.h), so their text may be cut anywhere. */
+#define CLI_SPARE_ERR 200
+
 /* getopt_long conventions without getopt (whose error printing drags
  * stdio into the static binary): clustered short flags, "-xVALUE" and
  * "-x VALUE", "--opt=value" and "--opt value", options after operands,
  * "--" ends options. */
-/* Where the errors after the first are written, unread: only the first is
- * reported (cli.h), so their text may be cut anywhere. */
-#define CLI_SPARE_ERR 200
 
 int cli_parse(struct cli_opts *o, int argc, char **argv, char *err, size_t errcap)
 {
@@ -322,34 +360,7 @@ int cli_parse(struct cli_opts *o, int argc, char **argv, char *err, size_t errca
 			continue;
 		}
 		if (a[1] == '-') {
-			const char *name = a + 2, *eq = strchr(name, '=');
-			size_t n = eq ? (size_t)(eq - name) : strlen(name);
-			int id = find_long(name, n);
-			const char *val = NULL;
-			if (id < 0) {
-				if (n == 5 && memcmp(name, "token", 5) == 0)
-					fmt_snprintf(err, errcap, "there is no --token option: a token on the command line "
-					    "shows in ps and shell history; use --token-file FILE or ATLWHO_TOKEN");
-				else
-					fmt_snprintf(err, errcap, "unknown option '--%.*s' (try 'atlwho --help')",
-					    (int)(n > 40 ? 40 : n), name);
-				goto fail;
-			}
-			if (!cli_args[id] && eq) {
-				fmt_snprintf(err, errcap, "option '--%s' takes no value (try 'atlwho --help')", text_of(id, TEXT_NAME));
-				goto fail;
-			}
-			if (cli_args[id]) {
-				if (eq)
-					val = eq + 1;
-				else if (i + 1 < argc)
-					val = argv[++i];
-				else {
-					fmt_snprintf(err, errcap, "option '--%s' needs a value (try 'atlwho --help')", text_of(id, TEXT_NAME));
-					goto fail;
-				}
-			}
-			if (apply(o, id, val, err, errcap) != CLI_OK)
+			if (long_option(o, argc, argv, &i, err, errcap) != CLI_OK)
 				goto fail;
 			if ((o->help || o->version) && !bad)
 				return CLI_OK;
