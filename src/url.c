@@ -36,7 +36,7 @@ static int is_unwise(unsigned char c)
 }
 
 /* The url_hostport / url_format convention: "" unless it all fits. */
-static size_t sb_whole(struct sb *b)
+static size_t whole_or_empty(struct sb *b)
 {
 	size_t n = sb_end(b);
 
@@ -780,7 +780,7 @@ size_t url_hostport(const struct url *u, int always_port, char *buf, size_t cap)
 		fmt_snprintf(num, sizeof(num), ":%u", u->port & 0xffffu);
 		sb_str(&b, num);
 	}
-	return sb_whole(&b);
+	return whole_or_empty(&b);
 }
 
 size_t url_format(const struct url *u, char *buf, size_t cap)
@@ -792,5 +792,5 @@ size_t url_format(const struct url *u, char *buf, size_t cap)
 	url_hostport(u, 0, hp, sizeof(hp));
 	sb_str(&b, hp);
 	sb_str(&b, u->path[0] ? u->path : "/");
-	return sb_whole(&b);
+	return whole_or_empty(&b);
 }
