@@ -80,43 +80,66 @@ static int dec_fail(struct b64_dec *d, int err)
 static int dec_out(struct b64_dec *d, unsigned k, unsigned char *dst, size_t cap, size_t *len)
 {
 	unsigned shift = 6 * d->n;
+	size_t l = *len;
 
 	if (dst) {
-		if (cap - *len < k || *len > cap)
+		if (l > cap || cap - l < k)
 			return dec_fail(d, B64_E_ROOM);
 		while (k--) {
 			shift -= 8;
-			dst[(*len)++] = (unsigned char)(d->acc >> shift);
+			dst[l++] = (unsigned char)(d->acc >> shift);
 		}
 	} else {
-		*len += k;
+		l += k;
 	}
+	*len = l;
 	return B64_OK;
 }
 
-int b64_dec_put(struct b64_dec *d, unsigned char c, unsigned char *dst, size_t cap, size_t *len)
+size_t b64_dec_feed(struct b64_dec *d, const char *s, size_t n, unsigned char *dst, size_t cap,
+    size_t *len)
 {
-	int v = b64_val1[c] - 1;
+	/* The state in locals: dst may alias *d and *len. */
+	unsigned long acc = d->acc;
+	unsigned k = d->n, pad = d->pad;
+	size_t i, l = *len;
 
 	if (d->err)
-		return d->err;
-	if (c == '=') {
-		/* Padding completes a group of 2 or 3 characters (section 3.2). */
-		if (d->n < 2 || d->n + d->pad >= 4)
-			return dec_fail(d, B64_E_CHAR);
-		d->pad++;
-		return B64_OK;
+		return 0;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		int v = b64_val1[c] - 1;
+
+		if (v < 0 || pad) {
+			if (c == '=' && k >= 2 && k + pad < 4) {
+				pad++; /* padding completes a group of 2 or 3 (section 3.2) */
+				continue;
+			}
+			if (c == '=' || v >= 0)
+				dec_fail(d, B64_E_CHAR);
+			break; /* an error, or a byte for the caller */
+		}
+		acc = acc << 6 | (unsigned)v;
+		if (++k < 4)
+			continue;
+		if (dst) {
+			if (l > cap || cap - l < 3) {
+				dec_fail(d, B64_E_ROOM);
+				break;
+			}
+			dst[l] = (unsigned char)(acc >> 16);
+			dst[l + 1] = (unsigned char)(acc >> 8);
+			dst[l + 2] = (unsigned char)acc;
+		}
+		l += 3;
+		acc = 0;
+		k = 0;
 	}
-	if (v < 0 || d->pad)
-		return dec_fail(d, B64_E_CHAR);
-	d->acc = d->acc << 6 | (unsigned)v;
-	if (++d->n < 4)
-		return B64_OK;
-	if (dec_out(d, 3, dst, cap, len) != B64_OK)
-		return d->err;
-	d->acc = 0;
-	d->n = 0;
-	return B64_OK;
+	d->acc = acc;
+	d->n = (unsigned char)k;
+	d->pad = (unsigned char)pad;
+	*len = l;
+	return i;
 }
 
 int b64_dec_end(struct b64_dec *d, unsigned char *dst, size_t cap, size_t *len)
@@ -136,13 +159,11 @@ int b64_dec_canonical(const struct b64_dec *d)
 long b64_decoded_len(const char *s, size_t n)
 {
 	struct b64_dec d;
-	size_t len = 0, i;
+	size_t len = 0;
 
 	b64_dec_init(&d);
-	for (i = 0; i < n; i++)
-		if (b64_dec_put(&d, (unsigned char)s[i], NULL, 0, &len) != B64_OK)
-			return -1;
-	if (n == 0 || b64_dec_end(&d, NULL, 0, &len) != B64_OK || !b64_dec_canonical(&d))
+	if (n == 0 || b64_dec_feed(&d, s, n, NULL, 0, &len) != n ||
+	    b64_dec_end(&d, NULL, 0, &len) != B64_OK || !b64_dec_canonical(&d))
 		return -1;
 	return (long)len;
 }

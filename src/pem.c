@@ -14,20 +14,23 @@ void pem_init(struct pem_scanner *s, pem_cert_fn fn, void *ctx)
 }
 
 /* Decodes one base64 body line into der[]: the spaces, tabs and CRs in it
- * are dropped (RFC 7468 section 3 allows whitespace anywhere). */
+ * are passed over (RFC 7468 section 3 allows white space anywhere). */
 static void body_line(struct pem_scanner *s, const char *l, size_t n)
 {
-	size_t i;
+	size_t i = 0;
 
-	if (s->decided == PEM_PEEK_SKIP)
+	if (s->decided == PEM_PEEK_SKIP || s->bad)
 		return;
-	for (i = 0; i < n && !s->bad; i++) {
-		unsigned char c = (unsigned char)l[i];
-		if (c == ' ' || c == '\t' || c == '\r')
-			continue;
+	for (;;) {
+		i += b64_dec_feed(&s->b64, l + i, n - i, s->der, PEM_DER_MAX, &s->der_len);
+		if (i == n)
+			return;
 		/* a header line ("Proc-Type:"), junk, or more than PEM_DER_MAX */
-		if (b64_dec_put(&s->b64, c, s->der, PEM_DER_MAX, &s->der_len) != B64_OK)
+		if (s->b64.err || !(l[i] == ' ' || l[i] == '\t' || l[i] == '\r')) {
 			s->bad = 1;
+			return;
+		}
+		i++;
 	}
 }
 
