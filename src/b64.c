@@ -1,5 +1,6 @@
-/* b64.c: base64 encoder and canonical-form check, RFC 4648 section 4.
- * Used for the Basic credentials and curl-style public-key pins. */
+/* b64.c: base64 encoder and decoder, RFC 4648 section 4. Used for the Basic
+ * credentials, the token's base64 forms (redact.c), PEM bodies and the
+ * curl-style public-key pins. */
 #include "b64.h"
 
 /* The standard alphabet: the character for each 6-bit value. */
