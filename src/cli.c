@@ -53,10 +53,14 @@ enum { CLI_OPTIONS(X_ID) O_COUNT };
 static const char cli_shorts[O_COUNT] = { CLI_OPTIONS(X_SHORT) };
 #define X_ARG(id, s, l, a, d, h) sizeof(a) > 1,
 static const unsigned char cli_args[O_COUNT] = { CLI_OPTIONS(X_ARG) };
-/* Names, argument words, defaults and help, each NUL-terminated, four per
- * option: one string instead of 124 pointers. */
-#define X_TEXT(id, s, l, a, d, h) l "\0" a "\0" d "\0" h "\0"
+/* Names, argument words and help, each NUL-terminated, three per option:
+ * one string instead of 93 pointers. */
+#define X_TEXT(id, s, l, a, d, h) l "\0" a "\0" h "\0"
 static const char cli_text[] = CLI_OPTIONS(X_TEXT);
+/* The defaults, one NUL-terminated string per option, most empty: read in
+ * one pass (cli_parse, cli_help). */
+#define X_DEFAULT(id, s, l, a, d, h) d "\0"
+static const char cli_defaults[] = CLI_OPTIONS(X_DEFAULT);
 
 static const char cli_head[] =
 "usage: atlwho [options] BASE_URL\n"
@@ -73,8 +77,8 @@ static const char cli_tail[] =
 "            3 rejected or anonymous    4 CAPTCHA lockout           5 network\n"
 "            6 TLS                      7 unexpected reply          8 output lost\n";
 
-/* The k-th string of option id's four (TEXT_NAME, ...). */
-enum { TEXT_NAME, TEXT_ARG, TEXT_DEFAULT, TEXT_HELP, TEXT_N };
+/* The k-th string of option id's three (TEXT_NAME, ...). */
+enum { TEXT_NAME, TEXT_ARG, TEXT_HELP, TEXT_N };
 static const char *text_of(int id, int k)
 {
 	const char *t = cli_text;
@@ -87,12 +91,13 @@ static const char *text_of(int id, int k)
 
 void cli_help(void (*put)(void *ctx, const char *s, size_t n), void *ctx)
 {
+	const char *def = cli_defaults;
 	int id;
 
 	put(ctx, cli_head, sizeof cli_head - 1);
-	for (id = 0; id < O_COUNT; id++) {
+	for (id = 0; id < O_COUNT; id++, def += strlen(def) + 1) {
 		char line[200];
-		const char *arg = text_of(id, TEXT_ARG), *def = text_of(id, TEXT_DEFAULT);
+		const char *arg = text_of(id, TEXT_ARG);
 		int n = fmt_snprintf(line, sizeof line, "  %c%c%s--%s%s%s", cli_shorts[id] ? '-' : ' ',
 		    cli_shorts[id] ? cli_shorts[id] : ' ', cli_shorts[id] ? ", " : "  ", text_of(id, TEXT_NAME),
 		    *arg ? " " : "", arg);
@@ -338,16 +343,14 @@ static int long_option(struct cli_opts *o, int argc, char **argv, int *i, char *
 
 int cli_parse(struct cli_opts *o, int argc, char **argv, char *err, size_t errcap)
 {
-	const char *first = NULL;
+	const char *first = NULL, *d = cli_defaults;
 	char spare[CLI_SPARE_ERR];
 	int i, nops = 0, only_operands = 0, bad = 0;
 
 	memset(o, 0, sizeof *o);
-	for (i = 0; i < O_COUNT; i++) {
-		const char *d = text_of(i, TEXT_DEFAULT);
+	for (i = 0; i < O_COUNT; i++, d += strlen(d) + 1)
 		if (*d)
 			apply(o, i, d, err, errcap);
-	}
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (only_operands || a[0] != '-' || a[1] == 0) {
