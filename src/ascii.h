@@ -10,21 +10,25 @@ static inline int ascii_digit(unsigned char c)
 	return c >= '0' && c <= '9';
 }
 
+/* Printable ASCII: space to '~' (no control, DEL or byte above 0x7e). */
+static inline int ascii_print(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f;
+}
+
 static inline int ascii_alpha(unsigned char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-/* The value of a hex digit, or -1. */
+/* The value of a hex digit, or -1. Two unsigned range tests (c | 0x20
+ * folds 'A'..'F' onto 'a'..'f' and nothing else onto them): small enough
+ * for -Oz to inline it in each caller rather than keep a copy per file. */
 static inline int ascii_hexval(unsigned char c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
+	unsigned d = (unsigned)c - '0', x = ((unsigned)c | 0x20) - 'a';
+
+	return d < 10 ? (int)d : x < 6 ? (int)x + 10 : -1;
 }
 
 static inline unsigned char ascii_lower(unsigned char c)

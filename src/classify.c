@@ -74,7 +74,7 @@ static void login_url(const char *denied, char *dst, size_t cap)
 		size_t n;
 		p += sizeof key - 1;
 		n = strcspn(p, "; \t");
-		str_clean(dst, cap, p, n);
+		str_printable(dst, cap, p, n);
 	}
 }
 

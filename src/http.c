@@ -261,11 +261,11 @@ static int fail(struct http_resp *r, int code, const char *why, int byte)
 	return code;
 }
 
-/* Keeps a coding name for the error message (str.h's one cleaning rule;
- * the output encoders escape C1 controls such as 0x9b, a terminal's CSI). */
+/* Keeps a coding name for the error message (str_printable, str.h's rule
+ * for a piece of server text inside a message). */
 static void copy_token(char dst[HTTP_TOKEN_MSG_MAX + 1], const char *s, size_t n)
 {
-	str_clean(dst, HTTP_TOKEN_MSG_MAX + 1, s, n);
+	str_printable(dst, HTTP_TOKEN_MSG_MAX + 1, s, n);
 }
 
 /* Next element of a comma-separated list (RFC 9110 section 5.6.1), empty
@@ -789,8 +789,49 @@ static int chunk_line_byte(struct http_resp *r, unsigned char c)
 	return 0;
 }
 
+/* The first byte of a field line, a fold, or the CR of the blank line that
+ * ends the section; a field held back (pending) is now complete. */
+static int line_start_byte(struct http_resp *r, unsigned char c)
+{
+	if (c == '\r') {
+		r->state = S_HEAD_LF;
+		return r->pending ? emit_field(r) : 0;
+	}
+	if (is_ws(c)) {
+		/* RFC 9112 section 2.2: no whitespace between the
+		 * start-line and the first field. */
+		if (!r->pending)
+			return fail(r, HTTP_E_HEADER, r->in_trailer ?
+			    "whitespace before the first trailer field" :
+			    "whitespace before the first header field", c);
+		/* obs-fold: a user agent replaces it with SP (RFC 9112
+		 * section 5.2); the fold's own whitespace goes. */
+		while (r->flen > r->nlen && is_ws((unsigned char)r->field[r->flen - 1]))
+			r->flen--;
+		r->pending = 0;
+		r->state = S_VALUE_WS;
+		if (r->flen > r->nlen)
+			return append(r, ' ');
+		return 0;
+	}
+	if (r->pending && emit_field(r) < 0)
+		return r->err;
+	r->flen = 0;
+	r->nlen = 0;
+	r->field_off = r->offset;
+	if (c == ':')
+		return fail(r, HTTP_E_HEADER, "empty field name", c);
+	if (!is_tchar(c)) {
+		if (c < 0x20 || c == 0x7f)
+			return bad_char(r, c);
+		return fail(r, HTTP_E_HEADER, "bad byte in a field name", c);
+	}
+	r->state = S_NAME;
+	return append(r, c);
+}
+
 /* One byte of a head, trailer or chunk-size line. */
-static int step(struct http_resp *r, unsigned char c)
+static int parse_byte(struct http_resp *r, unsigned char c)
 {
 	if (r->first_byte < 0)
 		r->first_byte = c;
@@ -813,41 +854,7 @@ static int step(struct http_resp *r, unsigned char c)
 		r->state = S_LINE_START;
 		return 0;
 	case S_LINE_START:
-		if (c == '\r') {
-			r->state = S_HEAD_LF;
-			return r->pending ? emit_field(r) : 0;
-		}
-		if (is_ws(c)) {
-			/* RFC 9112 section 2.2: no whitespace between the
-			 * start-line and the first field. */
-			if (!r->pending)
-				return fail(r, HTTP_E_HEADER, r->in_trailer ?
-				    "whitespace before the first trailer field" :
-				    "whitespace before the first header field", c);
-			/* obs-fold: a user agent replaces it with SP (RFC 9112
-			 * section 5.2); the fold's own whitespace goes. */
-			while (r->flen > r->nlen && is_ws((unsigned char)r->field[r->flen - 1]))
-				r->flen--;
-			r->pending = 0;
-			r->state = S_VALUE_WS;
-			if (r->flen > r->nlen)
-				return append(r, ' ');
-			return 0;
-		}
-		if (r->pending && emit_field(r) < 0)
-			return r->err;
-		r->flen = 0;
-		r->nlen = 0;
-		r->field_off = r->offset;
-		if (c == ':')
-			return fail(r, HTTP_E_HEADER, "empty field name", c);
-		if (!is_tchar(c)) {
-			if (c < 0x20 || c == 0x7f)
-				return bad_char(r, c);
-			return fail(r, HTTP_E_HEADER, "bad byte in a field name", c);
-		}
-		r->state = S_NAME;
-		return append(r, c);
+		return line_start_byte(r, c);
 	case S_NAME:
 		if (is_tchar(c))
 			return append(r, c);
@@ -943,7 +950,7 @@ int http_resp_feed(struct http_resp *r, const void *buf, size_t len, size_t *use
 			if (rc < 0)
 				break;
 		} else {
-			if (step(r, p[i]) < 0)
+			if (parse_byte(r, p[i]) < 0)
 				break;
 			i++;
 			r->offset++;

@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "ascii.h"
+
 /* Parser states: where the input stands between two bytes. Every step
  * consumes whole bytes, so a chunk boundary can fall between any two bytes
  * without changing anything. */
@@ -390,18 +392,12 @@ static inline size_t hex_step(struct js_scanner *s, unsigned char *st,
 	const unsigned char *q = p;
 
 	while (q < end) {
-		unsigned c = *q;
+		int v = ascii_hexval(*q);
 
-		if (is_digit(c))
-			c -= '0';
-		else if (c >= 'a' && c <= 'f')
-			c -= 'a' - 10;
-		else if (c >= 'A' && c <= 'F')
-			c -= 'A' - 10;
-		else
+		if (v < 0)
 			return bad(s, st, JS_E_ESCAPE,
 			    "expected 4 hex digits after \\u", used(p, q));
-		s->cp = s->cp << 4 | c;
+		s->cp = s->cp << 4 | (unsigned)v;
 		q++;
 		if (++s->hex_n == 4) {
 			*st = S_STR;
@@ -856,7 +852,7 @@ size_t js_errmsg(const struct js_scanner *s, char *dst, size_t cap)
 		    s->err_what, (unsigned long long)s->err_off);
 		return n < 0 ? 0 : (size_t)n;
 	}
-	if (s->err_byte >= 0x20 && s->err_byte < 0x7F)
+	if (ascii_print((unsigned char)s->err_byte))
 		fmt_snprintf(what, sizeof(what), "'%c'", s->err_byte);
 	else
 		fmt_snprintf(what, sizeof(what), "byte 0x%02X", s->err_byte);

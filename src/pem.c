@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "b64.h"
+
 void pem_init(struct pem_scanner *s, pem_cert_fn fn, void *ctx)
 {
 	memset(s, 0, sizeof *s);
@@ -11,62 +13,24 @@ void pem_init(struct pem_scanner *s, pem_cert_fn fn, void *ctx)
 	s->ctx = ctx;
 }
 
-/* Base64 value + 1 of each byte; 0 for bytes outside the alphabet. A table,
- * not comparisons: CA searches decode the head of every bundle entry. */
-static const unsigned char b64_tab[256] = {
-	['A'] = 1, ['B'] = 2, ['C'] = 3, ['D'] = 4, ['E'] = 5, ['F'] = 6, ['G'] = 7, ['H'] = 8,
-	['I'] = 9, ['J'] = 10, ['K'] = 11, ['L'] = 12, ['M'] = 13, ['N'] = 14, ['O'] = 15, ['P']
-	= 16, ['Q'] = 17, ['R'] = 18, ['S'] = 19, ['T'] = 20, ['U'] = 21, ['V'] = 22, ['W'] =
-	23, ['X'] = 24, ['Y'] = 25, ['Z'] = 26, ['a'] = 27, ['b'] = 28, ['c'] = 29, ['d'] = 30,
-	['e'] = 31, ['f'] = 32, ['g'] = 33, ['h'] = 34, ['i'] = 35, ['j'] = 36, ['k'] = 37,
-	['l'] = 38, ['m'] = 39, ['n'] = 40, ['o'] = 41, ['p'] = 42, ['q'] = 43, ['r'] = 44,
-	['s'] = 45, ['t'] = 46, ['u'] = 47, ['v'] = 48, ['w'] = 49, ['x'] = 50, ['y'] = 51,
-	['z'] = 52, ['0'] = 53, ['1'] = 54, ['2'] = 55, ['3'] = 56, ['4'] = 57, ['5'] = 58,
-	['6'] = 59, ['7'] = 60, ['8'] = 61, ['9'] = 62, ['+'] = 63, ['/'] = 64
-};
-
-static void put_der(struct pem_scanner *s, unsigned char b)
-{
-	if (s->der_len >= PEM_DER_MAX) {
-		s->bad = 1;
-		return;
-	}
-	s->der[s->der_len++] = b;
-}
-
-/* Decodes one base64 body line into der[]. */
+/* Decodes one base64 body line into der[]: the spaces, tabs and CRs in it
+ * are passed over (RFC 7468 section 3 allows white space anywhere). */
 static void body_line(struct pem_scanner *s, const char *l, size_t n)
 {
-	size_t i;
+	size_t i = 0;
 
-	if (s->decided == PEM_PEEK_SKIP)
+	if (s->decided == PEM_PEEK_SKIP || s->bad)
 		return;
-	for (i = 0; i < n && !s->bad; i++) {
-		unsigned char c = (unsigned char)l[i];
-		int v;
-		if (c == ' ' || c == '\t' || c == '\r')
-			continue;
-		if (c == '=') {
-			s->pad++;
-			continue;
-		}
-		v = b64_tab[c] - 1;
-		if (v < 0 || s->pad) {
-			s->bad = 1; /* a header line ("Proc-Type:") or junk */
+	for (;;) {
+		i += b64_dec_feed(&s->b64, l + i, n - i, s->der, PEM_DER_MAX, &s->der_len);
+		if (i == n)
+			return;
+		/* a header line ("Proc-Type:"), junk, or more than PEM_DER_MAX */
+		if (s->b64.err || !(l[i] == ' ' || l[i] == '\t' || l[i] == '\r')) {
+			s->bad = 1;
 			return;
 		}
-		s->acc = (s->acc << 6) | (unsigned long)v;
-		if (++s->acc_n == 4) {
-			if (s->der_len + 3 > PEM_DER_MAX) {
-				s->bad = 1;
-				return;
-			}
-			s->der[s->der_len++] = (unsigned char)(s->acc >> 16);
-			s->der[s->der_len++] = (unsigned char)(s->acc >> 8);
-			s->der[s->der_len++] = (unsigned char)s->acc;
-			s->acc = 0;
-			s->acc_n = 0;
-		}
+		i++;
 	}
 }
 
@@ -112,17 +76,10 @@ static int end_line(struct pem_scanner *s)
 		s->bad = 0;
 		s->decided = s->peek ? PEM_PEEK_MORE : PEM_PEEK_KEEP;
 		s->der_len = 0;
-		s->acc = 0;
-		s->acc_n = 0;
-		s->pad = 0;
+		b64_dec_init(&s->b64);
 	} else if (s->in_cert && block_line(s, l, n, "END ") == s->label) {
 		s->in_cert = 0;
-		if (s->acc_n == 2 && s->pad == 2)
-			put_der(s, (unsigned char)(s->acc >> 4));
-		else if (s->acc_n == 3 && s->pad == 1) {
-			put_der(s, (unsigned char)(s->acc >> 10));
-			put_der(s, (unsigned char)(s->acc >> 2));
-		} else if (s->acc_n != 0 || s->pad != 0)
+		if (b64_dec_end(&s->b64, s->der, PEM_DER_MAX, &s->der_len) != B64_OK)
 			s->bad = 1;
 		if (!s->bad && s->der_len > 0 && s->decided != PEM_PEEK_SKIP)
 			r = s->fn(s->ctx, s->der, s->der_len);

@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+#include "b64.h"
+
 /* Largest DER certificate kept; larger blocks are skipped. Real roots are
  * 0.8 to 2 KB; 16 KiB leaves room for long extension lists. */
 #define PEM_DER_MAX 16384
@@ -41,8 +43,7 @@ struct pem_scanner {
 	size_t line_len;       /* bytes of the current line kept in line[] */
 	int line_overflow;     /* current line longer than PEM_LINE_MAX */
 	int skip_line;         /* current line cannot matter: passed over unread */
-	unsigned long acc;     /* base64 accumulator */
-	int acc_n, pad;
+	struct b64_dec b64;    /* the current block's body */
 	size_t der_len;
 	char line[PEM_LINE_MAX + 1];   /* + 1: the CR of a CRLF line end */
 	unsigned char der[PEM_DER_MAX];

@@ -1,5 +1,6 @@
 /* redact.c: the token's runs and base64 runs (see redact.h), found with one
- * rolling hash over the last bytes and one open-addressing table. */
+ * rolling hash over the last bytes and one open-addressing table; the base64
+ * forms are b64.c's encoding. */
 #include "redact.h"
 
 #include <stddef.h>
@@ -46,6 +47,27 @@ static unsigned walk(const struct rd_set *s, uint32_t h, const unsigned char *en
 	return need ? i : m;
 }
 
+/* The characters of base64(a zero bytes, then the token's n bytes), a = 0,
+ * 1, 2, that carry token bits only, into dst (cap: b64_encoded_len(n) + 2
+ * at least); returns how many. Character k carries bits 6k..6k+5, so the
+ * first of them is (4a + 2) / 3 and the last before 4(a + n) / 3. The
+ * first group (the zero bytes and up to 3 - a token bytes) is encoded
+ * apart; the rest of the token is then group-aligned, and the characters
+ * past its last bit (a partial one and the '=') are written but not
+ * counted. */
+static size_t encoded_run(unsigned char *dst, size_t cap, const unsigned char *t, size_t n, size_t a)
+{
+	unsigned char g[3] = { 0, 0, 0 };
+	char q[4];
+	size_t head = a == 0 ? 0 : 3 - a < n ? 3 - a : n, o = 4 * (a + head) / 3 - (4 * a + 2) / 3;
+
+	memcpy(g + a, t, head);
+	b64_encode(q, sizeof q, g, a + head);
+	memcpy(dst, q + (4 * a + 2) / 3, o);
+	b64_encode((char *)dst + o, cap - o, t + head, n - head);
+	return o + 4 * (n - head) / 3;
+}
+
 void rd_init(struct rd_set *s, const void *tok, size_t n)
 {
 	static const unsigned char one[RD_WIN_MAX + 1] = { 1 }; /* hash: RD_BASE^w */
@@ -60,18 +82,8 @@ void rd_init(struct rd_set *s, const void *tok, size_t n)
 	s->wb = RD_B64_RUN;
 	s->tlen = bound[1] = n;
 	bound[0] = 0;
-	/* base64 of a zero bytes and the token, a = 0, 1, 2: character k
-	 * carries bits 6k..6k+5, so those from ks to ke carry token bits
-	 * only (bit 6k - 8a of the token onwards). */
 	for (a = 0, at = n; a < 3; a++) {
-		size_t k, ks = (4 * a + 2) / 3, ke = 4 * (a + n) / 3;
-
-		for (k = ks; k < ke; k++) {
-			size_t bit = 6 * k - 8 * a, i = bit / 8;
-			unsigned v = (unsigned)t[i] << 8 | (i + 1 < n ? t[i + 1] : 0);
-
-			s->pat[at++] = (unsigned char)b64_alphabet[v >> (10 - bit % 8) & 63];
-		}
+		at += encoded_run(s->pat + at, sizeof s->pat - at, t, n, a);
 		if (at > bound[a + 1] && at - bound[a + 1] < s->wb)
 			s->wb = (unsigned)(at - bound[a + 1]);
 		bound[a + 2] = at;

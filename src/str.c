@@ -5,6 +5,8 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "ascii.h"
+
 void sb_put(struct sb *b, const void *s, size_t n)
 {
 	if (b->len < b->cap)
@@ -67,7 +69,7 @@ int str_num(const char *s, size_t n, long lo, long hi, long *out)
 	return STR_OK;
 }
 
-void str_clean(char *dst, size_t cap, const char *src, size_t n)
+void str_printable(char *dst, size_t cap, const char *src, size_t n)
 {
 	size_t i;
 
@@ -75,7 +77,7 @@ void str_clean(char *dst, size_t cap, const char *src, size_t n)
 		return;
 	for (i = 0; i < n && i + 1 < cap; i++) {
 		unsigned char c = (unsigned char)src[i];
-		dst[i] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+		dst[i] = ascii_print(c) ? (char)c : '?';
 	}
 	dst[i] = '\0';
 }

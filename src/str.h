@@ -1,7 +1,8 @@
 /* str.h: the small helpers every module shares, each in one place: a
  * bounded string builder (snprintf's convention), a wipe the compiler keeps,
- * a ranged decimal parser (OpenBSD strtonum's spirit) and the one rule for
- * copying server bytes into a message. Pure: no I/O, no allocation. */
+ * a ranged decimal parser (OpenBSD strtonum's spirit) and the rule for
+ * quoting server bytes inside a message (str_printable). Pure: no I/O, no
+ * allocation. */
 #ifndef ATLWHO_STR_H
 #define ATLWHO_STR_H
 
@@ -33,10 +34,23 @@ void str_wipe(void *p, size_t n);
 /* The n bytes at s as a decimal number in lo..hi (0 <= lo <= hi). */
 int str_num(const char *s, size_t n, long lo, long hi, long *out);
 
-/* Copies n server bytes into dst (cap bytes, NUL-terminated, cut to fit),
- * every byte but printable ASCII as '?': a message line stays one line and
- * shows no C0 or C1 control (0x9b is a terminal's CSI) nor a stray UTF-8
- * piece. dst may be src. */
-void str_clean(char *dst, size_t cap, const char *src, size_t n);
+/*
+ * Server bytes reach a person by one of two rules, each named for what it
+ * does:
+ * - str_printable, here: lossy, for a short piece of server text quoted
+ *   inside a message (a coding name, a login URL, a certificate name).
+ *   Copies n bytes into dst (cap bytes, NUL-terminated, cut to fit), every
+ *   byte but printable ASCII (ascii_print) as '?': the piece stays on its
+ *   line and shows no C0 or C1 control (0x9b is a terminal's CSI) nor a
+ *   stray UTF-8 piece. dst may be src.
+ * - out_text_value (out.h): lossless escapes (\t, \xNN, \uXXXX) for a
+ *   whole value or message line as it is written to stdout or stderr;
+ *   every message line goes through it, a quoted piece included.
+ * A byte named in a parser's error message is shown as 'c' when
+ * ascii_print holds, else as its hex value (json.c, cli.c).
+ */
+void str_printable(char *dst, size_t cap, const char *src, size_t n);
+/* The old name of str_printable: tls.c's two calls still use it. */
+#define str_clean str_printable
 
 #endif

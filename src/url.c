@@ -36,7 +36,7 @@ static int is_unwise(unsigned char c)
 }
 
 /* The url_hostport / url_format convention: "" unless it all fits. */
-static size_t sb_whole(struct sb *b)
+static size_t whole_or_empty(struct sb *b)
 {
 	size_t n = sb_end(b);
 
@@ -641,11 +641,44 @@ static int set_target(struct url *out, const char *path, size_t plen, const char
 	return URL_OK;
 }
 
+/* A reference with no authority and a path that is empty or relative
+ * (p, plen), RFC 3986 section 5.2.2: the base's path and, with no query
+ * of its own, the base's query; or the path merged with the base's
+ * directory (section 5.2.3). */
+static int relative_target(struct url *out, const struct url *base, const char *p, size_t plen,
+    const char *q, size_t qlen, int hasq, char *err, size_t errcap)
+{
+	char merged[URL_PATH_MAX + 1];
+	const char *bp = base->path, *bq = strchr(bp, '?');
+	size_t bplen = bq ? (size_t)(bq - bp) : strlen(bp), m = bplen;
+
+	if (plen == 0) {
+		if (!hasq && bq) {
+			q = bq + 1;
+			qlen = strlen(q);
+			hasq = 1;
+		}
+		return set_target(out, bp, bplen, q, qlen, hasq, err, errcap);
+	}
+	/* Section 5.2.3: the base path up to its last '/'. */
+	while (m > 0 && bp[m - 1] != '/')
+		m--;
+	if (m == 0)
+		merged[m++] = '/';
+	else
+		memcpy(merged, bp, m);
+	if (plen > URL_PATH_MAX - m) {
+		fmt_err(err, errcap, "redirect target longer than %d bytes", URL_PATH_MAX);
+		return URL_E_TOOLONG;
+	}
+	memcpy(merged + m, p, plen);
+	return set_target(out, merged, m + plen, q, qlen, hasq, err, errcap);
+}
+
 int url_resolve(struct url *out, const struct url *base, const char *loc,
     size_t len, char *err, size_t errcap)
 {
 	char ref[URL_REF_MAX];
-	char merged[URL_PATH_MAX + 1];
 	size_t rlen, sl, i = 0, pend, plen;
 	const char *q = NULL;
 	size_t qlen = 0;
@@ -713,35 +746,7 @@ int url_resolve(struct url *out, const struct url *base, const char *loc,
 		/* Absolute URL, network-path or absolute-path reference. */
 		rc = set_target(out, ref + i, plen, q, qlen, hasq, err, errcap);
 	} else {
-		/* RFC 3986 section 5.2.2 with the base's path and query. */
-		const char *bp = base->path, *bq = strchr(bp, '?');
-		size_t bplen = bq ? (size_t)(bq - bp) : strlen(bp);
-
-		if (plen == 0) {
-			if (!hasq && bq) {
-				q = bq + 1;
-				qlen = strlen(q);
-				hasq = 1;
-			}
-			rc = set_target(out, bp, bplen, q, qlen, hasq, err, errcap);
-		} else {
-			/* Section 5.2.3: the base path up to its last '/'. */
-			size_t m = bplen;
-
-			while (m > 0 && bp[m - 1] != '/')
-				m--;
-			if (m == 0)
-				merged[m++] = '/';
-			else
-				memcpy(merged, bp, m);
-			if (plen > URL_PATH_MAX - m) {
-				fmt_err(err, errcap, "redirect target longer than %d bytes", URL_PATH_MAX);
-				rc = URL_E_TOOLONG;
-				goto fail;
-			}
-			memcpy(merged + m, ref + i, plen);
-			rc = set_target(out, merged, m + plen, q, qlen, hasq, err, errcap);
-		}
+		rc = relative_target(out, base, ref + i, plen, q, qlen, hasq, err, errcap);
 	}
 	if (rc != URL_OK)
 		goto fail;
@@ -775,7 +780,7 @@ size_t url_hostport(const struct url *u, int always_port, char *buf, size_t cap)
 		fmt_snprintf(num, sizeof(num), ":%u", u->port & 0xffffu);
 		sb_str(&b, num);
 	}
-	return sb_whole(&b);
+	return whole_or_empty(&b);
 }
 
 size_t url_format(const struct url *u, char *buf, size_t cap)
@@ -787,5 +792,5 @@ size_t url_format(const struct url *u, char *buf, size_t cap)
 	url_hostport(u, 0, hp, sizeof(hp));
 	sb_str(&b, hp);
 	sb_str(&b, u->path[0] ? u->path : "/");
-	return sb_whole(&b);
+	return whole_or_empty(&b);
 }

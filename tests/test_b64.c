@@ -1,5 +1,8 @@
 /* test_b64.c: the base64 encoder against RFC 4648 section 10, binary input,
- * the seed's Basic example, and lengths 0..300 against an independent decoder. */
+ * the seed's Basic example, and lengths 0..300 against an independent decoder;
+ * the incremental decoder (PEM's and --pin's) on a table of good and bad
+ * inputs fed whole and at every split, against the same independent
+ * decoder, and out of room. */
 #include "b64.h"
 #include "t.h"
 
@@ -131,6 +134,98 @@ int main(void)
 				bad++;
 		}
 		T_EQ_INT(bad, 0, "every encoding of 1..64 bytes is canonical with its length");
+	}
+
+	/* The decoder: a table, each input whole into a roomy buffer, then
+	 * the same cut at every offset and fed in two pieces. STOP: it stops
+	 * at a byte it does not take, with no error. */
+	{
+#define STOP 1
+		static const struct { const char *in; const char *out; int end; } rows[] = {
+			{ "", "", B64_OK }, { "Zg==", "f", B64_OK }, { "Zm8=", "fo", B64_OK },
+			{ "Zm9v", "foo", B64_OK }, { "Zm9vYmFy", "foobar", B64_OK },
+			{ "AB==", "\0", B64_OK },     /* decoded; b64_dec_canonical says 0 */
+			{ "Zg", NULL, B64_E_END }, { "Zg=", NULL, B64_E_END }, { "Z", NULL, B64_E_END },
+			{ "Zm9vY", NULL, B64_E_END },
+			{ "=", NULL, B64_E_CHAR }, { "Z=", NULL, B64_E_CHAR }, { "Zg===", NULL, B64_E_CHAR },
+			{ "Zm9=v", NULL, B64_E_CHAR }, { "Zg==Zg==", NULL, B64_E_CHAR },
+			{ "Zm 9v", NULL, STOP }, { "Zm9v\n", NULL, STOP }, { "Zg==\r", NULL, STOP },
+			{ "Zm-v", NULL, STOP }, { "Zm_v", NULL, STOP }, { "\xffZg==", NULL, STOP },
+		};
+		for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+			size_t inlen = strlen(rows[i].in), cut;
+			for (cut = 0; cut <= inlen; cut++) {
+				struct b64_dec d;
+				unsigned char got[16];
+				size_t len = 0, took;
+				int r;
+				char label[80];
+				snprintf(label, sizeof label, "'%s' cut at %zu", rows[i].in, cut);
+				b64_dec_init(&d);
+				took = b64_dec_feed(&d, rows[i].in, cut, got, sizeof got, &len);
+				if (took == cut)
+					took += b64_dec_feed(&d, rows[i].in + cut, inlen - cut, got, sizeof got, &len);
+				r = d.err ? d.err : took < inlen ? STOP : b64_dec_end(&d, got, sizeof got, &len);
+				T_EQ_INT(r, rows[i].end, label);
+				if (rows[i].out) {
+					size_t want = rows[i].out[0] ? strlen(rows[i].out) : (size_t)(inlen > 0);
+					T_EQ_MEM(got, len, rows[i].out, want, label);
+				} else if (r != STOP) {
+					/* sticky: the error again, whatever follows */
+					T_EQ_INT(b64_dec_feed(&d, "AAAA", 4, got, sizeof got, &len), 0, label);
+					T_EQ_INT(b64_dec_end(&d, got, sizeof got, &len), rows[i].end, label);
+				} else {
+					T_CHECK(!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=",
+					    rows[i].in[took]), label);
+				}
+			}
+		}
+#undef STOP
+	}
+
+	/* The decoder against the independent one, every length 0..300, and
+	 * canonical: every encoder output is. */
+	{
+		int bad = 0;
+		for (n = 0; n <= sizeof in; n++) {
+			struct b64_dec d;
+			size_t w = b64_encode(out, sizeof out, in, n), len = 0;
+			int r = B64_OK;
+			b64_dec_init(&d);
+			if (b64_dec_feed(&d, out, w, back, sizeof back, &len) != w)
+				r = -1;
+			if (r == B64_OK)
+				r = b64_dec_end(&d, back, sizeof back, &len);
+			if (r != B64_OK || len != n || (n && memcmp(back, in, n)) || !b64_dec_canonical(&d) ||
+			    decode(out, w, back) != (long)n) {
+				fprintf(stderr, "decoder differs at length %zu\n", n);
+				bad++;
+			}
+		}
+		T_EQ_INT(bad, 0, "decoder: lengths 0..300 give back the encoder's input");
+	}
+
+	/* Out of room: B64_E_ROOM at the group that does not fit, nothing
+	 * written past cap; dst NULL only counts. */
+	{
+		struct b64_dec d;
+		unsigned char got[4] = { 0, 0, 0, 0x5a };
+		size_t len = 0;
+		b64_dec_init(&d);
+		T_EQ_INT(b64_dec_feed(&d, "Zm9vYmFy", 8, got, 3, &len), 7, "6 bytes into 3: stops at the 8th character");
+		T_EQ_INT(d.err, B64_E_ROOM, "6 bytes into 3: out of room");
+		T_EQ_MEM(got, len, "foo", 3, "the first group is kept");
+		T_EQ_INT(got[3], 0x5a, "nothing written past cap");
+		T_EQ_INT(b64_dec_end(&d, got, 3, &len), B64_E_ROOM, "sticky at the end");
+		b64_dec_init(&d);
+		len = 0;
+		T_EQ_INT(b64_dec_feed(&d, "Zm8=", 4, got, 1, &len), 4, "padding");
+		T_EQ_INT(b64_dec_end(&d, got, 1, &len), B64_E_ROOM, "a padded group of 2 into 1");
+		b64_dec_init(&d);
+		len = 0;
+		b64_dec_feed(&d, "Zm9vYmFy", 8, NULL, 0, &len);
+		T_EQ_INT(b64_dec_end(&d, NULL, 0, &len), B64_OK, "count only");
+		T_EQ_INT(len, 6, "count only: 6 bytes");
 	}
 	return t_done();
 }

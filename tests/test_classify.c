@@ -1,6 +1,6 @@
-/* test_classify.c: one table row per classification rule of issue 5 (status,
- * headers, the body through the real JSON scanner, Bearer/Cloud flags) to the
- * exit code, reason word and message fragments. */
+/* test_classify.c: one table row per classification rule (status, headers,
+ * the body through the real JSON scanner, Bearer/Cloud flags) to the exit
+ * code, reason word and message fragments (README.md, Exit codes). */
 #include "classify.h"
 #include "json.h"
 #include "t.h"

@@ -4,6 +4,7 @@
  * the modules with a strerror give prose for each of theirs, never a name.
  * tests/test_docs.sh checks that every *_E_* code defined in the headers of src/ is in
  * the table below. */
+#include "b64.h"
 #include "cli.h"
 #include "fetch.h"
 #include "http.h"
@@ -47,6 +48,7 @@ static const struct { const char *name; int code, lo, hi; } codes[] = {
 	C(HTTP_E_CHUNK_CRLF, -199, -101), C(HTTP_E_TRAILER_TOO_LARGE, -199, -101),
 	C(HTTP_E_NO_RESPONSE, -199, -101), C(HTTP_E_TRUNCATED_HEAD, -199, -101),
 	C(HTTP_E_TRUNCATED_BODY, -199, -101), C(HTTP_E_CALLBACK, -199, -101),
+	C(B64_E_CHAR, -209, -201), C(B64_E_END, -209, -201), C(B64_E_ROOM, -209, -201),
 };
 #define NCODES (sizeof codes / sizeof codes[0])
 
@@ -61,7 +63,8 @@ int main(void)
 	size_t i, j;
 	int dup = 0, out = 0, words = 0;
 	int ranges[][2] = { { -10, -1 }, { -20, -11 }, { -30, -21 }, { -40, -31 }, { -50, -41 },
-			    { -60, -51 }, { -70, -61 }, { -80, -71 }, { -99, -81 }, { -199, -101 } };
+			    { -60, -51 }, { -70, -61 }, { -80, -71 }, { -99, -81 }, { -199, -101 },
+			    { -209, -201 } };
 
 	for (i = 0; i < NCODES; i++) {
 		if (codes[i].code < codes[i].lo || codes[i].code > codes[i].hi) {

@@ -2,7 +2,10 @@
 # tests/test_docs.sh: the option table in src/cli.c (CLI_OPTIONS, which also
 # makes --help) is the one list of options: every option in it is documented
 # in the README's options table and in the man page's OPTIONS, and those
-# document no option it lacks. Every error code a header in src/ defines
+# document no option it lacks. Its defaults are the ones each README row,
+# each man page entry and --help (of $ATLWHO, else build/host/atlwho) state
+# as "(default X)" or "(default X and Y)", in the order the entry names the
+# options; an entry states none for an option without one. Every error code a header in src/ defines
 # (NAME_E_X) is in tests/test_codes.c's table, which checks they are distinct.
 # The exit codes in src/classify.h are those of the README's table, the man
 # page's EXIT STATUS and --help.
@@ -14,11 +17,32 @@ import re, sys
 src = open("src/cli.c").read()
 table = src[src.index("#define CLI_OPTIONS(X)"):src.index("#define X_ID")]
 opts = set()
-for short, name in re.findall(r"X\(\w+, (0|'.'), \"([a-z0-9-]+)\"", table):
+ident, default = {}, {}   # "--name" and "-x" -> the option's id; id -> its default ("": none)
+for oid, short, name, dflt in re.findall(r"X\((\w+), (0|'.'), \"([a-z0-9-]+)\", \"[^\"]*\", \"([^\"]*)\"", table):
     opts.add("--" + name)
+    ident["--" + name] = oid
+    default[oid] = dflt
     if short != "0":
         opts.add("-" + short.strip("'"))
-
+        ident["-" + short.strip("'")] = oid
+OPT_RE = r"(?<![\w-])(--[a-z0-9-]+|-[a-zA-Z0-9])\b"
+def stated(text):
+    """The defaults an entry states, in order."""
+    out = []
+    for v in re.findall(r"\(default ([^;)]+)[;)]", text):
+        out += v.split(" and ")
+    return out
+def wanted(names):
+    """The defaults of the options an entry names, in order, each option once
+    (-p and --product are one)."""
+    out, seen = [], set()
+    for o in names:
+        if o in ident and ident[o] not in seen:
+            seen.add(ident[o])
+            if default[ident[o]]:
+                out.append(default[ident[o]])
+    return out
+entries = []   # (where, options named, text) of every README row, man entry and --help line
 readme = open("README.md").read()
 sec = readme[readme.index("### Options"):]
 sec = sec[:sec.index("\n#", 1)]
@@ -26,7 +50,8 @@ doc_readme = set()
 for line in sec.splitlines():
     if line.startswith("| `-"):
         first = re.split(r"(?<!\\)\|", line)[1]   # the first cell (a \| is in it)
-        doc_readme |= set(re.findall(r"(?<![\w-])(--[a-z0-9-]+|-[a-zA-Z0-9])\b", first))
+        doc_readme |= set(re.findall(OPT_RE, first))
+        entries.append(("README.md row " + first.strip(), re.findall(OPT_RE, first), line))
 
 man = open("src/atlwho.1").read()
 msec = man[man.index(".SH OPTIONS"):man.index(".SH EXIT STATUS")]
@@ -35,9 +60,37 @@ lines = msec.splitlines()
 for i, line in enumerate(lines):
     if line == ".TP" and i + 1 < len(lines):
         head = re.sub(r"\\f[BIRP]", " ", lines[i + 1]).replace("\\-", "-")
-        doc_man |= set(re.findall(r"(?<![\w-])(--[a-z0-9-]+|-[a-zA-Z0-9])\b", head))
+        doc_man |= set(re.findall(OPT_RE, head))
+        j = i + 2
+        while j < len(lines) and lines[j] != ".TP":
+            j += 1
+        body = " ".join(lines[i + 1:j]).replace("\\-", "-")
+        entries.append(("src/atlwho.1 entry " + head.strip(), re.findall(OPT_RE, head), body))
+
+import os, subprocess
+binary = os.environ.get("ATLWHO") or "build/host/atlwho"
+try:
+    help_text = subprocess.run([binary, "--help"], capture_output=True, text=True, timeout=30).stdout
+except OSError as e:
+    help_text = ""
+    print("FAIL cannot run %s --help (%s): set ATLWHO or build it" % (binary, e))
+hlines = help_text.splitlines()
+for i, line in enumerate(hlines):
+    m = re.match(r"  (?:-., |    )(--[a-z0-9-]+)", line)
+    if m:
+        text = line + (" " + hlines[i + 1] if i + 1 < len(hlines) and hlines[i + 1].startswith(" " * 29) else "")
+        entries.append(("--help line " + m.group(1), [m.group(1)], text))
 
 passed = failed = 0
+if not hlines:
+    failed += 1
+# Defaults: what each entry states is what the table says for the options it names.
+for where, names, text in entries:
+    if stated(text) == wanted(names):
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL %s states the defaults %s; src/cli.c's table has %s" % (where, stated(text), wanted(names)))
 for what, doc in (("README.md options table", doc_readme), ("src/atlwho.1 OPTIONS", doc_man)):
     for o in sorted(opts):
         if o in doc:
@@ -79,7 +132,8 @@ for what, doc in (("README.md exit codes", set(int(v) for v in re.findall(r"^\| 
     else:
         failed += 1
         print("FAIL %s lists exit codes %s, src/classify.h defines %s" % (what, sorted(doc), sorted(exits)))
-print("%d options in src/cli.c's table, %d error codes in src/, exit codes %s" % (len(opts), len(defined), sorted(exits)))
+print("%d options in src/cli.c's table (%d with a default, checked in %d entries), %d error codes in src/, exit codes %s" % (
+    len(opts), sum(1 for d in default.values() if d), len(entries), len(defined), sorted(exits)))
 print("%d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)
 EOF

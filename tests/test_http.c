@@ -591,7 +591,7 @@ static void test_kept(void)
 	    HTTP_KEEP_MAX, "long request id", "long request id cut and flagged");
 }
 
-/* Issue 12: with rd set, a value holding a run of the token is reported as
+/* With rd set, a value holding a run of the token is reported as
  * RD_MARK, judged whole before any cut: the reason phrase (kept to 128
  * bytes), kept copies (512, Location 4381) and on_header alike. */
 static void test_redact(void)

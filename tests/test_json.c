@@ -520,6 +520,12 @@ static const struct row rows[] = {
 	{ "escape \\ then raw newline", IN("\"\\\n\""),
 	    JS_E_ESCAPE, 2, { 0 }, 0, 0 },
 	{ "bad hex digit", IN("\"\\u12G4\""), JS_E_ESCAPE, 5, { 0 }, 0, 0 },
+	/* the bytes next to each range of hex digits (ascii_hexval) */
+	{ "hex digit '/'", IN("\"\\u00/0\""), JS_E_ESCAPE, 5, { 0 }, 0, 0 },
+	{ "hex digit ':'", IN("\"\\u00:0\""), JS_E_ESCAPE, 5, { 0 }, 0, 0 },
+	{ "hex digit '@'", IN("\"\\u00@0\""), JS_E_ESCAPE, 5, { 0 }, 0, 0 },
+	{ "hex digit '`'", IN("\"\\u00`0\""), JS_E_ESCAPE, 5, { 0 }, 0, 0 },
+	{ "hex digit 'g'", IN("\"\\u00g0\""), JS_E_ESCAPE, 5, { 0 }, 0, 0 },
 	{ "short \\u", IN("\"\\u004\""), JS_E_ESCAPE, 6, { 0 }, 0, 0 },
 	{ "bad escape after a surrogate", IN("\"\\ud83d\\q\""),
 	    JS_E_ESCAPE, 8, { 0 }, 0, 0 },
@@ -874,7 +880,7 @@ static void test_truncation_misc(void)
 	T_EQ_INT(r.f[JS_NAME].buf[3], 0, "\\u0000 in a value: NUL after len");
 }
 
-/* Issue 12: Jira and Confluence allow 255 characters in a user name or a
+/* Jira and Confluence allow 255 characters in a user name or a
  * display name; any script, raw UTF-8 or \u escapes (surrogate pairs for
  * emoji), comes through whole, and one character more than 4 * 255 bytes
  * is cut at a character boundary. */
@@ -943,7 +949,7 @@ static void test_names_255(void)
 }
 
 /* With rd set, a field is secret when its whole decoded value holds a run
- * of the token: past the cap, behind escapes, split anywhere (issue 12). */
+ * of the token: past the cap, behind escapes, split anywhere. */
 static void test_secret(void)
 {
 	static struct rd_set set;

@@ -256,6 +256,19 @@ static void test_long_token(void)
 	for (i = 0, bad = 0; i + RD_B64_RUN <= o - 4; i += 5)
 		bad += !rd_secret(&set, enc + i, RD_B64_RUN);
 	T_EQ_INT(bad, 0, "4 KiB token: every 16-character base64 window found");
+	/* The other two alignments, the last one written at the end of pat. */
+	for (o = 1; o <= 2; o++) {
+		static char pair[RD_TOKEN_MAX + 2];
+		size_t w;
+
+		memset(pair, 'u', o);
+		memcpy(pair + o, tok, RD_TOKEN_MAX);
+		w = b64_encode(enc, sizeof enc, pair, RD_TOKEN_MAX + o);
+		for (i = 4, bad = 0; i + RD_B64_RUN <= w - 4; i += 5)
+			bad += !rd_secret(&set, enc + i, RD_B64_RUN);
+		T_EQ_INT(bad, 0, o == 1 ? "4 KiB token after 1 byte: every base64 window found" :
+		    "4 KiB token after 2 bytes: every base64 window found");
+	}
 	T_CHECK(set.bits <= RD_SLOTS_LOG2 && set.plen <= sizeof set.pat, "4 KiB token: the set's bounds hold");
 	rd_init(&set, tok, RD_TOKEN_MAX + 1 - 1);
 	T_CHECK(set.tlen == RD_TOKEN_MAX, "RD_TOKEN_MAX bytes are taken");

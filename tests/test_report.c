@@ -521,7 +521,7 @@ static void test_writer(void)
 
 /* A field that held a run of the token is shown as RD_MARK in every format,
  * judged on its whole decoded value: past the cap, behind \u escapes and
- * \/, and whatever quotes or backslashes the token has (issue 12). */
+ * \/, and whatever quotes or backslashes the token has. */
 static void test_secret(void)
 {
 	static const char tok[] = "tok\"with\\back'slash/0123456789";

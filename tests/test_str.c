@@ -1,6 +1,7 @@
 /* test_str.c: the shared helpers of src/str.c: the string builder's
  * snprintf convention at every capacity, the ranged decimal parser as a
- * table, the wipe, and the one cleaning rule for server bytes in messages. */
+ * table, the wipe, and str_printable, the rule for server bytes quoted in a
+ * message. */
 #include "str.h"
 #include "t.h"
 
@@ -127,7 +128,7 @@ static void test_clean(void)
 			return;
 		memcpy(src, c->src, c->n); /* exact size: ASan sees over-reads */
 		memset(dst, '#', sizeof dst);
-		str_clean(dst, c->cap, src, c->n);
+		str_printable(dst, c->cap, src, c->n);
 		if (c->want) {
 			T_EQ_STR(dst, c->want, c->label);
 		} else {
@@ -138,7 +139,7 @@ static void test_clean(void)
 	}
 	{
 		char s[] = "in\x1bplace";
-		str_clean(s, sizeof s, s, strlen(s));
+		str_printable(s, sizeof s, s, strlen(s));
 		T_EQ_STR(s, "in?place", "dst may be src");
 	}
 }

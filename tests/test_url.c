@@ -222,7 +222,7 @@ static void test_append(void)
 	T_EQ_INT(url_append(&u, big, err, sizeof(err)), URL_E_TOOLONG, "append over the limit");
 	T_EQ_STR(u.path, "", "a failed append leaves the path alone");
 
-	/* Issue 12: a context path of 4077 bytes takes Jira's endpoint (18
+	/* A context path of 4077 bytes takes Jira's endpoint (18
 	 * bytes, 4095 in all) but not Confluence's (22, 4099): each join is
 	 * checked on its own, exactly at URL_PATH_MAX. */
 	{

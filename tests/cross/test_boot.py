@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Boots atlwho's initramfs under qemu-system-x86_64 (software emulation) and runs real
-checks from it against a fake Jira on this machine's loopback (issue 8).
+checks from it against a fake Jira on this machine's loopback.
 
     ATLWHO=./atlwho-static-x86_64 KERNEL_DIR=build/kernel python3 tests/cross/test_boot.py [-v]
 

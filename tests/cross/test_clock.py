@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Clock and entropy on small devices (issue 8), against a fake Jira on loopback.
+"""Clock and entropy on small devices, against a fake Jira on loopback.
 
     ATLWHO=./atlwho python3 tests/cross/test_clock.py [-v]
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A Python model of the atlwho CLI (issue 5), used ONLY to check the test suite itself.
+"""A Python model of the atlwho CLI, used ONLY to check the test suite itself.
 
 It is not the product and not a reference for behaviour details: it exists so that
 test_cli.py, fakeatl.py and pki.py can be exercised before (or independently of) the C

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""End-to-end tests of the atlwho command (issue 5), against loopback servers started here.
+"""End-to-end tests of the atlwho command, against loopback servers started here.
 
     ATLWHO=./atlwho python3 tests/e2e/test_cli.py [-k SUBSTRING] [-v] [--list] [-x] [--show]
 

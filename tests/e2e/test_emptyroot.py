@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The static binary in an empty root (issue 8): no library, no NSS module, no file it
+"""The static binary in an empty root: no library, no NSS module, no file it
 was not given.
 
     ATLWHO=./atlwho-static-x86_64 python3 tests/e2e/test_emptyroot.py [-v]
