@@ -118,7 +118,7 @@ static int pump(struct fetch *x, struct http_resp *r, const char *what, int want
 	return FETCH_E_HTTP;
 }
 
-static int proxy_connect(struct fetch *x)
+static int open_tunnel(struct fetch *x)
 {
 	const struct fetch_req *q = x->q;
 	struct fetch_res *res = x->res;
@@ -209,7 +209,7 @@ static void log_tls(const struct fetch *x)
 /* The TLS identity of the URL's host: one trailing dot stripped (the
  * absolute form names the same host; certificates and SNI never carry it),
  * and an IP literal kept apart from names (RFC 6066 section 3: no SNI). */
-static void tls_peer_of(const struct url *u, struct tls_peer *p, char name[TLS_NAME_MAX + 1])
+static void peer_of(const struct url *u, struct tls_peer *p, char name[TLS_NAME_MAX + 1])
 {
 	size_t n = strlen(u->host);
 
@@ -250,11 +250,11 @@ static int connect_to(struct fetch *x)
 		return q->proxy ? FETCH_E_PROXY : FETCH_E_NET;
 	}
 	res->t.connected = sys_now_ms();
-	if (q->proxy && q->url->https && (e = proxy_connect(x)) != FETCH_OK)
+	if (q->proxy && q->url->https && (e = open_tunnel(x)) != FETCH_OK)
 		return e;
 	if (!q->url->https)
 		return FETCH_OK;
-	tls_peer_of(q->url, &x->peer, x->peer_name);
+	peer_of(q->url, &x->peer, x->peer_name);
 	t = tls_handshake(&x->tc, x->fd, &x->peer, q->deadline, res->msg, sizeof res->msg);
 	res->tls_info = x->tc.info;
 	res->pin_only = x->tc.trust.pin_only;

@@ -14,7 +14,7 @@
 #include "json.h"
 #include "proxy.h"
 #include "redact.h"
-#include "say.h"
+#include "tell.h"
 #include "str.h"
 #include "step.h"
 #include "sys.h"
@@ -38,7 +38,7 @@ struct check_mem {
 	struct fetch_mem fetch;         /* the reply's parser and fields, I/O, the request */
 	struct fetch_res res;
 	struct rd_set secrets;          /* 86 KiB, of which a token touches a few */
-	struct say say;                 /* stdout and stderr */
+	struct tell tell;               /* stdout and stderr */
 	struct js_scanner js;
 	struct cl_result cl;
 	struct step step;               /* what the last reply or failure leads to */
@@ -57,7 +57,7 @@ struct check_mem {
 struct run {
 	const struct cli_opts *o;
 	struct check_mem *m;
-	struct say *S;
+	struct tell *S;
 	struct step_state st;
 	/* The proxy a plain http request goes through (its 407 is the proxy's
 	 * answer, not the server's), or NULL. */
@@ -104,15 +104,15 @@ static int from_file(struct run *R)
 	}
 	if (fd < 0 || n < 0) {
 		fmt_snprintf(R->m->msg, MSG_MAX, "--from-file %.200s: %s", path, sys_errstr());
-		return say_failure(R->S, EX_USAGE, R->m->msg, NULL, NULL, NULL, 0);
+		return tell_failure(R->S, EX_USAGE, R->m->msg, NULL, NULL, NULL, 0);
 	}
 	memset(&in, 0, sizeof in);
 	body_input(R, &in, 0);
 	classify(&in, &R->m->cl);
-	return say_result(R->S, &R->m->cl, NULL, NULL, 0, &R->m->js);
+	return tell_result(R->S, &R->m->cl, NULL, NULL, 0, &R->m->js);
 }
 
-static int fetch_exit(int e)
+static int exit_of_fetch(int e)
 {
 	switch (e) {
 	case FETCH_E_CONFIG: return EX_USAGE;
@@ -128,7 +128,7 @@ static void retry_wait(struct run *R, const char *what)
 	R->st.retries++;
 	fmt_snprintf(R->m->msg, MSG_MAX, "%s; retrying in %ld ms (%d of %d)", what, R->m->step.wait_ms,
 	    R->st.retries, R->o->retry);
-	say_warn(R->S, R->m->msg);
+	tell_warn(R->S, R->m->msg);
 	sys_sleep_ms(R->m->step.wait_ms);
 	R->st.backoff = step_backoff_next(R->st.backoff);
 }
@@ -145,9 +145,9 @@ static int pick_proxy(struct run *R, const struct url *u, struct fetch_proxy *fp
 	use = px_choose(&env, u->https, u->host, &R->m->px, fp, R->m->pauth, note, sizeof note, R->m->msg,
 	    MSG_MAX);
 	if (use < 0)
-		return say_usage(R->S, NULL, R->m->msg), -1;
+		return tell_usage(R->S, NULL, R->m->msg), -1;
 	if (note[0])
-		say_v(R->S, note);
+		tell_v(R->S, note);
 	return use;
 }
 
@@ -163,7 +163,7 @@ static int conclude(struct run *R, const struct http_resp *resp)
 		const struct fetch_proxy *p = R->plain_proxy;
 		fmt_snprintf(m->msg, MSG_MAX, "proxy %s port %u refused the request: HTTP 407%s", p->host, p->port,
 		    fetch_proxy_407(p));
-		return say_failure(R->S, EX_NETWORK, m->msg, NULL, NULL, NULL, 0);
+		return tell_failure(R->S, EX_NETWORK, m->msg, NULL, NULL, NULL, 0);
 	}
 	cl_headers_of(resp, &h);
 	memset(&in, 0, sizeof in);
@@ -185,7 +185,7 @@ static int conclude(struct run *R, const struct http_resp *resp)
 		in.product_confluence = R->st.asked_confluence;
 	}
 	classify(&in, &m->cl);
-	return say_result(R->S, &m->cl, &h, product(R), resp->status, &m->js);
+	return tell_result(R->S, &m->cl, &h, product(R), resp->status, &m->js);
 }
 
 /* One exchange: the reply's head decides (step.c) whether its body is
@@ -201,30 +201,30 @@ static int exchange(struct run *R, const struct fetch_req *q)
 	int e;
 
 	log.ctx = R->S;
-	log.line = say_v;
-	log.request = say_request;
+	log.line = tell_v;
+	log.request = tell_request;
 	js_init(&m->js);
 	m->js.rd = &m->secrets;
 	cl_body_init(&m->body);
 	e = fetch_open(&x, q, R->o->verbose ? &log : &quiet, &m->fetch, &m->res);
 	if (e == FETCH_OK) {
 		e = fetch_head(&x);
-		say_head_v(R->S, resp);
+		tell_head_v(R->S, resp);
 	}
 	if (e == FETCH_OK) {
 		R->st.now = sys_now_ms();
 		step_reply(&R->st, resp, &m->step);
 		if (m->step.act == STEP_DONE) {
-			say_head_i(R->S, resp);
+			tell_head_i(R->S, resp);
 			e = fetch_body(&x, on_body, R);
 		}
 	}
 	fetch_close(&x);
-	say_times(R->S, &m->res.t);
+	tell_times(R->S, &m->res.t);
 	return e;
 }
 
-static void tls_opts_of(const struct cli_opts *o, struct tls_opts *to)
+static void trust_opts_of(const struct cli_opts *o, struct tls_opts *to)
 {
 	memset(to, 0, sizeof *to);
 	to->cacert = o->cacert;
@@ -271,7 +271,7 @@ static int check(struct run *R)
 	rep_deadline(&R->S->out, R->st.deadline); /* a full stdout waits no longer */
 	rep_deadline(&R->S->err, R->st.deadline);
 	q.deadline = R->st.deadline;
-	tls_opts_of(o, &to);
+	trust_opts_of(o, &to);
 	sys_set_rng_deadline(R->st.deadline);
 
 	/* Every request target is joined and checked before anything is sent. */
@@ -279,7 +279,7 @@ static int check(struct run *R)
 	if (url_append(&m->cur, o->path ? o->path : o->product == CLI_CONFLUENCE ? conf_path : jira_path,
 	    m->msg, MSG_MAX) != URL_OK || (o->product == CLI_AUTO && !o->path &&
 	    url_append(&m->conf, conf_path, m->msg, MSG_MAX) != URL_OK))
-		return say_failure(R->S, EX_USAGE, m->msg, NULL, NULL, NULL, 0);
+		return tell_failure(R->S, EX_USAGE, m->msg, NULL, NULL, NULL, 0);
 	for (;;) {
 		use_proxy = pick_proxy(R, &m->cur, &fp);
 		if (use_proxy < 0) {
@@ -287,33 +287,33 @@ static int check(struct run *R)
 			return EX_USAGE;
 		}
 		if (!m->cur.https && !warned++)
-			say_plain_http(R->S, use_proxy ? fp.host : NULL);
+			tell_plain_http(R->S, use_proxy ? fp.host : NULL);
 		q.proxy = use_proxy ? &fp : NULL;
 		R->plain_proxy = m->cur.https ? NULL : q.proxy;
 		if (o->verbose) {
 			url_format(&m->cur, m->url_text, sizeof m->url_text);
 			fmt_snprintf(m->msg, MSG_MAX, "GET %.900s%s", m->url_text, use_proxy ? " via proxy" : "");
-			say_v(R->S, m->msg);
+			tell_v(R->S, m->msg);
 		}
 		e = exchange(R, &q);
 		str_wipe(m->pauth, sizeof m->pauth);
 		px_wipe(&m->px);
 		if (e != FETCH_OK) {
-			int code = fetch_exit(e);
+			int code = exit_of_fetch(e);
 			R->st.now = sys_now_ms();
 			step_failure(&R->st, code == EX_NETWORK, m->res.t.connected != 0, &m->step);
 			if (m->step.act != STEP_RETRY)
-				return say_failure(R->S, code, m->res.msg, NULL, NULL, product(R), 0);
+				return tell_failure(R->S, code, m->res.msg, NULL, NULL, product(R), 0);
 			retry_wait(R, m->res.msg);
 		} else if (m->step.act == STEP_FALLBACK) {
-			say_v(R->S, "no Jira API here (404): trying Confluence's endpoint");
+			tell_v(R->S, "no Jira API here (404): trying Confluence's endpoint");
 			R->st.asked_confluence = 1;
 			m->cur = m->conf;
 		} else if (m->step.act == STEP_FOLLOW) {
 			R->st.redirs++;
 			url_format(&m->step.next, m->target, sizeof m->target);
 			fmt_snprintf(m->msg, MSG_MAX, "following redirect %d to %.900s", R->st.redirs, m->target);
-			say_v(R->S, m->msg);
+			tell_v(R->S, m->msg);
 			m->cur = m->step.next;
 		} else if (m->step.act == STEP_RETRY) {
 			fmt_snprintf(m->msg, MSG_MAX, "HTTP %d", m->fetch.resp.status);
@@ -332,10 +332,10 @@ static int credentials(struct run *R)
 	long tlen = cred_token(R->o->token_file, m->tok, &loose, m->msg, MSG_MAX);
 
 	if (loose)
-		say_warn(R->S, "the token file is readable by group or others (chmod 600 it)");
+		tell_warn(R->S, "the token file is readable by group or others (chmod 600 it)");
 	if (tlen < 0 || cred_auth(R->o->user, m->tok, (size_t)tlen, m->auth, m->msg, MSG_MAX) != 0) {
 		str_wipe(m->tok, sizeof m->tok);
-		return say_usage(R->S, NULL, m->msg), -1;
+		return tell_usage(R->S, NULL, m->msg), -1;
 	}
 	/* A hostile server may echo the token back, whole, cut, escaped or in
 	 * its Basic form: no output repeats a run of it (redact.h). */
@@ -351,7 +351,7 @@ int main(int argc, char **argv)
 	static struct check_mem mem; /* the one instance */
 	struct run run = { 0 };
 	struct run *R = &run;
-	struct say *S = &mem.say;
+	struct tell *S = &mem.tell;
 	struct cli_opts o;
 	char err[512];
 	int64_t start = sys_now_ms();
@@ -361,7 +361,7 @@ int main(int argc, char **argv)
 	R->o = &o;
 	R->m = &mem;
 	R->S = S;
-	say_init(S, &o);
+	tell_init(S, &o);
 	/* Output waits no longer than --max-time (as parsed; check() sets
 	 * its own deadline later). A command line that does not parse is
 	 * read to its end all the same (cli.h), so -j or --format env
@@ -370,18 +370,18 @@ int main(int argc, char **argv)
 	rep_deadline(&S->out, start + o.max_ms);
 	rep_deadline(&S->err, start + o.max_ms);
 	if (bad)
-		return say_finish(S, say_usage(S, NULL, err));
+		return tell_finish(S, tell_usage(S, NULL, err));
 	if (o.help || o.version)
-		return say_finish(S, o.help ? say_help(S) : say_version(S, ATLWHO_VERSION));
+		return tell_finish(S, o.help ? tell_help(S) : tell_version(S, ATLWHO_VERSION));
 	if (o.from_file)
-		return say_finish(S, from_file(R));
+		return tell_finish(S, from_file(R));
 	if (url_parse(&mem.base, o.base, err, sizeof err) != URL_OK)
-		return say_finish(S, say_usage(S, "BASE_URL: ", err));
+		return tell_finish(S, tell_usage(S, "BASE_URL: ", err));
 	if (credentials(R) != 0)
-		return say_finish(S, EX_USAGE);
+		return tell_finish(S, EX_USAGE);
 	if (o.insecure && mem.base.https)
-		say_warn(S, "-k/--insecure: TLS certificate verification is OFF");
-	code = say_finish(S, check(R)); /* before the wipes: it may write */
+		tell_warn(S, "-k/--insecure: TLS certificate verification is OFF");
+	code = tell_finish(S, check(R)); /* before the wipes: it may write */
 	str_wipe(mem.tok, strlen(mem.tok));
 	str_wipe(mem.auth, strlen(mem.auth));
 	str_wipe(mem.secrets.pat, mem.secrets.plen);

@@ -1,6 +1,6 @@
-/* say.c: stderr's lines, the reply's head, the reports (see say.h). */
+/* tell.c: stderr's lines, the reply's head, the reports (see tell.h). */
 #include "fmt.h"
-#include "say.h"
+#include "tell.h"
 
 #include <string.h>
 
@@ -10,7 +10,7 @@
 #include "out.h"
 #include "sys.h"
 
-void say_init(struct say *S, const struct cli_opts *o)
+void tell_init(struct tell *S, const struct cli_opts *o)
 {
 	memset(S, 0, sizeof *S);
 	S->o = o;
@@ -23,13 +23,13 @@ static void help_put(void *ctx, const char *s, size_t n)
 	rep_write(ctx, s, n);
 }
 
-int say_help(struct say *S)
+int tell_help(struct tell *S)
 {
 	cli_help(help_put, &S->out);
 	return 0;
 }
 
-int say_version(struct say *S, const char *version)
+int tell_version(struct tell *S, const char *version)
 {
 	rep_str(&S->out, "atlwho ");
 	rep_str(&S->out, version);
@@ -44,7 +44,7 @@ int say_version(struct say *S, const char *version)
  * withheld whole, before it is escaped: escaping would hide the run from
  * the output filter. The values messages quote from the reply (header
  * fields, the reason, the Location) come redacted already (http.c). */
-static const char *withheld(const struct say *S, const char *msg)
+static const char *withheld(const struct tell *S, const char *msg)
 {
 	return rd_secret(S->rd, msg, strlen(msg)) ? RD_MARK : msg;
 }
@@ -52,7 +52,7 @@ static const char *withheld(const struct say *S, const char *msg)
 /* One line on stderr. Messages may quote server bytes (header values,
  * certificate names): out_text_value keeps C0, C1, DEL and invalid UTF-8
  * from reaching the terminal raw. */
-static void put_line(struct say *S, const char *lead, const char *prefix, const char *msg)
+static void put_line(struct tell *S, const char *lead, const char *prefix, const char *msg)
 {
 	struct out_w w = { rep_write, &S->err };
 
@@ -65,36 +65,36 @@ static void put_line(struct say *S, const char *lead, const char *prefix, const 
 	rep_flush(&S->err);
 }
 
-void say_line(struct say *S, const char *prefix, const char *msg)
+void tell_line(struct tell *S, const char *prefix, const char *msg)
 {
 	put_line(S, "atlwho: ", prefix, msg);
 }
 
-void say_warn(struct say *S, const char *msg)
+void tell_warn(struct tell *S, const char *msg)
 {
 	put_line(S, "atlwho: ", "warning: ", msg);
 }
 
-void say_plain_http(struct say *S, const char *proxy)
+void tell_plain_http(struct tell *S, const char *proxy)
 {
 	char m[400];
 
 	fmt_snprintf(m, sizeof m, "sending the token over plain http%s%s: %sanyone on the path can read it",
 	    proxy ? " through the proxy " : "", proxy ? proxy : "", proxy ? "the proxy and " : "");
-	say_warn(S, m);
+	tell_warn(S, m);
 }
 
-void say_v(void *ctx, const char *line)
+void tell_v(void *ctx, const char *line)
 {
-	struct say *S = ctx;
+	struct tell *S = ctx;
 
 	if (S->o->verbose)
 		put_line(S, "* ", NULL, line);
 }
 
-void say_request(void *ctx, const char *req, size_t len)
+void tell_request(void *ctx, const char *req, size_t len)
 {
-	struct say *S = ctx;
+	struct tell *S = ctx;
 	const char *p = req, *end = req + len;
 
 	if (!S->o->verbose)
@@ -137,14 +137,14 @@ static void put_head(struct rep_buf *b, const char *prefix, const struct http_re
 	}
 }
 
-void say_head_v(struct say *S, const struct http_resp *r)
+void tell_head_v(struct tell *S, const struct http_resp *r)
 {
 	if (S->o->verbose && (r->head_done || r->fields_len > 0))
 		put_head(&S->err, "< ", r);
 	rep_flush(&S->err);
 }
 
-void say_head_i(struct say *S, const struct http_resp *r)
+void tell_head_i(struct tell *S, const struct http_resp *r)
 {
 	struct rep_buf *b = S->o->format == CLI_TEXT && !S->o->quiet ? &S->out : &S->err;
 
@@ -155,7 +155,7 @@ void say_head_i(struct say *S, const struct http_resp *r)
 	rep_flush(b);
 }
 
-void say_times(struct say *S, const struct fetch_times *t)
+void tell_times(struct tell *S, const struct fetch_times *t)
 {
 	char m[200];
 
@@ -167,22 +167,22 @@ void say_times(struct say *S, const struct fetch_times *t)
 	    (long long)(t->tls_done ? t->tls_done - t->start : -1),
 	    (long long)(t->first_byte ? t->first_byte - t->start : -1),
 	    (long long)(t->done - t->start));
-	say_v(S, m);
+	tell_v(S, m);
 }
 
-static enum rep_format format_of(const struct say *S)
+static enum rep_format format_of(const struct tell *S)
 {
 	return S->o->format == CLI_JSON ? REP_JSON : S->o->format == CLI_ENV ? REP_ENV : REP_TEXT;
 }
 
-int say_failure(struct say *S, int code, const char *msg, const struct cl_result *cl,
+int tell_failure(struct tell *S, int code, const char *msg, const struct cl_result *cl,
     const struct cl_headers *h, const char *product, int status)
 {
 	struct rep_info ri;
 
 	msg = withheld(S, msg); /* before JSON or env escaping */
 	if (!S->o->quiet)
-		say_line(S, NULL, msg);
+		tell_line(S, NULL, msg);
 	if (S->o->format != CLI_TEXT && !S->o->quiet) {
 		memset(&ri, 0, sizeof ri);
 		ri.product = product;
@@ -196,7 +196,7 @@ int say_failure(struct say *S, int code, const char *msg, const struct cl_result
 	return code;
 }
 
-int say_usage(struct say *S, const char *prefix, const char *msg)
+int tell_usage(struct tell *S, const char *prefix, const char *msg)
 {
 	char m[600];
 
@@ -205,16 +205,16 @@ int say_usage(struct say *S, const char *prefix, const char *msg)
 		msg = m;
 	}
 	if (S->o->quiet || S->o->format == CLI_TEXT)
-		say_line(S, NULL, msg);
+		tell_line(S, NULL, msg);
 	else
-		say_failure(S, EX_USAGE, msg, NULL, NULL, NULL, 0);
+		tell_failure(S, EX_USAGE, msg, NULL, NULL, NULL, 0);
 	rep_flush(&S->out);
 	return EX_USAGE;
 }
 
 /* The fields shown (report.h): username only in place of name; a secret
  * one is shown as RD_MARK, not cut. */
-static void warn_cut(struct say *S, const struct js_scanner *js)
+static void warn_cut(struct tell *S, const struct js_scanner *js)
 {
 	int i;
 
@@ -224,18 +224,18 @@ static void warn_cut(struct say *S, const struct js_scanner *js)
 			char m[120];
 			fmt_snprintf(m, sizeof m, "%s was longer than %d bytes and is shown cut",
 			    i == JS_USERNAME ? "name" : js_field_key(i), JS_FIELD_MAX);
-			say_warn(S, m);
+			tell_warn(S, m);
 		}
 	}
 }
 
-int say_result(struct say *S, const struct cl_result *cl, const struct cl_headers *h,
+int tell_result(struct tell *S, const struct cl_result *cl, const struct cl_headers *h,
     const char *product, int status, const struct js_scanner *js)
 {
 	struct rep_info ri;
 
 	if (cl->exit != EX_AUTH_OK && cl->exit != EX_INACTIVE)
-		return say_failure(S, cl->exit, cl->msg, cl, h, product, status);
+		return tell_failure(S, cl->exit, cl->msg, cl, h, product, status);
 	if (S->o->raw || S->o->quiet) {
 		rep_flush(&S->out);
 		return cl->exit;
@@ -249,7 +249,7 @@ int say_result(struct say *S, const struct cl_result *cl, const struct cl_header
 	ri.h = h;
 	rep_result(&S->out, format_of(S), &ri);
 	if (cl->exit == EX_INACTIVE)
-		say_line(S, NULL, cl->msg);
+		tell_line(S, NULL, cl->msg);
 	warn_cut(S, js);
 	return cl->exit;
 }
@@ -259,7 +259,7 @@ int say_result(struct say *S, const struct cl_result *cl, const struct cl_header
  * its code, its answer about the token being true all the same. Either
  * way stderr says so; a failure to write stderr is ignored, there being
  * nowhere left to say it. */
-int say_finish(struct say *S, int code)
+int tell_finish(struct tell *S, int code)
 {
 	const char *why;
 	int lost;
@@ -272,7 +272,7 @@ int say_finish(struct say *S, int code)
 			fmt_snprintf(m, sizeof m, "standard output was not writable within --max-time: output lost");
 		else
 			fmt_snprintf(m, sizeof m, "cannot write standard output (%s): output lost", why);
-		say_line(S, NULL, m);
+		tell_line(S, NULL, m);
 		if (code == EX_AUTH_OK || code == EX_INACTIVE)
 			code = EX_OUTPUT;
 	}
