@@ -761,7 +761,7 @@ CASES += [
 ]
 
 
-# ============================================================================ issue 12
+# ========================== long values, fallbacks and redirects: what is shown and what is sent
 
 # Section 2: 255-character names of any script come through whole, in every format (the cap
 # was 256 bytes: 86 CJK characters, 64 emoji). 256 emoji are one character too many: cut at a
@@ -786,14 +786,14 @@ def names_rows():
                 ("displayName", Srv(display_reply(v)), ["-p", "jira", "--cacert", "{ca}", "{base}"]),
                 ("Confluence username", Srv(conf_reply(v)), ["-p", "confluence", "--cacert", "{ca}", "{base}"])):
             key = "displayName" if label == "displayName" else "name"
-            rows.append(C("issue 12: 255 %s characters in %s, text" % (script, label), args, 0, srv=srv,
+            rows.append(C("255 %s characters in %s, text" % (script, label), args, 0, srv=srv,
                           check=[lines("%s: %s" % (key, v)), err_lacks("cut")]))
-            rows.append(C("issue 12: 255 %s characters in %s, json" % (script, label), ["-j"] + args, 0, srv=srv,
+            rows.append(C("255 %s characters in %s, json" % (script, label), ["-j"] + args, 0, srv=srv,
                           check=[json_out(**{key: v}), err_lacks("cut")]))
-            rows.append(C("issue 12: 255 %s characters in %s, env" % (script, label), ["--format", "env"] + args, 0,
+            rows.append(C("255 %s characters in %s, env" % (script, label), ["--format", "env"] + args, 0,
                           srv=srv, check=[env_vars(**{key.lower(): v}), err_lacks("cut")]))
     emoji256 = "\U0001F600" * 256
-    rows.append(C("issue 12: 256 emoji are cut at 255, at a character boundary, with a warning",
+    rows.append(C("256 emoji are cut at 255, at a character boundary, with a warning",
                   ["-j", "-p", "jira", "--cacert", "{ca}", "{base}"], 0, srv=Srv(display_reply(emoji256)),
                   err=["displayName was longer than 1020 bytes"], check=json_out(displayName=emoji256[:255])))
     return rows
@@ -834,48 +834,48 @@ def issue12_rows():
     t = ["--cacert", "{ca}"]
     return names_rows() + [
         # section 1: one vocabulary (the README's own script, against Confluence)
-        C("issue 12: env against Confluence: $ATLWHO_NAME is the user name", ["--format", "env"] + t +
+        C("env against Confluence: $ATLWHO_NAME is the user name", ["--format", "env"] + t +
           ["{base}/confluence"], 0, srv=Srv(CONF), check=env_vars(name="fred", username="")),
         # section 4
-        C("issue 12: --raw, auto: the Jira 404 page is not printed, only Confluence's body", ["--raw"] + t + ["{base}"],
+        C("--raw, auto: the Jira 404 page is not printed, only Confluence's body", ["--raw"] + t + ["{base}"],
           0, srv=Srv(FALLBACK), check=[out_exact(CONF_BODY), nreq(2)]),
-        C("issue 12: -i, auto: only the Confluence reply's head", ["-i"] + t + ["{base}"], 0, srv=Srv(FALLBACK),
+        C("-i, auto: only the Confluence reply's head", ["-i"] + t + ["{base}"], 0, srv=Srv(FALLBACK),
           out=["HTTP/1.1 200", "name: fred"], check=[out_lacks("404", "Apache"), nreq(2)]),
-        C("issue 12: -v, auto: every head on stderr", ["-v"] + t + ["{base}"], 0, srv=Srv(FALLBACK),
+        C("-v, auto: every head on stderr", ["-v"] + t + ["{base}"], 0, srv=Srv(FALLBACK),
           check=err_has("< HTTP/1.1 404 Not Found", "< HTTP/1.1 200 OK")),
-        C("issue 12: --raw -L: the redirect's body is not printed", ["--raw", "-L", "-p", "jira"] + t + ["{base}/old"],
+        C("--raw -L: the redirect's body is not printed", ["--raw", "-L", "-p", "jira"] + t + ["{base}/old"],
           0, srv=Srv(MOVED), check=[out_exact(JIRA_BODY), nreq(2)]),
-        C("issue 12: -i -L: only the last reply's head", ["-i", "-L", "-p", "jira"] + t + ["{base}/old"], 0,
+        C("-i -L: only the last reply's head", ["-i", "-L", "-p", "jira"] + t + ["{base}/old"], 0,
           srv=Srv(MOVED), out=["HTTP/1.1 200"], check=[out_lacks("302", "Location"), nreq(2)]),
-        C("issue 12: --raw --retry: the 503 body is not printed", ["--raw", "--retry", "1", "-p", "jira"] + t +
+        C("--raw --retry: the 503 body is not printed", ["--raw", "--retry", "1", "-p", "jira"] + t +
           ["{base}"], 0, srv=Srv(BUSY), check=[out_exact(JIRA_BODY), nreq(2)]),
-        C("issue 12: -i --retry: only the 200's head", ["-i", "--retry", "1", "-p", "jira"] + t + ["{base}"], 0,
+        C("-i --retry: only the 200's head", ["-i", "--retry", "1", "-p", "jira"] + t + ["{base}"], 0,
           srv=Srv(BUSY), out=["HTTP/1.1 200"], check=[out_lacks("503", "Service Unavailable"), nreq(2)]),
-        C("issue 12: --raw on a final 404: its page is the deciding reply", ["--raw", "-p", "jira"] + t + ["{base}"],
+        C("--raw on a final 404: its page is the deciding reply", ["--raw", "-p", "jira"] + t + ["{base}"],
           7, srv=Srv(F.static(F.reply_404_html())), out=["<h1>Not Found</h1>"]),
         # section 5
-        C("issue 12: a 4077-byte context path: Confluence's endpoint does not fit -> 2, nothing sent",
+        C("a 4077-byte context path: Confluence's endpoint does not fit -> 2, nothing sent",
           t + ["{base}" + LONG_BASE], 2, srv=Srv(long_base_handler), err=["/rest/api/user/current", "4096"],
           check=nreq(0)),
-        C("issue 12: a 4077-byte context path with -p jira fits", ["-p", "jira"] + t + ["{base}" + LONG_BASE], 7,
+        C("a 4077-byte context path with -p jira fits", ["-p", "jira"] + t + ["{base}" + LONG_BASE], 7,
           srv=Srv(long_base_handler), check=nreq(1)),
-        C("issue 12: -L follows a 3030-byte same-origin Location whole", ["-L", "-p", "jira"] + t + ["{base}"], 0,
+        C("-L follows a 3030-byte same-origin Location whole", ["-L", "-p", "jira"] + t + ["{base}"], 0,
           srv=Srv(important), check=[target_ends("&important=1"), nreq(2)]),
-        C("issue 12: -L: a Location longer than the 4381 bytes kept is not followed, and says why",
+        C("-L: a Location longer than the 4381 bytes kept is not followed, and says why",
           ["-L", "-j", "-p", "jira"] + t + ["{base}"], 7,
           srv=Srv(F.static(F.reply_redirect(302, "/x?" + "q" * 4400))), err=["longer than 4381"],
           check=[nreq(1), json_out(ok=False, exit=7, location=ABSENT)]),
-        C("issue 12: -L: two different Location fields are not followed, and say why", ["-L", "-p", "jira"] + t +
+        C("-L: two different Location fields are not followed, and say why", ["-L", "-p", "jira"] + t +
           ["{base}"], 7, srv=Srv(F.static(F.http_response(302, b"", [("Location", "/a/rest/api/2/myself"),
                                                                      ("Location", "/b/rest/api/2/myself")]))),
           err=["two Location fields"], check=nreq(1)),
-        C("issue 12: -L: an unparsable Location is not followed, and says why", ["-L", "-p", "jira"] + t + ["{base}"],
+        C("-L: an unparsable Location is not followed, and says why", ["-L", "-p", "jira"] + t + ["{base}"],
           7, srv=Srv(F.static(F.reply_redirect(302, "https://[::1/x"))), err=["redirect not followed", "cannot"],
           check=nreq(1)),
-        C("issue 12: http:// through a proxy: the warning says the proxy reads the token", ["-p", "jira", "{base}/jira"],
+        C("http:// through a proxy: the warning says the proxy reads the token", ["-p", "jira", "{base}/jira"],
           0, srv=Srv(JIRA, tls=None), proxy=Proxy(), env={"http_proxy": "{proxy}"},
           err=["plain http through the proxy 127.0.0.1", "the proxy and anyone"], check=proxy_log(1, "GET")),
-        C("issue 12: http:// without a proxy: the warning names no proxy", ["-p", "jira", "{base}/jira"], 0,
+        C("http:// without a proxy: the warning names no proxy", ["-p", "jira", "{base}/jira"], 0,
           srv=Srv(JIRA, tls=None), err=["plain http: anyone on the path"]),
     ]
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""test_field.py: the field conditions of issue 11 that loopback can stage
+"""test_field.py: the field conditions (names, addresses, resolvers, clocks) that loopback can stage
 deterministically, against the real binary: names and addresses as curl
 treats them (no SNI for IP literals, IP subjectAltNames, a trailing dot),
 Happy Eyeballs and a resolver that never answers, every TLS failure named

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Hostile servers, faults and bad input: atlwho's reliability suite (issue 6, section 1,
-and the resource-limit test of section 4).
+"""Hostile servers, faults and bad input: atlwho's reliability suite
+and its resource-limit test.
 
     ATLWHO=./atlwho python3 tests/e2e/test_hostile.py [-k SUBSTRING] [-v] [-x] [--list]
                                         [--show] [--no-sweep] [--bisect-limits]
@@ -1020,7 +1020,7 @@ ROWS = [
 ]
 
 
-# ================================================================ issue 12: redaction before cuts and escapes
+# ================================================================ redaction before cuts and escapes
 # A run of 12 token bytes or 16 base64 characters of it is withheld wherever it is echoed: in a
 # value cut to a cap (field, header copy, reason phrase), behind JSON escapes, in a token with
 # quotes and backslashes, in every format, -i, -v and --raw (no_run decodes every form).
@@ -1110,51 +1110,51 @@ SERAPH_CUT = ("x" * 240) + TOKEN           # the copy of 255 bytes held 15 of it
 REASON_CUT = b"x" * 110 + TOKEN.encode()   # the reason's 128 bytes held 18
 
 ROWS += [
-    H("issue 12: -u, 192-char token, Basic credential echoed whole, cut, past the cap (text)",
+    H("-u, 192-char token, Basic credential echoed whole, cut, past the cap (text)",
       Srv(basic_echo), ["-u", EMAIL] + T, 0, None, token=T192,
       check=[no_run, field_is("text", "name", "<redacted>"), field_is("text", "displayName", "<redacted>"),
              field_is("text", "accountId", "<redacted>"), field_is("text", "emailAddress", EMAIL),
              lambda c: field_is("text", "type", basic_type(c.srv.requests[0]))(c),
              err_lacks("cut")]),
-    H("issue 12: -u, 192-char token, Basic credential echoed whole, cut, past the cap (json)",
+    H("-u, 192-char token, Basic credential echoed whole, cut, past the cap (json)",
       Srv(basic_echo), ["-j", "-u", EMAIL] + T, 0, None, token=T192,
       check=[no_run, field_is("json", "name", "<redacted>"), field_is("json", "displayName", "<redacted>"),
              field_is("json", "accountId", "<redacted>"), field_is("json", "emailAddress", EMAIL)]),
-    H("issue 12: -u, 192-char token, Basic credential echoed whole, cut, past the cap (env)",
+    H("-u, 192-char token, Basic credential echoed whole, cut, past the cap (env)",
       Srv(basic_echo), ["--format", "env", "-u", EMAIL] + T, 0, None, token=T192,
       check=[no_run, field_is("env", "name", "<redacted>"), field_is("env", "displayName", "<redacted>"),
              field_is("env", "accountId", "<redacted>"), field_is("env", "emailAddress", EMAIL)]),
-    H("issue 12: token with quotes and backslashes, JSON-escaped echo (text)", Srv(tq_echo), T, 0, None,
+    H("token with quotes and backslashes, JSON-escaped echo (text)", Srv(tq_echo), T, 0, None,
       token=TQ, check=[no_run, field_is("text", "displayName", "<redacted>"), field_is("text", "name", "fred")]),
-    H("issue 12: token with quotes and backslashes, JSON-escaped echo (json)", Srv(tq_echo), ["-j"] + T, 0,
+    H("token with quotes and backslashes, JSON-escaped echo (json)", Srv(tq_echo), ["-j"] + T, 0,
       None, token=TQ, check=[no_run, field_is("json", "displayName", "<redacted>")]),
-    H("issue 12: token with quotes and backslashes, JSON-escaped echo (env)", Srv(tq_echo),
+    H("token with quotes and backslashes, JSON-escaped echo (env)", Srv(tq_echo),
       ["--format", "env"] + T, 0, None, token=TQ, check=[no_run, field_is("env", "displayName", "<redacted>")]),
-    H("issue 12: token with quotes and backslashes echoed in a header (-i)", Srv(tq_echo), ["-i"] + T, 0, None,
+    H("token with quotes and backslashes echoed in a header (-i)", Srv(tq_echo), ["-i"] + T, 0, None,
       token=TQ, check=[no_run, out_has("X-Echo: <redacted>\n")]),
-    H("issue 12: token with quotes and backslashes echoed in a header (-v)", Srv(tq_echo), ["-v"] + T, 0, None,
+    H("token with quotes and backslashes echoed in a header (-v)", Srv(tq_echo), ["-v"] + T, 0, None,
       token=TQ, check=[no_run, err_lines("< X-Echo: <redacted>")]),
-    H("issue 12: 15 token bytes left in the 255-byte copy of X-Seraph-LoginReason (text)",
+    H("15 token bytes left in the 255-byte copy of X-Seraph-LoginReason (text)",
       Srv(F.static(F.http_response(401, b"{}", [("Content-Type", "application/json"),
                                                  ("X-Seraph-LoginReason", SERAPH_CUT)]))), T, 3, "<redacted>",
       check=[no_run]),
-    H("issue 12: 15 token bytes left in the 255-byte copy of X-Seraph-LoginReason (json)",
+    H("15 token bytes left in the 255-byte copy of X-Seraph-LoginReason (json)",
       Srv(F.static(F.http_response(401, b"{}", [("Content-Type", "application/json"),
                                                  ("X-Seraph-LoginReason", SERAPH_CUT)]))), ["-j"] + T, 3, None,
       check=[no_run, json_out(reason="<redacted>")]),
-    H("issue 12: 15 token bytes left in the 255-byte copy of X-Seraph-LoginReason (env)",
+    H("15 token bytes left in the 255-byte copy of X-Seraph-LoginReason (env)",
       Srv(F.static(F.http_response(401, b"{}", [("Content-Type", "application/json"),
                                                  ("X-Seraph-LoginReason", SERAPH_CUT)]))),
       ["--format", "env"] + T, 3, None, check=[no_run, env_vars(reason="<redacted>")]),
-    H("issue 12: 18 token bytes left in the 128-byte reason phrase (-i)",
+    H("18 token bytes left in the 128-byte reason phrase (-i)",
       Srv(reply(resp(b"HTTP/1.1 401 " + REASON_CUT, (JSON_CT,), b"{}"))), ["-i"] + T, 3, None,
       check=[no_run, out_has("HTTP/1.1 401 <redacted>\n")]),
-    H("issue 12: 18 token bytes left in the 128-byte reason phrase (-v)",
+    H("18 token bytes left in the 128-byte reason phrase (-v)",
       Srv(reply(resp(b"HTTP/1.1 401 " + REASON_CUT, (JSON_CT,), b"{}"))), ["-v"] + T, 3, None,
       check=[no_run, err_lines("< HTTP/1.1 401 <redacted>")]),
-    H("issue 12: --raw, cut echoes of the token and its base64 split across 5-byte TLS records",
+    H("--raw, cut echoes of the token and its base64 split across 5-byte TLS records",
       Srv(raw_pieces), ["--raw"] + T, 0, None, check=[no_run, out_exact(raw_ref(RAW_BODY, TOKEN))]),
-    H("issue 12: -L, a Location that carries the token is not followed", Srv(redirect_to(302, "/x?t=" + TOKEN)),
+    H("-L, a Location that carries the token is not followed", Srv(redirect_to(302, "/x?t=" + TOKEN)),
       ["-L", "-j"] + T, 7, "carries the token", where="err",
       check=[no_run, nreq(1), json_out(location="<redacted>")]),
 ]
@@ -1499,14 +1499,14 @@ def run_sweep(pk, root, label_filter=None):
 
 
 # ============================================================================ resource limits
-# Issue 6, section 4: a full HTTPS check (TLS 1.3 handshake with certificate verification,
+# Memory: a full HTTPS check (TLS 1.3 handshake with certificate verification,
 # a chunked Jira reply, classification, output) succeeds in a tight space.
 # Smallest values, found once by bisection (python3 tests/e2e/test_hostile.py --bisect-limits;
 # ATLWHO=... to measure another build), Debian 12 x86-64, glibc 2.36:
 #     ./atlwho (`make`, glibc dynamic PIE)      ulimit -v 2974 KiB    ulimit -n 5
 #     ./atlwho-static-x86_64 (`make static`)    ulimit -v 1103 KiB    ulimit -n 5
 # (static: with src/malloc.c's 320 KiB bss arena; 895 KiB just before, with musl's malloc.)
-# (issue 12's branch, 2026-12-01: +128 and +96 KiB for the redaction set (86 KiB) and the
+# (the redaction work, 2026-12-01: +128 and +96 KiB for the redaction set (86 KiB) and the
 # 1,020-byte fields; at commit 66ac4eb, 2846 and 655 KiB; one commit earlier: 2830 and
 # 639 KiB. -v measured with
 # -n 1024, -n with -v unlimited.) -n 5 is stdin, stdout, stderr, the socket and the CA file,
@@ -1620,7 +1620,7 @@ def run_limits(pk):
 # ============================================================================ main
 
 def main(argv):
-    suite = harness.Suite(__file__, argv, description="atlwho hostile-server suite (issue 6)", extra=lambda ap: (
+    suite = harness.Suite(__file__, argv, description="atlwho hostile-server suite", extra=lambda ap: (
         ap.add_argument("--no-sweep", action="store_true", help="skip the connection-cut sweep"),
         ap.add_argument("--bisect-limits", action="store_true",
                         help="find the smallest ulimit -v / -n for a full check, print them, exit")))

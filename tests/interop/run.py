@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The real-stack interop suite (issue 11): atlwho and curl against the TLS
+"""The real-stack interop suite: atlwho and curl against the TLS
 stacks Jira and Confluence really sit behind, condition by condition.
 
 Starts nginx, Apache httpd, HAProxy, openssl s_server, a GnuTLS responder,
@@ -122,7 +122,7 @@ CONDITIONS = [
 IP_LITERAL_STACKS = ("nginx", "jsse", "go")
 
 
-# =========================================================================== what issue 11 asks
+# =========================================================================== what each cell must give
 # One row per rule, FIRST MATCH WINS: (condition, TLS version, stack, expectation);
 # "*" matches anything. To change what a cell must do, edit or add one row here,
 # with a comment that says why.
@@ -519,7 +519,7 @@ def markdown(cells, versions, path):
             e = "%s / %s" % (a or "-", cu)
             ents.append(e if all(k[0] for k in c.checks) else "**%s**" % e)
         out.append("| %s | %s | %s |" % (cond, ver, " | ".join(ents)))
-    out += ["", "Entries: atlwho's exit code (×runs) / curl's result; **bold**: not what issue 11 asks "
+    out += ["", "Entries: atlwho's exit code (×runs) / curl's result; **bold**: not what each cell must give "
             "(run.py's EXPECT)."]
     with open(path, "w") as f:
         f.write("\n".join(out) + "\n")
@@ -656,7 +656,7 @@ def main(argv):
             print("    " + detail.strip().replace("\n", "\n    "))
     bad = [c for c in cells if not all(k[0] for k in c.checks)]
     print()
-    print("== %d cells, %d as issue 11 asks, %d not; cells %.0f s, whole suite %.0f s" % (
+    print("== %d cells, %d as they must be, %d not; cells %.0f s, whole suite %.0f s" % (
         len(cells), len(cells) - len(bad), len(bad), t_cells, time.time() - t_start))
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
