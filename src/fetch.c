@@ -231,11 +231,6 @@ int fetch(const struct fetch_req *q, const struct fetch_hooks *h,
 	c.fd = -1;
 	c.tls = NULL;
 	c.deadline = q->deadline;
-	if (https && (e = tls_prepare(&tc, q->tls, res->msg, sizeof res->msg)) != 0) {
-		tls_free(&tc);
-		res->t.done = sys_now_ms();
-		return res->err = e == TLS_E_NOMEM ? FETCH_E_TLS : FETCH_E_CONFIG;
-	}
 	if (q->proxy)
 		logf_(h, "using an HTTP proxy");
 	c.fd = sys_connect(chost, cport, q->family, (int)q->connect_ms, q->deadline,
@@ -256,11 +251,11 @@ int fetch(const struct fetch_req *q, const struct fetch_hooks *h,
 	if (https) {
 		int t;
 		tls_peer_of(q->url, &peer, peer_name);
-		t = tls_handshake(&tc, c.fd, &peer, q->deadline, res->msg, sizeof res->msg);
+		t = tls_handshake(&tc, q->tls, c.fd, &peer, q->deadline, res->msg, sizeof res->msg);
 		res->tls_info = tc.info;
-		res->pin_only = tc.trust.pin_only;
-		res->ca_loaded = tc.trust.loaded;
-		res->trust_src = tc.trust.nfile ? tc.trust.file[0] : tc.trust.ndir ? tc.trust.dir[0] : NULL;
+		res->pin_only = q->tls->trust.pin_only;
+		res->ca_loaded = q->tls->trust.loaded;
+		res->trust_src = trust_first(&q->tls->trust);
 		if (t != 0) {
 			e = t == TLS_E_NET ? FETCH_E_NET : t == TLS_E_CONFIG ? FETCH_E_CONFIG : FETCH_E_TLS;
 			goto out;

@@ -45,7 +45,7 @@ struct fetch_req {
 	const char *auth;              /* whole Authorization value, or NULL */
 	const char *version;
 	const struct fetch_proxy *proxy; /* NULL: direct */
-	const struct tls_opts *tls;
+	struct tls_config *tls;        /* built (tls_config_init) for an https url */
 	int family;                    /* 0, 4 or 6 */
 	long connect_ms;
 	int64_t deadline;              /* monotonic ms */

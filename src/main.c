@@ -59,6 +59,9 @@ struct run {
 	/* The proxy a plain http request goes through (its 407 is the proxy's
 	 * answer, not the server's), or NULL. */
 	const struct fetch_proxy *plain_proxy;
+	/* The TLS configuration (main's), built at the first https exchange. */
+	struct tls_config *tls;
+	int tls_built;
 	char body_head[CL_BODY_HEAD];   /* what classify may read of an error page */
 	size_t body_head_len;
 	/* The check loop; decide() reads and sets these. */
@@ -592,12 +595,33 @@ static void tls_opts_of(const struct cli_opts *o, struct tls_opts *to)
 	to->capath = o->capath;
 	to->env_file = sys_getenv("SSL_CERT_FILE");
 	to->env_dir = sys_getenv("SSL_CERT_DIR");
-	to->pins = o->pins;
+	to->pins = &o->pins;
 	to->cert = o->cert;
 	to->key = o->key;
 	to->insecure = o->insecure;
 	to->tls_min = o->tls_min;
 	to->tls_max = o->tls_max;
+}
+
+/* The TLS configuration, built at the first https exchange (a plain http
+ * check never reads --cacert, --cert or --key) and kept for every later
+ * retry and redirect; its failure is that exchange's. */
+static int tls_config_once(struct run *R, const struct tls_opts *to, struct fetch_res *res)
+{
+	int e;
+
+	if (!R->cur.https || R->tls_built)
+		return FETCH_OK;
+	memset(res, 0, sizeof *res);
+	res->t.start = sys_now_ms();
+	e = tls_config_init(R->tls, to, res->msg, sizeof res->msg);
+	res->t.done = sys_now_ms();
+	if (e != 0) {
+		tls_config_free(R->tls);
+		return res->err = e == TLS_E_NOMEM ? FETCH_E_TLS : FETCH_E_CONFIG;
+	}
+	R->tls_built = 1;
+	return FETCH_OK;
 }
 
 static void hooks_of(struct run *R, struct fetch_hooks *hk)
@@ -729,7 +753,7 @@ static int check(struct run *R, const char *auth, const struct url *base)
 		q.version = ATLWHO_VERSION;
 		q.proxy = use_proxy ? &fp : NULL;
 		R->plain_proxy = R->cur.https ? NULL : q.proxy;
-		q.tls = &to;
+		q.tls = R->tls;
 		q.family = o->family;
 		q.connect_ms = o->connect_ms;
 		q.deadline = R->deadline;
@@ -745,7 +769,9 @@ static int check(struct run *R, const char *auth, const struct url *base)
 		R->body_head_len = 0;
 		R->hold_len = 0;
 		R->act = STEP_DONE;
-		e = fetch(&q, &hk, &resp, &res);
+		e = tls_config_once(R, &to, &res);
+		if (e == FETCH_OK)
+			e = fetch(&q, &hk, &resp, &res);
 		str_wipe(pauth, sizeof pauth);
 		px_wipe(&px);
 		say_times(R, &res);
@@ -823,6 +849,7 @@ int main(int argc, char **argv)
 	 * main -> check -> fetch -> the handshake -> the CA search. */
 	static struct run R;
 	static struct rd_set secrets; /* 86 KiB, of which a token touches a few */
+	static struct tls_config tls; /* 100 KiB, of which a check without --cert touches 17 */
 	static struct url base;
 	static char tok[TOKEN_MAX + 1], auth[AUTH_MAX];
 	struct cli_opts o;
@@ -833,6 +860,7 @@ int main(int argc, char **argv)
 
 	sys_harden();
 	R.o = &o;
+	R.tls = &tls;
 	rep_init(&R.out, 1);
 	rep_init(&R.err, 2);
 	/* Output waits no longer than --max-time (as parsed; check() sets
@@ -874,6 +902,7 @@ int main(int argc, char **argv)
 	if (o.insecure && base.https)
 		err_line(&R, "warning: ", "-k/--insecure: TLS certificate verification is OFF");
 	code = finish(&R, check(&R, auth, &base)); /* before the wipes: it may write */
+	tls_config_free(&tls); /* the client key, wiped */
 	str_wipe(tok, (size_t)tlen);
 	str_wipe(auth, strlen(auth));
 	str_wipe(secrets.pat, secrets.plen);

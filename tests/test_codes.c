@@ -9,11 +9,13 @@
 #include "http.h"
 #include "json.h"
 #include "pem.h"
+#include "pin.h"
 #include "proxy.h"
 #include "str.h"
 #include "sys.h"
 #include "t.h"
 #include "tls.h"
+#include "trust.h"
 #include "url.h"
 
 #define C(name, lo, hi) { #name, name, lo, hi }
@@ -47,6 +49,8 @@ static const struct { const char *name; int code, lo, hi; } codes[] = {
 	C(HTTP_E_CHUNK_CRLF, -199, -101), C(HTTP_E_TRAILER_TOO_LARGE, -199, -101),
 	C(HTTP_E_NO_RESPONSE, -199, -101), C(HTTP_E_TRUNCATED_HEAD, -199, -101),
 	C(HTTP_E_TRUNCATED_BODY, -199, -101), C(HTTP_E_CALLBACK, -199, -101),
+	C(PIN_E_FORMAT, -209, -201),
+	C(TRUST_E_SOURCE, -219, -211),
 };
 #define NCODES (sizeof codes / sizeof codes[0])
 
