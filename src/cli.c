@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "ascii.h"
-#include "b64.h"
 #include "str.h"
 
 /* The options, in --help's order: id, short letter (0: none), long name,
@@ -151,34 +150,6 @@ static int version_number(const char *a)
 	return strcmp(a, "1.2") == 0 ? 12 : strcmp(a, "1.3") == 0 ? 13 : 0;
 }
 
-/* curl's --pinnedpubkey hash form, checked whole before anything is sent:
- * "sha256//" and the canonical base64 of 32 bytes, up to CLI_PINS_MAX of
- * them separated by ';'. 0, or -1 with the reason in why. */
-static int check_pins(const char *s, const char **why)
-{
-	int n = 0;
-
-	for (;;) {
-		const char *e = strchr(s, ';');
-		size_t len = e ? (size_t)(e - s) : strlen(s);
-		if (len < 8 || memcmp(s, "sha256//", 8) != 0) {
-			*why = "each pin is sha256// followed by base64 (curl's hash form; key files are not taken)";
-			return CLI_E_USAGE;
-		}
-		if (b64_decoded_len(s + 8, len - 8) != 32) {
-			*why = "the part after sha256// must be the base64 of a 32-byte SHA-256 digest (44 characters)";
-			return CLI_E_USAGE;
-		}
-		if (++n > CLI_PINS_MAX) {
-			*why = "at most 8 pins";
-			return CLI_E_USAGE;
-		}
-		if (!e)
-			return CLI_OK;
-		s = e + 1;
-	}
-}
-
 /* Applies one option c with its value a (NULL for flags): 0, or -1 with a
  * message in err. */
 static int apply(struct cli_opts *o, int c, const char *a, char *err, size_t errcap)
@@ -222,12 +193,12 @@ static int apply(struct cli_opts *o, int c, const char *a, char *err, size_t err
 	case O_CAPATH: o->capath = a; break;
 	case O_PIN:
 	case O_PINNEDPUBKEY: {
+		/* checked whole before anything is sent; a later --pin replaces it */
 		const char *why;
-		if (check_pins(a, &why) != CLI_OK) {
+		if (pin_parse(&o->pins, a, &why) != PIN_OK) {
 			fmt_snprintf(err, errcap, "--pin '%.120s%s': %s", a, strlen(a) > 120 ? "..." : "", why);
 			return CLI_E_USAGE;
 		}
-		o->pins = a;
 		break;
 	}
 	case O_CERT: o->cert = a; break;

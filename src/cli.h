@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+#include "pin.h"
+
 enum cli_product { CLI_AUTO, CLI_JIRA, CLI_CONFLUENCE };
 enum cli_format { CLI_TEXT, CLI_JSON, CLI_ENV };
 
@@ -13,13 +15,13 @@ enum cli_format { CLI_TEXT, CLI_JSON, CLI_ENV };
 #define CLI_TIME_MAX_MS (86400L * 1000)  /* one day: longer is a mistake */
 #define CLI_REDIRS_MAX 50                /* curl's default cap */
 #define CLI_RETRY_MAX 100
-#define CLI_PINS_MAX 8                   /* --pin list: 8 keys cover a rotation or two */
 
 struct cli_opts {
 	enum cli_product product;
 	enum cli_format format;
 	const char *base, *path, *user, *token_file, *from_file;
-	const char *cacert, *capath, *pins, *cert, *key, *proxy, *noproxy;
+	const char *cacert, *capath, *cert, *key, *proxy, *noproxy;
+	struct pin_set pins;             /* --pin, parsed (pins.n 0: none) */
 	int include, raw, quiet, verbose, insecure, follow, family;
 	int tls_min, tls_max;            /* 12 or 13: --tls-min, --tls-max */
 	int max_redirs, retry;

@@ -255,11 +255,11 @@ static int connect_to(struct fetch *x)
 	if (!q->url->https)
 		return FETCH_OK;
 	peer_of(q->url, &x->peer, x->peer_name);
-	t = tls_handshake(&x->tc, x->fd, &x->peer, q->deadline, res->msg, sizeof res->msg);
+	t = tls_handshake(&x->tc, q->tls, x->fd, &x->peer, q->deadline, res->msg, sizeof res->msg);
 	res->tls_info = x->tc.info;
-	res->pin_only = x->tc.trust.pin_only;
-	res->ca_loaded = x->tc.trust.loaded;
-	res->trust_src = x->tc.trust.nfile ? x->tc.trust.file[0] : x->tc.trust.ndir ? x->tc.trust.dir[0] : NULL;
+	res->pin_only = q->tls->trust.pin_only;
+	res->ca_loaded = q->tls->trust.loaded;
+	res->trust_src = trust_first(&q->tls->trust);
 	if (t != 0)
 		return t == TLS_E_NET ? FETCH_E_NET : t == TLS_E_CONFIG ? FETCH_E_CONFIG : FETCH_E_TLS;
 	x->tls = 1;
@@ -322,7 +322,8 @@ int fetch_open(struct fetch *x, const struct fetch_req *q, const struct fetch_lo
 	x->res = res;
 	x->fd = -1;
 	res->t.start = sys_now_ms();
-	if (q->url->https && (e = tls_prepare(&x->tc, q->tls, res->msg, sizeof res->msg)) != 0)
+	if (q->url->https && !q->tls->ready && (e = tls_config_init(q->tls, q->tls_opts, res->msg,
+	    sizeof res->msg)) != 0)
 		return failed(x, e == TLS_E_NOMEM ? FETCH_E_TLS : FETCH_E_CONFIG);
 	if ((e = connect_to(x)) != FETCH_OK)
 		return failed(x, e);

@@ -52,7 +52,11 @@ struct fetch_req {
 	const char *auth;              /* whole Authorization value, or NULL */
 	const char *version;
 	const struct fetch_proxy *proxy; /* NULL: direct */
-	const struct tls_opts *tls;
+	/* The TLS configuration, the caller's for the whole check: built from
+	 * tls_opts at the first https exchange (a plain http check never reads
+	 * --cacert, --cert or --key), then reused by every retry and redirect. */
+	struct tls_config *tls;
+	const struct tls_opts *tls_opts;
 	const struct rd_set *rd;       /* the secrets, for the reply's parser (http.h) */
 	int family;                    /* 0, 4 or 6 */
 	long connect_ms;

@@ -37,6 +37,7 @@ static const char conf_path[] = "/rest/api/user/current";
 struct check_mem {
 	struct fetch_mem fetch;         /* the reply's parser and fields, I/O, the request */
 	struct fetch_res res;
+	struct tls_config tls;          /* 82 KiB: built once, at the first https exchange */
 	struct rd_set secrets;          /* 86 KiB, of which a token touches a few */
 	struct tell tell;               /* stdout and stderr */
 	struct js_scanner js;
@@ -224,14 +225,14 @@ static int exchange(struct run *R, const struct fetch_req *q)
 	return e;
 }
 
-static void trust_opts_of(const struct cli_opts *o, struct tls_opts *to)
+static void opts_for_tls(const struct cli_opts *o, struct tls_opts *to)
 {
 	memset(to, 0, sizeof *to);
 	to->cacert = o->cacert;
 	to->capath = o->capath;
 	to->env_file = sys_getenv("SSL_CERT_FILE");
 	to->env_dir = sys_getenv("SSL_CERT_DIR");
-	to->pins = o->pins;
+	to->pins = &o->pins;
 	to->cert = o->cert;
 	to->key = o->key;
 	to->insecure = o->insecure;
@@ -254,7 +255,8 @@ static int check(struct run *R)
 	q.url = &m->cur;
 	q.auth = m->auth;
 	q.version = ATLWHO_VERSION;
-	q.tls = &to;
+	q.tls = &m->tls;
+	q.tls_opts = &to;
 	q.rd = &m->secrets;
 	q.family = o->family;
 	q.connect_ms = o->connect_ms;
@@ -271,7 +273,7 @@ static int check(struct run *R)
 	rep_deadline(&R->S->out, R->st.deadline); /* a full stdout waits no longer */
 	rep_deadline(&R->S->err, R->st.deadline);
 	q.deadline = R->st.deadline;
-	trust_opts_of(o, &to);
+	opts_for_tls(o, &to);
 	sys_set_rng_deadline(R->st.deadline);
 
 	/* Every request target is joined and checked before anything is sent. */
@@ -382,6 +384,7 @@ int main(int argc, char **argv)
 	if (o.insecure && mem.base.https)
 		tell_warn(S, "-k/--insecure: TLS certificate verification is OFF");
 	code = tell_finish(S, check(R)); /* before the wipes: it may write */
+	tls_config_free(&mem.tls); /* the client key, wiped */
 	str_wipe(mem.tok, strlen(mem.tok));
 	str_wipe(mem.auth, strlen(mem.auth));
 	str_wipe(mem.secrets.pat, mem.secrets.plen);

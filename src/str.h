@@ -50,7 +50,5 @@ int str_num(const char *s, size_t n, long lo, long hi, long *out);
  * ascii_print holds, else as its hex value (json.c, cli.c).
  */
 void str_printable(char *dst, size_t cap, const char *src, size_t n);
-/* The old name of str_printable: tls.c's two calls still use it. */
-#define str_clean str_printable
 
 #endif

@@ -57,6 +57,11 @@ static const char sys_errtexts[] =
 /* Room for "errno -2147483648". */
 #define SYS_ERRNUM_MAX 24
 
+/* Module state, beside sys_last_errno and rng_failed: the text of an errno
+ * the table lacks ("errno N"), which sys_errstr and sys_random_failed
+ * return; each stays valid until the next such call. */
+static char sys_errnum[SYS_ERRNUM_MAX], sys_rngnum[SYS_ERRNUM_MAX];
+
 /* e's text, or "errno N" written into num. */
 static const char *err_text(int e, char num[SYS_ERRNUM_MAX])
 {
@@ -72,9 +77,7 @@ static const char *err_text(int e, char num[SYS_ERRNUM_MAX])
 
 const char *sys_errstr(void)
 {
-	static char num[SYS_ERRNUM_MAX]; /* with sys_last_errno: the module's last error */
-
-	return err_text(sys_last_errno, num);
+	return err_text(sys_last_errno, sys_errnum);
 }
 
 int64_t sys_now_ms(void)
@@ -783,9 +786,7 @@ int sys_random(void *buf, size_t n)
 
 const char *sys_random_failed(void)
 {
-	static char num[SYS_ERRNUM_MAX];
-
-	return rng_failed ? err_text(rng_failed, num) : NULL;
+	return rng_failed ? err_text(rng_failed, sys_rngnum) : NULL;
 }
 
 /* mbedTLS's PSA RNG, configured with MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG:

@@ -116,7 +116,7 @@ int sys_random(void *buf, size_t n);
  * ready before the deadline. */
 const char *sys_random_failed(void);
 
-/* The errno text of the last SYS_E_IO. */
+/* The errno text of the last SYS_E_IO (valid until the next call). */
 const char *sys_errstr(void);
 
 /* Sleeps ms milliseconds (retry back-off). */

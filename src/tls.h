@@ -1,6 +1,7 @@
-/* tls.h: the TLS 1.2/1.3 client over mbedTLS: trust sources with lazy CA
- * loading, curl-style public-key pins, client certificates, and verification
- * failures explained in words a user can act on. */
+/* tls.h: the TLS 1.2/1.3 client over mbedTLS, as libtls: a configuration
+ * built once per check (trust, pins, client certificate and key, versions,
+ * suites) shared by every connection; the connection's handshake, read,
+ * write and close; failures explained through tlsmsg.h. */
 #ifndef ATLWHO_TLS_H
 #define ATLWHO_TLS_H
 
@@ -11,15 +12,19 @@
 #include <mbedtls/x509_crt.h>
 #include <mbedtls/pk.h>
 
-#define TLS_MAX_PINS 8          /* curl allows a ';' list; 8 covers key rotation */
-#define TLS_PIN_LEN 44          /* base64 of a SHA-256 digest */
-#define TLS_MSG_MAX 512         /* one explanatory line */
-#define TLS_NAMES_MAX 256       /* the certificate's names, for mismatch messages */
+#include "pem.h"
+#include "pin.h"
+#include "tlsmsg.h"
+#include "trust.h"
+
 #define TLS_NAME_MAX 253        /* a DNS name (RFC 1035), the SNI and verification name */
+/* Client certificate and key files are read whole; real ones are < 8 KiB. */
+#define TLS_FILE_MAX 65536
+#define TLS_CIPHERS_MAX 16      /* the suites offered (set_ciphers), 0-terminated */
 
 /* Return convention: 0 ok; these negative codes (-21 to -29; every
  * module's codes have their own range) are errors. */
-#define TLS_E_CONFIG   (-21)   /* bad file, bad pin, no trust source: exit 2 */
+#define TLS_E_CONFIG   (-21)   /* bad file, no trust source: exit 2 */
 #define TLS_E_HANDSHAKE (-22)  /* handshake or verification failed: exit 6 */
 #define TLS_E_NET      (-23)   /* the transport failed or timed out: exit 5 */
 #define TLS_E_PROTO    (-24)   /* a TLS error after the handshake */
@@ -28,7 +33,7 @@
 struct tls_opts {
 	const char *cacert, *capath;    /* from the command line */
 	const char *env_file, *env_dir; /* SSL_CERT_FILE, SSL_CERT_DIR */
-	const char *pins;               /* "sha256//B64;sha256//B64" or NULL */
+	const struct pin_set *pins;     /* --pin, parsed by cli.c, or NULL */
 	const char *cert, *key;         /* client certificate and key files */
 	int insecure;                   /* -k */
 	int tls_min, tls_max;           /* 12 or 13: --tls-min, --tls-max */
@@ -45,37 +50,34 @@ struct tls_peer {
 	const char *shown;              /* the host as the user wrote it, for messages */
 };
 
-/* The trust store: files and directories searched lazily by issuer. */
-#define TLS_MAX_SOURCES 4
-struct tls_trust {
-	const char *file[TLS_MAX_SOURCES];
-	const char *dir[TLS_MAX_SOURCES];
-	int nfile, ndir;
-	int pin_only;                   /* --pin without --cacert/--capath */
-	unsigned loaded;                /* certificates parsed (for -v / benchmarks) */
-	const char *unreadable;         /* first trust file or directory that could not be read */
-	char unreadable_why[64];        /* its errno text */
+/* The configuration: built once (tls_config_init), then used by every
+ * connection of the check, one at a time (mbedTLS allows one
+ * mbedtls_ssl_config for many contexts: ssl.h). The lazy trust search runs
+ * inside each handshake with the config's scanner and notes what it found
+ * in trust: so the handshake takes the config writable. 82 KiB (83,744
+ * bytes on x86-64), of which a check without --cert touches 18 (its head
+ * and the scanner): the caller keeps it off the stack (STACK_BUDGET,
+ * README). */
+struct tls_config {
+	mbedtls_ssl_config conf;
+	mbedtls_x509_crt own_cert;      /* --cert */
+	mbedtls_pk_context own_key;     /* --key */
+	struct trust trust;
+	struct pin_set pins;
+	int insecure;
+	int ciphers[TLS_CIPHERS_MAX + 1];
+	int verify;                     /* the server is verified (not -k alone): verify_cb runs */
+	int ready;                      /* built (tls_config_init succeeded): in use, and
+	                                   tls_config_free has work */
+	struct pem_scanner pem;         /* the trust search's, and --cert/--key's */
+	unsigned char file[TLS_FILE_MAX]; /* --cert, then --key, read whole; wiped after parsing */
 };
 
-struct tls_info {                 /* what -v prints and errors explain */
-	char subject[TLS_NAMES_MAX], issuer[TLS_NAMES_MAX], names[TLS_NAMES_MAX];
-	char top_issuer[TLS_NAMES_MAX];
-	char not_before[24], not_after[24];
-	char pin[TLS_PIN_LEN + 1];
-	int pin_checked, pin_ok;
-	uint32_t flags;
-};
-
+/* One connection. */
 struct tls_conn {
 	mbedtls_ssl_context ssl;
-	mbedtls_ssl_config conf;
-	mbedtls_x509_crt own_cert;
-	mbedtls_pk_context own_key;
-	struct tls_trust trust;
+	struct tls_config *cfg;
 	struct tls_info info;
-	char pins[TLS_MAX_PINS][TLS_PIN_LEN + 1];
-	int npins, insecure;
-	int ciphers[16];
 	int fd;
 	int64_t deadline;
 	int net_err;                    /* a SYS_E_* from the transport, or 0 */
@@ -94,13 +96,18 @@ struct tls_conn {
 	int close_notify;               /* the server ended with close_notify */
 };
 
-/* Validates options and finds the trust source; err gets one line.
- * TLS_E_NOMEM when mbedTLS ran out of memory (as tls_handshake may). */
-int tls_prepare(struct tls_conn *c, const struct tls_opts *o, char *err, size_t errcap);
-/* Handshake on connected socket fd with the server named by peer (kept by
- * pointer until tls_free). */
-int tls_handshake(struct tls_conn *c, int fd, const struct tls_peer *peer, int64_t deadline,
-    char *err, size_t errcap);
+/* Validates the options, picks the trust sources (read later, lazily, by
+ * each handshake), reads and parses --cert and --key; err gets one line.
+ * 0, TLS_E_CONFIG, or TLS_E_NOMEM when mbedTLS ran out of memory (as
+ * tls_handshake may). On failure it is freed again (ready 0); once built,
+ * tls_config_free frees it. */
+int tls_config_init(struct tls_config *cfg, const struct tls_opts *o, char *err, size_t errcap);
+/* Frees (and wipes) everything; safe on a zeroed or half-built config. */
+void tls_config_free(struct tls_config *cfg);
+/* Handshake on connected socket fd with the server named by peer, under
+ * cfg (both kept by pointer until tls_free). tls_free is needed either way. */
+int tls_handshake(struct tls_conn *c, struct tls_config *cfg, int fd, const struct tls_peer *peer,
+    int64_t deadline, char *err, size_t errcap);
 /* > 0 bytes, 0 end of stream (close_notify, which sets c->close_notify, or
  * a TCP close, which an attacker on the path can forge: RFC 8446 section
  * 6.1), or an error. */
@@ -121,16 +128,9 @@ int tls_explain_late(struct tls_conn *c, int wrote, int replied, char *err, size
 int tls_net_error(const struct tls_conn *c);
 /* Sends close_notify (best effort, before tls_free). */
 void tls_close_notify(struct tls_conn *c);
-/* The RFC 8446 (or RFC 5246) name of an alert, or "unknown". */
-const char *tls_alert_name(unsigned alert);
 const char *tls_version(const struct tls_conn *c);
 const char *tls_cipher(const struct tls_conn *c);
-/* Frees everything; safe on a zeroed or half-set-up struct. */
+/* Frees the connection (not its config); safe on a zeroed or half-set-up struct. */
 void tls_free(struct tls_conn *c);
-
-/* Exposed for tests: curl-style pin of a DER SubjectPublicKeyInfo. */
-void tls_spki_pin(const unsigned char *spki, size_t len, char out[TLS_PIN_LEN + 1]);
-/* Parses a pin list into pins[]; returns the count or TLS_E_CONFIG. */
-int tls_parse_pins(const char *s, char pins[][TLS_PIN_LEN + 1], int max);
 
 #endif

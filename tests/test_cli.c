@@ -33,7 +33,14 @@ static void describe(const struct cli_opts *o, char *out, size_t cap)
 	S("from_file", o->from_file);
 	S("cacert", o->cacert);
 	S("capath", o->capath);
-	S("pins", o->pins);
+	if (o->pins.n) { /* as given: the parsed set written back in curl's form */
+		char pins[PIN_MAX * (8 + PIN_LEN + 1)];
+		size_t k = 0;
+		int i;
+		for (i = 0; i < o->pins.n && i < PIN_MAX; i++)
+			k += (size_t)snprintf(pins + k, sizeof pins - k, "%ssha256//%s", i ? ";" : "", o->pins.pin[i]);
+		n += (size_t)snprintf(out + n, n < cap ? cap - n : 0, "%spins=%s", n ? " " : "", pins);
+	}
 	S("cert", o->cert);
 	S("key", o->key);
 	S("proxy", o->proxy);

@@ -10,11 +10,13 @@
 #include "http.h"
 #include "json.h"
 #include "pem.h"
+#include "pin.h"
 #include "proxy.h"
 #include "str.h"
 #include "sys.h"
 #include "t.h"
 #include "tls.h"
+#include "trust.h"
 #include "url.h"
 
 #define C(name, lo, hi) { #name, name, lo, hi }
@@ -49,6 +51,8 @@ static const struct { const char *name; int code, lo, hi; } codes[] = {
 	C(HTTP_E_NO_RESPONSE, -199, -101), C(HTTP_E_TRUNCATED_HEAD, -199, -101),
 	C(HTTP_E_TRUNCATED_BODY, -199, -101), C(HTTP_E_CALLBACK, -199, -101),
 	C(B64_E_CHAR, -209, -201), C(B64_E_END, -209, -201), C(B64_E_ROOM, -209, -201),
+	C(PIN_E_FORMAT, -229, -221),
+	C(TRUST_E_SOURCE, -219, -211),
 };
 #define NCODES (sizeof codes / sizeof codes[0])
 
@@ -64,7 +68,7 @@ int main(void)
 	int dup = 0, out = 0, words = 0;
 	int ranges[][2] = { { -10, -1 }, { -20, -11 }, { -30, -21 }, { -40, -31 }, { -50, -41 },
 			    { -60, -51 }, { -70, -61 }, { -80, -71 }, { -99, -81 }, { -199, -101 },
-			    { -209, -201 } };
+			    { -209, -201 }, { -219, -211 }, { -229, -221 } };
 
 	for (i = 0; i < NCODES; i++) {
 		if (codes[i].code < codes[i].lo || codes[i].code > codes[i].hi) {

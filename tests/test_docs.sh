@@ -8,7 +8,8 @@
 # options; an entry states none for an option without one. Every error code a header in src/ defines
 # (NAME_E_X) is in tests/test_codes.c's table, which checks they are distinct.
 # The exit codes in src/classify.h are those of the README's table, the man
-# page's EXIT STATUS and --help.
+# page's EXIT STATUS and --help. The number of pins the README and the man
+# page allow is src/pin.h's PIN_MAX.
 # Ends with "N passed, N failed".
 cd "$(dirname "$0")/.." || exit 1
 exec python3 - <<'EOF'
@@ -132,6 +133,18 @@ for what, doc in (("README.md exit codes", set(int(v) for v in re.findall(r"^\| 
     else:
         failed += 1
         print("FAIL %s lists exit codes %s, src/classify.h defines %s" % (what, sorted(doc), sorted(exits)))
+# --pin's limit, said in words by the README ("up to N") and the man page ("at most N").
+pin_max = int(re.search(r"^#define PIN_MAX (\d+)", open("src/pin.h").read(), re.M).group(1))
+pin_row = [l for l in open("README.md").read().split("\n") if l.startswith("| `--pin ")]
+pin_man = re.search(r"\\-\\-pin .*?\n\.TP", man, re.S)
+for what, text, pat in (("README.md's --pin row", pin_row[0] if pin_row else "", r"up to (\d+)"),
+                        ("src/atlwho.1's --pin", pin_man.group(0) if pin_man else "", r"at most (\d+)")):
+    m = re.search(pat, text)
+    if m and int(m.group(1)) == pin_max:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL %s does not say %r with PIN_MAX (%d)" % (what, pat.replace("(\\d+)", "N"), pin_max))
 print("%d options in src/cli.c's table (%d with a default, checked in %d entries), %d error codes in src/, exit codes %s" % (
     len(opts), sum(1 for d in default.values() if d), len(entries), len(defined), sorted(exits)))
 print("%d passed, %d failed" % (passed, failed))

@@ -1,8 +1,12 @@
-/* test_tls_pin.c: curl-style public-key pins (src/tls.c): tls_parse_pins
- * over a table of good and bad --pin values, and tls_spki_pin against pins
- * computed by OpenSSL for real certificates' public keys. */
+/* test_tls_pin.c: curl-style public-key pins (src/pin.c): pin_parse over
+ * a table of good and bad --pin values, pin_of_spki against pins computed
+ * by OpenSSL for real certificates' public keys; the TLS configuration
+ * built once (src/tls.c: tls_config_init keeps the parsed pins, reads
+ * nothing a plain option does not name); alert names (src/tlsmsg.c). */
 #include "pem.h"
+#include "pin.h"
 #include "tls.h"
+#include "tlsmsg.h"
 #include "t.h"
 
 #include <stdio.h>
@@ -56,12 +60,12 @@ static const unsigned char ec_spki_head[] = {
 };
 
 /* The pin of an exact-size heap copy (ASan sees any over-read). */
-static void pin_of(const unsigned char *p, size_t n, char out[TLS_PIN_LEN + 1])
+static void pin_of(const unsigned char *p, size_t n, char out[PIN_LEN + 1])
 {
 	unsigned char *c = t_dup(p, n);
 
-	memset(out, '#', TLS_PIN_LEN + 1);
-	tls_spki_pin(c, n, out);
+	memset(out, '#', PIN_LEN + 1);
+	pin_of_spki(c, n, out);
 	free(c);
 }
 
@@ -86,7 +90,7 @@ static void test_cert_pin(const char *pem, size_t pemsize, size_t off, const cha
     const char *label)
 {
 	mbedtls_x509_crt crt;
-	char pin[TLS_PIN_LEN + 1];
+	char pin[PIN_LEN + 1];
 	int rc;
 
 	mbedtls_x509_crt_init(&crt);
@@ -101,7 +105,7 @@ static void test_cert_pin(const char *pem, size_t pemsize, size_t off, const cha
 		T_EQ_STR(pin, want, label);
 		/* One byte more or less is another key. */
 		pin_of(crt.pk_raw.p, crt.pk_raw.len - 1, pin);
-		T_CHECK(strcmp(pin, want) != 0 && strlen(pin) == TLS_PIN_LEN, label);
+		T_CHECK(strcmp(pin, want) != 0 && strlen(pin) == PIN_LEN, label);
 		/* The whole certificate is not the key. */
 		pin_of(crt.raw.p, crt.raw.len, pin);
 		T_CHECK(strcmp(pin, want) != 0, label);
@@ -112,7 +116,7 @@ static void test_cert_pin(const char *pem, size_t pemsize, size_t off, const cha
 /* Known answers: base64(SHA-256("")) and base64(SHA-256("abc")). */
 static void test_known(void)
 {
-	char pin[TLS_PIN_LEN + 1];
+	char pin[PIN_LEN + 1];
 
 	pin_of((const unsigned char *)"", 0, pin);
 	T_EQ_STR(pin, "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=", "pin of nothing");
@@ -127,35 +131,36 @@ static void test_known(void)
 struct row {
 	const char *label;
 	const char *in;
-	int max;
-	int rc;               /* count or TLS_E_CONFIG */
+	int rc;               /* PIN_OK or PIN_E_FORMAT */
+	int n;                /* pins parsed */
 	const char *want[2];  /* the first pins */
+	const char *why;      /* in the reason given, for an error */
 };
 
 static const struct row rows[] = {
-	{ "one pin", P1, TLS_MAX_PINS, 1, { CA_PIN } },
-	{ "two pins", P1 ";" P2, TLS_MAX_PINS, 2, { CA_PIN, PIN_PIN } },
-	{ "TLS_MAX_PINS pins", P8, TLS_MAX_PINS, TLS_MAX_PINS, { CA_PIN, PIN_PIN } },
-	{ "one more than TLS_MAX_PINS", P8 ";" P1, TLS_MAX_PINS, TLS_E_CONFIG, { NULL } },
-	{ "two pins, room for one", P1 ";" P2, 1, TLS_E_CONFIG, { NULL } },
-	{ "empty", "", TLS_MAX_PINS, TLS_E_CONFIG, { NULL } },
-	{ "a lone ';'", ";", TLS_MAX_PINS, TLS_E_CONFIG, { NULL } },
-	{ "empty item between pins", P1 ";;" P2, TLS_MAX_PINS, TLS_E_CONFIG, { NULL } },
-	{ "leading ';'", ";" P1, TLS_MAX_PINS, TLS_E_CONFIG, { NULL } },
-	{ "prefix sha1//", "sha1//" CA_PIN, TLS_MAX_PINS, TLS_E_CONFIG, { NULL } },
-	{ "prefix SHA256//", "SHA256//" CA_PIN, TLS_MAX_PINS, TLS_E_CONFIG, { NULL } },
-	{ "prefix sha256/", "sha256/" CA_PIN "A", TLS_MAX_PINS, TLS_E_CONFIG, { NULL } },
-	{ "no prefix", CA_PIN "AAAAAAAA", TLS_MAX_PINS, TLS_E_CONFIG, { NULL } },
-	{ "43 characters", "sha256//PRQbfmCsuA3uxBstUz2LgIgNrsx+aNupy0i04LdVEN=", TLS_MAX_PINS,
-	  TLS_E_CONFIG, { NULL } },
-	{ "45 characters", "sha256//PRQbfmCsuA3uxBstUz2LgIgNrsx+aNupy0i04LdVEN8==", TLS_MAX_PINS,
-	  TLS_E_CONFIG, { NULL } },
+	{ "one pin", P1, PIN_OK, 1, { CA_PIN }, NULL },
+	{ "two pins", P1 ";" P2, PIN_OK, 2, { CA_PIN, PIN_PIN }, NULL },
+	{ "PIN_MAX pins", P8, PIN_OK, PIN_MAX, { CA_PIN, PIN_PIN }, NULL },
+	{ "one more than PIN_MAX", P8 ";" P1, PIN_E_FORMAT, 0, { NULL }, "at most " },
+	{ "empty", "", PIN_E_FORMAT, 0, { NULL }, "sha256//" },
+	{ "a lone ';'", ";", PIN_E_FORMAT, 0, { NULL }, "sha256//" },
+	{ "trailing ';'", P1 ";", PIN_E_FORMAT, 0, { NULL }, "sha256//" },
+	{ "empty item between pins", P1 ";;" P2, PIN_E_FORMAT, 0, { NULL }, "sha256//" },
+	{ "leading ';'", ";" P1, PIN_E_FORMAT, 0, { NULL }, "sha256//" },
+	{ "prefix sha1//", "sha1//" CA_PIN, PIN_E_FORMAT, 0, { NULL }, "key files are not taken" },
+	{ "prefix SHA256//", "SHA256//" CA_PIN, PIN_E_FORMAT, 0, { NULL }, "sha256//" },
+	{ "prefix sha256/", "sha256/" CA_PIN "A", PIN_E_FORMAT, 0, { NULL }, "sha256//" },
+	{ "no prefix", CA_PIN "AAAAAAAA", PIN_E_FORMAT, 0, { NULL }, "sha256//" },
+	{ "43 characters", "sha256//PRQbfmCsuA3uxBstUz2LgIgNrsx+aNupy0i04LdVEN=", PIN_E_FORMAT, 0, { NULL },
+	  "32-byte" },
+	{ "45 characters", "sha256//PRQbfmCsuA3uxBstUz2LgIgNrsx+aNupy0i04LdVEN8==", PIN_E_FORMAT, 0, { NULL },
+	  "32-byte" },
 	{ "44 characters without the final '='", "sha256//PRQbfmCsuA3uxBstUz2LgIgNrsx+aNupy0i04LdVEN8A",
-	  TLS_MAX_PINS, TLS_E_CONFIG, { NULL } },
-	{ "second pin bad", P1 ";sha256//short=", TLS_MAX_PINS, TLS_E_CONFIG, { NULL } },
-	{ "blank before a pin", " " P1, TLS_MAX_PINS, TLS_E_CONFIG, { NULL } },
-	{ "blank after ';'", P1 "; " P2, TLS_MAX_PINS, TLS_E_CONFIG, { NULL } },
-	{ "prefix alone", "sha256//", TLS_MAX_PINS, TLS_E_CONFIG, { NULL } },
+	  PIN_E_FORMAT, 0, { NULL }, "32-byte" },
+	{ "second pin bad", P1 ";sha256//short=", PIN_E_FORMAT, 0, { NULL }, "32-byte" },
+	{ "blank before a pin", " " P1, PIN_E_FORMAT, 0, { NULL }, "sha256//" },
+	{ "blank after ';'", P1 "; " P2, PIN_E_FORMAT, 0, { NULL }, "sha256//" },
+	{ "prefix alone", "sha256//", PIN_E_FORMAT, 0, { NULL }, "32-byte" },
 };
 
 static void test_parse(void)
@@ -165,26 +170,92 @@ static void test_parse(void)
 
 	for (r = 0; r < sizeof rows / sizeof rows[0]; r++) {
 		const struct row *w = &rows[r];
-		size_t n = strlen(w->in);
-		char *in = malloc(n + 1);
-		/* Exactly max entries on the heap: ASan sees a write past them. */
-		char (*pins)[TLS_PIN_LEN + 1] = malloc((size_t)w->max * sizeof *pins);
+		/* An exact-size heap copy: ASan sees any read past the end. */
+		char *in = t_dup(w->in, strlen(w->in) + 1);
+		struct pin_set ps;
+		const char *why = NULL;
 		int rc;
 
-		if (!in || !pins) {
-			perror("malloc");
-			exit(2);
-		}
-		memcpy(in, w->in, n + 1);
-		rc = tls_parse_pins(in, pins, w->max);
+		memset(&ps, '#', sizeof ps);
+		rc = pin_parse(&ps, in, &why);
 		T_EQ_INT(rc, w->rc, w->label);
-		for (i = 0; rc > 0 && i < rc && i < 2 && w->want[i]; i++)
-			T_EQ_STR(pins[i], w->want[i], w->label);
-		for (i = 0; rc > 0 && i < rc; i++)
-			T_EQ_INT(strlen(pins[i]), TLS_PIN_LEN, w->label);
-		free(pins);
+		T_EQ_INT(ps.n, w->n, w->label);
+		for (i = 0; i < ps.n && i < 2 && w->want[i]; i++)
+			T_EQ_STR(ps.pin[i], w->want[i], w->label);
+		for (i = 0; i < ps.n; i++)
+			T_EQ_INT(strlen(ps.pin[i]), PIN_LEN, w->label);
+		if (w->why)
+			T_CHECK(why && strstr(why, w->why), w->label);
 		free(in);
 	}
+}
+
+/* The limits in the messages are the limits: "at most PIN_MAX pins",
+ * "PIN_LEN characters". */
+static void test_limits_said(void)
+{
+	char want[64], list[(8 + PIN_LEN + 1) * (PIN_MAX + 1)];
+	struct pin_set ps;
+	const char *why = "";
+	int i;
+
+	list[0] = 0;
+	for (i = 0; i <= PIN_MAX; i++)
+		strcat(strcat(list, i ? ";" : ""), P1);
+	T_EQ_INT(pin_parse(&ps, list, &why), PIN_E_FORMAT, "PIN_MAX + 1 pins");
+	snprintf(want, sizeof want, "at most %d pins", PIN_MAX);
+	T_EQ_STR(why, want, "the limit named from PIN_MAX");
+	T_EQ_INT(pin_parse(&ps, "sha256//AAAA", &why), PIN_E_FORMAT, "4 characters");
+	snprintf(want, sizeof want, "(%d characters)", PIN_LEN);
+	T_CHECK(strstr(why, want) != NULL, "the length named from PIN_LEN");
+}
+
+/* The TLS configuration takes the pins parsed once, as they are (no second
+ * parser: what cli.c parsed is what the verification compares), and fails
+ * as it always did. */
+static void test_config(void)
+{
+	static struct tls_config cfg; /* ~100 KiB */
+	struct pin_set ps;
+	struct tls_opts o;
+	const char *why;
+	char err[256];
+	int rc;
+
+	memset(&o, 0, sizeof o);
+	T_EQ_INT(pin_parse(&ps, P1 ";" P2, &why), PIN_OK, "two pins");
+	o.pins = &ps;
+	err[0] = 0;
+	rc = tls_config_init(&cfg, &o, err, sizeof err);
+	T_EQ_INT(rc, 0, "a config with pins and no CA");
+	T_EQ_STR(err, "", "no message");
+	T_EQ_INT(cfg.pins.n, 2, "both pins kept");
+	T_EQ_STR(cfg.pins.pin[0], CA_PIN, "first pin");
+	T_EQ_STR(cfg.pins.pin[1], PIN_PIN, "second pin");
+	T_EQ_INT(cfg.trust.pin_only, 1, "the pins alone are the trust: no CA bundle looked for");
+	T_EQ_INT(cfg.trust.nfile + cfg.trust.ndir, 0, "no trust source");
+	T_CHECK(pin_match(&cfg.pins, PIN_PIN) && !pin_match(&cfg.pins, "x"), "pin_match");
+	tls_config_free(&cfg);
+	tls_config_free(&cfg); /* safe twice */
+
+	o.cert = "/nonexistent/cert.pem";
+	rc = tls_config_init(&cfg, &o, err, sizeof err);
+	T_EQ_INT(rc, TLS_E_CONFIG, "--cert alone");
+	T_EQ_STR(err, "--cert and --key go together", "--cert alone: the message");
+	tls_config_free(&cfg);
+
+	o.key = "/nonexistent/key.pem";
+	rc = tls_config_init(&cfg, &o, err, sizeof err);
+	T_EQ_INT(rc, TLS_E_CONFIG, "--cert unreadable");
+	T_CHECK(strstr(err, "cannot read --cert /nonexistent/cert.pem: ") == err, "--cert unreadable: the message");
+	tls_config_free(&cfg);
+
+	memset(&o, 0, sizeof o);
+	o.cacert = "/nonexistent/ca.pem";
+	rc = tls_config_init(&cfg, &o, err, sizeof err);
+	T_EQ_INT(rc, TLS_E_CONFIG, "--cacert missing");
+	T_EQ_STR(err, "--cacert /nonexistent/ca.pem: not a readable file", "--cacert missing: the message");
+	tls_config_free(&cfg);
 }
 
 /* Alert names (RFC 8446 section 6, RFC 5246 section 7.2): the packed table
@@ -205,9 +276,9 @@ static void test_alert_names(void)
 	int named = 0;
 
 	for (i = 0; i < sizeof rows / sizeof rows[0]; i++)
-		T_EQ_STR(tls_alert_name(rows[i].code), rows[i].name, rows[i].name);
+		T_EQ_STR(tlsmsg_alert_name(rows[i].code), rows[i].name, rows[i].name);
 	for (a = 0; a < 256; a++)
-		named += strcmp(tls_alert_name(a), "unknown") != 0;
+		named += strcmp(tlsmsg_alert_name(a), "unknown") != 0;
 	T_EQ_INT(named, 34, "34 alerts have names");
 }
 
@@ -254,5 +325,7 @@ int main(void)
 	test_cert_pin(ca_pem, sizeof ca_pem, CA_SPKI_OFF, CA_PIN, "CA certificate's key");
 	test_cert_pin(pin_pem, sizeof pin_pem, PIN_SPKI_OFF, PIN_PIN, "PIN certificate's key");
 	test_parse();
+	test_limits_said();
+	test_config();
 	return t_done();
 }

@@ -685,7 +685,8 @@ class Row:
     (case-insensitive; a tuple lists acceptable alternatives), out_not/err_not: must lack;
     check: functions of R; max_elapsed: seconds (plus TIME_SLACK); deadline: seconds, the
     run must end in [deadline - DEADLINE_EARLY, deadline + DEADLINE_SLACK]; limit: seconds
-    before the run counts as a hang; skip: a function giving a reason to skip, or None. Any
+    before the run counts as a hang; skip: a function giving a reason to skip, or None;
+    prefix: argv run before atlwho ({placeholders} allowed; see atlwho_cmd). Any
     other keyword is a field for a suite's own runner (test_emptyroot.py's files in the
     root, test_boot.py's CPU)."""
 
@@ -776,6 +777,7 @@ def run_row(row, pk, root, tokens, run_timeout=RUN_TIMEOUT, show=False):
         if row.deadline is not None:
             limit = min(limit, row.deadline + DEADLINE_SLACK + 5)
         r = run(args, env=env, stdin=stdin, cwd=tmp, timeout=limit,
+                prefix=[fill(a, ctx) for a in getattr(row, "prefix", ())],
                 poll_rss=any(getattr(k, "wants_rss", False) for k in row.check))
         if show:
             print("     exit %s in %.2f s; stderr: %s" % (r.rc, r.elapsed, r.err.strip()[:300].replace("\n", " | ")))
@@ -933,6 +935,28 @@ def target_ends(suffix, index=1):
         assert len(reqs) > index and reqs[index].target.endswith(suffix), "request %d: %r" % (
             index, [q.target[-40:] for q in reqs])
     return f
+
+
+# A row's prefix that writes every file the run opens to {tmp}/opened (strace -f: the
+# process and anything it starts), for opened_times(); such a row takes env=STRACE_ENV:
+# LeakSanitizer cannot work under ptrace (it stops the run, exit 1), so a SAN=1 build's
+# leak check is left to the rows without strace.
+STRACE_OPENS = ["strace", "-f", "-qq", "-e", "trace=open,openat", "-o", "{tmp}/opened"]
+STRACE_ENV = {"ASAN_OPTIONS": ":".join(x for x in (os.environ.get("ASAN_OPTIONS", ""), "detect_leaks=0") if x)}
+
+
+def no_strace():
+    return None if shutil.which("strace") else "strace is not installed (Debian package strace)"
+
+
+def opened_times(placeholder, times):
+    """The file {placeholder} was opened exactly times times (a row with prefix=STRACE_OPENS)."""
+    def check(r):
+        path = fill(placeholder, r.ctx)
+        with open(os.path.join(r.tmp, "opened")) as f:
+            n = sum(1 for line in f if '"%s"' % path in line and "= -1 " not in line)
+        assert n == times, "%s was opened %d time(s), expected %d" % (path, n, times)
+    return check
 
 
 def client_cert_seen(r):

@@ -26,9 +26,9 @@ import sys
 
 sys.dont_write_bytecode = True   # no __pycache__ in the tree (before the harness)
 import harness as H  # noqa: E402
-from harness import (ABSENT, F, Proxy, Row, Srv, auth_is, at_most, client_cert_seen, display_reply,
-                     elapsed_over, env_vars, err_has, err_lacks, json_out, lines, no_line, nreq,
-                     only_field_lines, out_exact, out_lacks, paths, proxy_log, req_header, schemes,
+from harness import (ABSENT, F, STRACE_ENV, STRACE_OPENS, Proxy, Row, Srv, auth_is, at_most, client_cert_seen, display_reply,
+                     elapsed_over, env_vars, err_has, err_lacks, json_out, lines, no_line, no_strace, nreq,
+                     only_field_lines, opened_times, out_exact, out_lacks, paths, proxy_log, req_header, schemes,
                      target_ends, token_never_at)
 
 GOOD = F.GOOD_TOKEN                      # tok-good-123: accepted by the fakes
@@ -656,6 +656,17 @@ CASES = [
       srv=Srv(JIRA, mtls=True, versions="1.2"), check=nreq(0)),
     C("mTLS: client certificate over TLS 1.2 -> 0", ["-p", "jira", "--cert", "{client_cert}", "--key", "{client_key}"] + J, 0,
       srv=Srv(JIRA, mtls=True, versions="1.2"), check=client_cert_seen),
+    # The TLS configuration is built once per check: a retry or a redirect reuses the
+    # client certificate and key read at the first https exchange (they were read again
+    # for every exchange: each file opened twice here).
+    C("mTLS: --retry after 503: --cert and --key read once for both exchanges -> 0",
+      ["--retry", "1", "-p", "jira", "--cert", "{client_cert}", "--key", "{client_key}"] + J, 0,
+      srv=Srv(F.sequence(F.reply_503("0"), JIRA), mtls=True), prefix=STRACE_OPENS, env=STRACE_ENV,
+      skip=no_strace, check=[nreq(2), client_cert_seen, opened_times("{client_key}", 1), opened_times("{client_cert}", 1)]),
+    C("mTLS: -L redirect: --cert and --key read once for both exchanges -> 0",
+      ["-L", "-p", "jira", "--cert", "{client_cert}", "--key", "{client_key}", "--cacert", "{ca}", "{base}/old"], 0,
+      srv=Srv(F.redirect(302, "{base}/jira/rest/api/2/myself", then=JIRA), mtls=True), prefix=STRACE_OPENS,
+      env=STRACE_ENV, skip=no_strace, check=[nreq(2), opened_times("{client_key}", 1), opened_times("{client_cert}", 1)]),
     C("plain http works, with a warning", ["-p", "jira", "{base}/jira"], 0, srv=Srv(JIRA, tls=None),
       err=[("http://", "plain", "unencrypted", "cleartext", "not encrypted", "insecure")],
       check=lines("name: fred")),
