@@ -1,6 +1,6 @@
 #!/bin/sh
-# tests/test_shape.sh: the code's shape, as README's "How the code is laid
-# out" states it:
+# tests/test_shape.sh: the code's shape, as README's "Source layout"
+# states it:
 # - the modules (src/X.c with src/X.h) include one another without a cycle,
 #   so data flows one way; no static function is named like another
 #   module or with its prefix (a namesake reads as an edge that is not there);
