@@ -81,12 +81,10 @@ static int pump(struct fetch *x, struct http_resp *r, const char *what, int want
 		long n;
 
 		x->off += used;
-		if (pr == HTTP_HEAD && want == HTTP_HEAD)
-			return FETCH_OK;
-		if (pr == HTTP_DONE)
+		if (pr == want || pr == HTTP_DONE)
 			return FETCH_OK;
 		if (pr == HTTP_HEAD)
-			continue;
+			continue; /* on to the body */
 		if (pr != HTTP_MORE)
 			break;
 		n = conn_read(x, io, sizeof x->m->io);

@@ -30,7 +30,7 @@ struct fetch_proxy {
 	const char *auth;          /* "Basic ..." for Proxy-Authorization, or NULL */
 };
 
-/* -v: what the exchange does, as it does it (NULL members: quiet). */
+/* -v: what the exchange does, as it does it (a NULL log or member: quiet). */
 struct fetch_log {
 	void *ctx;
 	void (*line)(void *ctx, const char *line);

@@ -60,6 +60,7 @@ struct run {
 	struct check_mem *m;
 	struct tell *S;
 	struct step_state st;
+	struct px_env env;              /* the proxy options and variables, read once */
 	/* The proxy a plain http request goes through (its 407 is the proxy's
 	 * answer, not the server's), or NULL. */
 	const struct fetch_proxy *plain_proxy;
@@ -138,12 +139,10 @@ static void retry_wait(struct run *R, const char *what)
  * (reported). */
 static int pick_proxy(struct run *R, const struct url *u, struct fetch_proxy *fp)
 {
-	struct px_env env;
 	char note[320];
 	int use;
 
-	px_env_read(&env, R->o->proxy, R->o->noproxy, sys_getenv);
-	use = px_choose(&env, u->https, u->host, &R->m->px, fp, R->m->pauth, note, sizeof note, R->m->msg,
+	use = px_choose(&R->env, u->https, u->host, &R->m->px, fp, R->m->pauth, note, sizeof note, R->m->msg,
 	    MSG_MAX);
 	if (use < 0)
 		return tell_usage(R->S, NULL, R->m->msg), -1;
@@ -194,20 +193,16 @@ static int conclude(struct run *R, const struct http_resp *resp)
  * with m->step set, or the exchange's error. */
 static int exchange(struct run *R, const struct fetch_req *q)
 {
-	static const struct fetch_log quiet;
-	struct fetch_log log = { 0 };
+	const struct fetch_log log = { R->S, tell_v, tell_request };
 	struct check_mem *m = R->m;
 	struct http_resp *resp = &m->fetch.resp;
 	struct fetch x;
 	int e;
 
-	log.ctx = R->S;
-	log.line = tell_v;
-	log.request = tell_request;
 	js_init(&m->js);
 	m->js.rd = &m->secrets;
 	cl_body_init(&m->body);
-	e = fetch_open(&x, q, R->o->verbose ? &log : &quiet, &m->fetch, &m->res);
+	e = fetch_open(&x, q, R->o->verbose ? &log : NULL, &m->fetch, &m->res);
 	if (e == FETCH_OK) {
 		e = fetch_head(&x);
 		tell_head_v(R->S, resp);
@@ -274,6 +269,7 @@ static int check(struct run *R)
 	rep_deadline(&R->S->err, R->st.deadline);
 	q.deadline = R->st.deadline;
 	opts_for_tls(o, &to);
+	px_env_read(&R->env, o->proxy, o->noproxy, sys_getenv);
 	sys_set_rng_deadline(R->st.deadline);
 
 	/* Every request target is joined and checked before anything is sent. */
